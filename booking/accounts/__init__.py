@@ -1,0 +1,1 @@
+"""Accounts: member companies, people, roles, sign-in and API tokens."""

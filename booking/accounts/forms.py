@@ -1,0 +1,85 @@
+"""Sign-in, sign-up, password reset and profile forms."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, EqualTo, Length
+
+from booking.accounts.services import MIN_PASSWORD
+from booking.forms import EmailInput, KanaInput, PhoneInput
+
+REQUIRED = _l("入力してください。")
+EMAIL_FORMAT = _l("メールアドレスの形式が正しくありません。")
+
+
+class LoginForm(FlaskForm):
+    email = EmailInput(_l("メールアドレス"), validators=[DataRequired(REQUIRED)])
+    password = PasswordField(
+        _l("パスワード"),
+        validators=[DataRequired(REQUIRED)],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class NameFields:
+    family_name = StringField(_l("姓"), validators=[DataRequired(REQUIRED), Length(max=60)],
+                              render_kw={"autocomplete": "family-name"})  # fmt: skip
+    given_name = StringField(_l("名"), validators=[DataRequired(REQUIRED), Length(max=60)],
+                             render_kw={"autocomplete": "given-name"})  # fmt: skip
+    family_kana = KanaInput(
+        _l("セイ（フリガナ）"), validators=[DataRequired(REQUIRED), Length(max=60)]
+    )
+    given_kana = KanaInput(
+        _l("メイ（フリガナ）"), validators=[DataRequired(REQUIRED), Length(max=60)]
+    )
+    phone = PhoneInput(_l("電話番号"), validators=[Length(max=32)])
+
+
+def _password_length():
+    return Length(
+        min=MIN_PASSWORD, message=_l("パスワードは%(n)d文字以上にしてください。", n=MIN_PASSWORD)
+    )
+
+
+class SignupForm(NameFields, FlaskForm):
+    email = EmailInput(
+        _l("メールアドレス"), validators=[DataRequired(REQUIRED), Email(EMAIL_FORMAT)]
+    )
+    password = PasswordField(
+        _l("パスワード"),
+        validators=[DataRequired(REQUIRED), _password_length()],
+        render_kw={"autocomplete": "new-password"},
+    )
+    password_again = PasswordField(
+        _l("パスワード（確認）"),
+        validators=[DataRequired(REQUIRED), EqualTo("password", _l("パスワードが一致しません。"))],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class ResetRequestForm(FlaskForm):
+    email = EmailInput(
+        _l("メールアドレス"), validators=[DataRequired(REQUIRED), Email(EMAIL_FORMAT)]
+    )
+
+
+class ResetForm(FlaskForm):
+    password = PasswordField(
+        _l("新しいパスワード"),
+        validators=[DataRequired(REQUIRED), _password_length()],
+        render_kw={"autocomplete": "new-password"},
+    )
+    password_again = PasswordField(
+        _l("新しいパスワード（確認）"),
+        validators=[DataRequired(REQUIRED), EqualTo("password", _l("パスワードが一致しません。"))],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class ProfileForm(NameFields, FlaskForm):
+    locale = SelectField(
+        _l("表示言語"), choices=[SelectChoice("ja", "日本語"), SelectChoice("en", "English")]
+    )

@@ -1,0 +1,242 @@
+"""Account rules: creating people, signing in, confirming e-mail, resetting passwords, tokens."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from booking.accounts.models import ROLES, AccountToken, ApiToken, Company, User
+from booking.errors import Conflict, Invalid
+from booking.extensions import db
+from booking.notifications.services import plan_message
+from booking.org.services import unit_by_key
+from booking.textnorm import normalise_email, normalise_phone, to_katakana
+from booking.timefmt import as_utc
+from booking.tokens import new_token, token_hash
+
+CONFIRM_TTL = timedelta(days=3)
+RESET_TTL = timedelta(hours=1)
+MIN_PASSWORD = 8
+
+# A constant hash to compare against when the account does not exist, so that a failed
+# sign-in takes the same time either way and does not tell which e-mails are registered.
+_DUMMY_HASH = generate_password_hash("not-a-password")
+
+
+@dataclass
+class PersonDetails:
+    family_name: str = ""
+    given_name: str = ""
+    family_kana: str = ""
+    given_kana: str = ""
+    phone: str = ""
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password)
+
+
+def check_password_rules(password: str) -> None:
+    """:raises Invalid: too short."""
+    if len(password or "") < MIN_PASSWORD:
+        raise Invalid(
+            _l("パスワードは%(n)d文字以上にしてください。", n=MIN_PASSWORD), field="password"
+        )
+
+
+def user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def create_user(
+    email: str,
+    password: str | None,
+    role: str,
+    details: PersonDetails | None = None,
+    *,
+    company: Company | None = None,
+    unit_key: str | None = None,
+    confirmed_at: datetime | None = None,
+) -> User:
+    """Create an account.
+
+    :raises Conflict: the e-mail is taken.
+    :raises Invalid: unknown role or unit.
+    """
+    email = normalise_email(email)
+    if role not in ROLES:
+        raise Invalid(_l("不明な権限です。"), field="role")
+    if user_by_email(email):
+        raise Conflict(_l("このメールアドレスは既に登録されています。"), field="email")
+    user = User(email=email, role=role, company=company, email_confirmed_at=confirmed_at)
+    apply_details(user, details or PersonDetails())
+    if unit_key:
+        unit = unit_by_key(unit_key)
+        if unit is None:
+            raise Invalid(_l("不明な組織です。"), field="unit")
+        user.unit = unit
+    if password:
+        user.password_hash = hash_password(password)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def apply_details(user: User, details: PersonDetails) -> None:
+    """Copy a person's name, furigana (stored as katakana) and phone onto the account."""
+    user.family_name = details.family_name.strip()
+    user.given_name = details.given_name.strip()
+    user.family_kana = to_katakana(details.family_kana)
+    user.given_kana = to_katakana(details.given_kana)
+    user.phone = normalise_phone(details.phone)
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The account if the password matches and the account may sign in, else None."""
+    user = user_by_email(email)
+    if user is None or not user.password_hash:
+        check_password_hash(_DUMMY_HASH, password or "")
+        return None
+    if not check_password_hash(user.password_hash, password or ""):
+        return None
+    return user if user.active else None
+
+
+def sign_up_guest(
+    email: str, password: str, details: PersonDetails, locale: str, now: datetime
+) -> User:
+    """Create a guest account and plan its confirmation mail.
+
+    :raises Conflict: the e-mail is taken.
+    """
+    check_password_rules(password)
+    user = create_user(email, password, "guest", details)
+    user.locale = locale
+    _send_link(user, "confirm", CONFIRM_TTL, "account_confirm", now)
+    return user
+
+
+def _issue_link_token(user: User, purpose: str, ttl: timedelta, now: datetime) -> str:
+    token = new_token()
+    db.session.add(
+        AccountToken(user=user, purpose=purpose, token_hash=token_hash(token), expires_at=now + ttl)
+    )
+    return token
+
+
+def _send_link(user: User, purpose: str, ttl: timedelta, template: str, now: datetime) -> None:
+    token = _issue_link_token(user, purpose, ttl, now)
+    base = current_app.config["BASE_URL"]
+    path = "confirm" if purpose == "confirm" else "reset"
+    db.session.flush()
+    plan_message(
+        f"account:{user.id}:{purpose}:{token_hash(token)[:16]}",
+        user.email,
+        template,
+        {
+            "name": user.full_name,
+            "url": f"{base}/account/{path}/{token}",
+            "hours": ttl // timedelta(hours=1),
+        },
+        locale=user.locale,
+        about=f"user:{user.id}",
+        due_at=now,
+    )
+
+
+def use_link_token(token: str, purpose: str, now: datetime) -> User | None:
+    """Spend a one-time token: the account, or None when unknown, used or expired."""
+    row = db.session.scalar(
+        select(AccountToken).where(
+            AccountToken.token_hash == token_hash(token or ""), AccountToken.purpose == purpose
+        )
+    )
+    if row is None or row.used_at is not None or as_utc(row.expires_at) <= now:
+        return None
+    # Conditional update: of two clicks at once, only one spends the token.
+    spent = db.session.execute(
+        update(AccountToken)
+        .where(AccountToken.id == row.id, AccountToken.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return row.user if spent == 1 else None
+
+
+def peek_link_token(token: str, purpose: str, now: datetime) -> User | None:
+    """Like use_link_token, without spending it (to show the form before the POST)."""
+    row = db.session.scalar(
+        select(AccountToken).where(
+            AccountToken.token_hash == token_hash(token or ""), AccountToken.purpose == purpose
+        )
+    )
+    if row is None or row.used_at is not None or as_utc(row.expires_at) <= now:
+        return None
+    return row.user
+
+
+def confirm_email(token: str, now: datetime) -> User | None:
+    user = use_link_token(token, "confirm", now)
+    if user is not None and user.email_confirmed_at is None:
+        user.email_confirmed_at = now
+    return user
+
+
+def request_password_reset(email: str, now: datetime) -> None:
+    """Plan a reset mail if the account exists; says nothing either way (no account probing)."""
+    user = user_by_email(email)
+    if user is not None and user.active:
+        _send_link(user, "reset", RESET_TTL, "account_reset", now)
+
+
+def reset_password(token: str, password: str, now: datetime) -> User:
+    """:raises Invalid: the link is unknown, used or expired, or the password too short."""
+    check_password_rules(password)
+    user = use_link_token(token, "reset", now)
+    if user is None:
+        raise Invalid(_l("このリンクは無効か、有効期限が切れています。"), code="invalid_token")
+    user.password_hash = hash_password(password)
+    user.session_version += 1  # signs out every other session
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = now  # the mail reached them
+    return user
+
+
+def update_profile(user: User, details: PersonDetails, locale: str) -> None:
+    apply_details(user, details)
+    if locale in current_app.config["LANGUAGES"]:
+        user.locale = locale
+
+
+def issue_api_token(user: User) -> str:
+    """A new API token for the account; only its hash is kept, so show it once."""
+    token = new_token()
+    db.session.add(ApiToken(user=user, token_hash=token_hash(token)))
+    return token
+
+
+def user_for_api_token(token: str, now: datetime) -> User | None:
+    row = db.session.scalar(
+        select(ApiToken).where(
+            ApiToken.token_hash == token_hash(token), ApiToken.revoked_at.is_(None)
+        )
+    )
+    if row is None or not row.user.active:
+        return None
+    return row.user
+
+
+def load_user(session_id: str) -> User | None:
+    """Flask-Login loader: `id:version`, so a password change ends other sessions."""
+    user_id, _, version = (session_id or "").partition(":")
+    if not user_id.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.session_version != int(version):
+        return None
+    return user

@@ -1,0 +1,128 @@
+"""Sign-in, sign-up with e-mail confirmation, password reset, sign-out."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_user, logout_user
+from werkzeug.exceptions import TooManyRequests
+
+from booking.accounts import services
+from booking.accounts.forms import LoginForm, ResetForm, ResetRequestForm, SignupForm
+from booking.errors import DomainError
+from booking.extensions import db, limiter
+from booking.main.forms import apply_domain_error, safe_next
+from booking.main.templating import current_locale
+from booking.ratelimit import login_key
+from booking.timefmt import now_utc
+
+bp = Blueprint("accounts", __name__, url_prefix="/account")
+
+
+def _login_limit() -> str:
+    return f"{current_app.config['LOGIN_FAILURES_PER_MINUTE']} per minute"
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(
+    _login_limit, key_func=login_key, methods=["POST"], deduct_when=lambda r: r.status_code != 302
+)
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            login_user(user)
+            return redirect(safe_next(request.args.get("next")) or url_for("mypage.index"))
+        form.password.errors.append(_("メールアドレスまたはパスワードが正しくありません。"))
+        return render_template("accounts/login.html", form=form), 401
+    return render_template("accounts/login.html", form=form), (422 if form.errors else 200)
+
+
+@bp.errorhandler(TooManyRequests)
+def too_many_attempts(_exc):
+    form = LoginForm()
+    form.validate()
+    message = _(
+        "ログインの失敗が続いたため、一時的に制限しています。1分ほど待ってからもう一度お試しください。"
+    )
+    return render_template("accounts/login.html", form=form, throttled=message), 429
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    flash(_("ログアウトしました。"), "info")
+    return redirect(url_for("main.home"))
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+def signup():
+    form = SignupForm()
+    if form.validate_on_submit():
+        details = services.PersonDetails(
+            form.family_name.data, form.given_name.data, form.family_kana.data,
+            form.given_kana.data, form.phone.data,
+        )  # fmt: skip
+        try:
+            services.sign_up_guest(
+                form.email.data, form.password.data, details, current_locale(), now_utc()
+            )
+        except DomainError as exc:
+            db.session.rollback()
+            apply_domain_error(form, exc)
+        else:
+            db.session.commit()
+            return redirect(url_for("accounts.signup_sent"))
+    return render_template("accounts/signup.html", form=form), (422 if form.errors else 200)
+
+
+@bp.get("/signup/sent")
+def signup_sent():
+    return render_template("accounts/signup_sent.html")
+
+
+@bp.route("/confirm/<token>", methods=["GET", "POST"])
+def confirm(token: str):
+    """GET only shows a button: mail scanners follow links, and must not spend the token."""
+    if request.method == "GET":
+        user = services.peek_link_token(token, "confirm", now_utc())
+        return render_template("accounts/confirm.html", valid=user is not None), (
+            200 if user else 404
+        )
+    user = services.confirm_email(token, now_utc())
+    if user is None:
+        return render_template("accounts/confirm.html", valid=False), 404
+    db.session.commit()
+    flash(_("メールアドレスを確認しました。ログインしてください。"), "success")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+def reset_request():
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data, now_utc())
+        db.session.commit()
+        # The same answer whether or not the account exists.
+        return render_template("accounts/reset_sent.html")
+    return render_template("accounts/reset_request.html", form=form), (422 if form.errors else 200)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset(token: str):
+    form = ResetForm()
+    if services.peek_link_token(token, "reset", now_utc()) is None:
+        return render_template("accounts/reset.html", form=None), 404
+    if form.validate_on_submit():
+        try:
+            user = services.reset_password(token, form.password.data, now_utc())
+        except DomainError as exc:
+            db.session.rollback()
+            apply_domain_error(form, exc)
+        else:
+            db.session.commit()
+            login_user(user)
+            flash(_("パスワードを変更しました。"), "success")
+            return redirect(url_for("mypage.index"))
+    return render_template("accounts/reset.html", form=form), (422 if form.errors else 200)

@@ -1,0 +1,9 @@
+"""The JSON API under /api/v1 (a contract: see ARCHITECTURE.md).
+
+Importing a module registers its routes on `bp`; add a domain's module to the list below.
+"""
+
+from booking.api import me  # noqa: F401  (routes register on import)
+from booking.api.blueprint import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,1 @@
+"""Management consultations (経営相談): themes, channels, advisors and bookings."""

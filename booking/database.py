@@ -1,0 +1,34 @@
+"""Engine set-up that differs between SQLite (development) and PostgreSQL (production)."""
+
+from __future__ import annotations
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+
+def configure_sqlite(engine: Engine) -> None:
+    """WAL, a busy timeout and `BEGIN IMMEDIATE`, so concurrent requests wait instead of failing.
+
+    pysqlite would otherwise start transactions lazily (deferred), and two requests that
+    read and then write would deadlock into `database is locked`. Taking the write lock
+    when the transaction begins makes the second one wait for `busy_timeout` instead.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"

@@ -1,0 +1,45 @@
+"""Domain errors. Views map them to field messages, flashes or JSON `{"error": …}` answers."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A rule said no. `code` is stable (API clients read it); `message` is for people."""
+
+    code = "invalid"
+    status = 400
+
+    def __init__(self, message: str = "", *, field: str | None = None, code: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        if code:
+            self.code = code
+
+
+class Invalid(DomainError):
+    code, status = "invalid", 422
+
+
+class NotFound(DomainError):
+    code, status = "not_found", 404
+
+
+class NotAllowed(DomainError):
+    code, status = "forbidden", 403
+
+
+class Conflict(DomainError):
+    code, status = "conflict", 409
+
+
+class AlreadyRegistered(Conflict):
+    code = "already_registered"
+
+
+class Full(Conflict):
+    code = "full"
+
+
+class SlotTaken(Conflict):
+    code = "slot_taken"

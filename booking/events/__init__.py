@@ -1,0 +1,1 @@
+"""Events: seminars, exchange meetings, exhibitions and their participation frames."""

@@ -1,0 +1,47 @@
+"""Form building blocks shared by every domain: normalising fields and the furigana check."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import StringField
+from wtforms.validators import ValidationError
+
+from booking.textnorm import (
+    is_katakana,
+    normalise_email,
+    normalise_member_no,
+    normalise_phone,
+    normalise_postal_code,
+    to_katakana,
+)
+
+
+def EmailInput(label, **kw) -> StringField:
+    return StringField(label, filters=[normalise_email], render_kw={"autocomplete": "email",
+                       "inputmode": "email", "type": "email"}, **kw)  # fmt: skip
+
+
+def PhoneInput(label, **kw) -> StringField:
+    return StringField(label, filters=[normalise_phone], render_kw={"autocomplete": "tel",
+                       "inputmode": "tel", "type": "tel"}, **kw)  # fmt: skip
+
+
+def PostalCodeInput(label, **kw) -> StringField:
+    return StringField(label, filters=[normalise_postal_code],
+                       render_kw={"autocomplete": "postal-code", "inputmode": "numeric"}, **kw)  # fmt: skip
+
+
+def MemberNoInput(label, **kw) -> StringField:
+    return StringField(label, filters=[normalise_member_no], **kw)
+
+
+def KanaInput(label, **kw) -> StringField:
+    """Furigana: hiragana or katakana accepted, kept as katakana."""
+    return StringField(
+        label, filters=[to_katakana], validators=[katakana_only, *kw.pop("validators", [])], **kw
+    )
+
+
+def katakana_only(_form, field) -> None:
+    if field.data and not is_katakana(field.data):
+        raise ValidationError(_l("フリガナはひらがなかカタカナで入力してください。"))

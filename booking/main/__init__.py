@@ -1,0 +1,1 @@
+"""Pages everyone sees: home, language choice, health check, error pages."""

@@ -1,0 +1,59 @@
+"""Home page, language switch and the load balancer's health check."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    current_app,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy import text
+
+from booking.consultations.services import themes
+from booking.events.services import upcoming_events
+from booking.extensions import db
+from booking.main.forms import safe_next
+from booking.org.services import units_of_kind
+from booking.timefmt import now_utc
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+def home():
+    events = upcoming_events(current_user, now_utc(), limit=8)
+    return render_template(
+        "main/home.html", events=events, branches=units_of_kind("branch"), themes=themes()
+    )
+
+
+@bp.post("/lang/<code>")
+def set_language(code: str):
+    """Remember the chosen language on the browser and, when signed in, on the account."""
+    if code not in current_app.config["LANGUAGES"]:
+        code = current_app.config["BABEL_DEFAULT_LOCALE"]
+    session["lang"] = code
+    if current_user.is_authenticated:
+        current_user.locale = code
+        db.session.commit()
+    target = safe_next(request.form.get("next")) or url_for("main.home")
+    response = make_response(redirect(target))
+    response.set_cookie("lang", code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    return response
+
+
+@bp.get("/healthz")
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # the load balancer only needs to know "not now"
+        db.session.rollback()
+        return jsonify(status="unavailable"), 503
+    return jsonify(status="ok")

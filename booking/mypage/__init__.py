@@ -1,0 +1,1 @@
+"""My Page (マイページ): a person's bookings, passes, calendar feed and profile."""

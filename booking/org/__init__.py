@@ -1,0 +1,1 @@
+"""The chamber's organisation: headquarters, branches, sections, committees and groups."""

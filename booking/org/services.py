@@ -1,0 +1,48 @@
+"""Looking up units; loading the chamber's structure."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from booking.extensions import db
+from booking.org.models import UNIT_KINDS, Unit
+
+
+def unit_by_key(key: str) -> Unit | None:
+    """`hq`, `branch:chiyoda`, `section:ict`, `committee:c05`, `group:yeg`; None if unknown."""
+    kind, _, slug = (key or "").partition(":")
+    if kind == "hq":
+        slug = "hq"
+    if kind not in UNIT_KINDS or not slug:
+        return None
+    return db.session.scalar(select(Unit).where(Unit.kind == kind, Unit.slug == slug))
+
+
+def units_of_kind(kind: str) -> list[Unit]:
+    return list(db.session.scalars(select(Unit).where(Unit.kind == kind).order_by(Unit.position)))
+
+
+def upsert_unit(kind: str, slug: str, name: str, ward: str | None, position: int) -> Unit:
+    """Create or update one unit by (kind, slug); used by `demo load` to stay idempotent."""
+    unit = db.session.scalar(select(Unit).where(Unit.kind == kind, Unit.slug == slug))
+    if unit is None:
+        unit = Unit(kind=kind, slug=slug)
+        db.session.add(unit)
+    unit.name, unit.ward, unit.position = name, ward, position
+    return unit
+
+
+def load_structure(data: dict) -> dict[str, int]:
+    """Load HQ, branches, sections, committees and groups from chamber.json; returns counts."""
+    upsert_unit("hq", "hq", "本部", None, 0)
+    for i, b in enumerate(data["branches"]):
+        upsert_unit("branch", b["slug"], b["name"], b.get("ward"), i)
+    for i, s in enumerate(data["sections"]):
+        upsert_unit("section", s["slug"], s["name"], None, i)
+    for i, c in enumerate(data["committees"]):
+        # Committees have no slug in the source: their position in the list is stable.
+        upsert_unit("committee", f"c{i + 1:02d}", c["name"], None, i)
+    for i, g in enumerate(data["groups"]):
+        upsert_unit("group", g["slug"], g["name"], None, i)
+    db.session.flush()
+    return {kind: len(units_of_kind(kind)) for kind in ("branch", "section", "committee", "group")}

@@ -1,0 +1,1 @@
+"""Staff pages (管理): dashboards and tools for the chamber's staff."""

@@ -1,0 +1,25 @@
+"""Staff dashboard (管理ダッシュボード)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from booking.events.services import upcoming_events
+from booking.extensions import db
+from booking.notifications.models import OutboxMessage
+from booking.staff.access import staff_required
+from booking.timefmt import now_utc
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")
+
+
+@bp.get("/")
+@staff_required
+def dashboard():
+    failed = db.session.scalar(
+        select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == "failed")
+    )
+    events = upcoming_events(current_user, now_utc(), limit=20)
+    return render_template("staff/dashboard.html", events=events, failed_mails=failed)

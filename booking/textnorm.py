@@ -1,0 +1,49 @@
+"""Normalisation of what Japanese users type: full-width digits, hyphens, kana."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Hyphen-like characters people type in phone numbers and postal codes.
+_DASHES = re.compile("[\u2010-\u2015\u2212\u30fc\uff70\u2043\ufe63\uff0d-]")
+_HIRAGANA_START, _HIRAGANA_END = 0x3041, 0x3096
+_KANA_SHIFT = 0x60
+_KATAKANA = re.compile(r"^[\u30a1-\u30fa\u30fc\u30fd\u30fe\u30f4・ 　]+$")
+
+
+def nfkc(value: str | None) -> str:
+    """NFKC-normalise and strip; full-width letters and digits become ASCII."""
+    return unicodedata.normalize("NFKC", value or "").strip()
+
+
+def normalise_email(value: str | None) -> str:
+    return nfkc(value).lower()
+
+
+def normalise_phone(value: str | None) -> str:
+    """Digits with ASCII hyphens: `０３－１２３４－５６７８` → `03-1234-5678`."""
+    return _DASHES.sub("-", nfkc(value)).replace(" ", "")
+
+
+def normalise_postal_code(value: str | None) -> str:
+    digits = re.sub(r"\D", "", _DASHES.sub("", nfkc(value)))
+    return f"{digits[:3]}-{digits[3:]}" if len(digits) == 7 else nfkc(value)
+
+
+def normalise_member_no(value: str | None) -> str:
+    return _DASHES.sub("-", nfkc(value)).replace(" ", "")
+
+
+def to_katakana(value: str | None) -> str:
+    """Furigana are accepted in hiragana or katakana (half-width too) and stored in katakana."""
+    # NFKC turns half-width katakana into full-width; then shift hiragana up to katakana.
+    text = unicodedata.normalize("NFKC", value or "").strip()
+    return "".join(
+        chr(ord(ch) + _KANA_SHIFT) if _HIRAGANA_START <= ord(ch) <= _HIRAGANA_END else ch
+        for ch in text
+    )
+
+
+def is_katakana(value: str) -> bool:
+    return bool(_KATAKANA.match(value))

@@ -1,0 +1,88 @@
+"""Times: aware UTC in the database, the configured zone (Asia/Tokyo) at the edges."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime
+from flask import current_app, has_app_context
+from flask_babel import get_locale
+
+
+def now_utc() -> datetime:
+    """Callable default for columns and the `now` that services receive."""
+    return datetime.now(UTC)
+
+
+def local_zone() -> ZoneInfo:
+    name = current_app.config["TIMEZONE"] if has_app_context() else "Asia/Tokyo"
+    return ZoneInfo(name)
+
+
+def as_utc(value: datetime) -> datetime:
+    """Aware UTC; naive values (SQLite returns them) are taken to be UTC already."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+def to_local(value: datetime) -> datetime:
+    return as_utc(value).astimezone(local_zone())
+
+
+def _locale(locale: str | None) -> str:
+    if locale:
+        return locale
+    try:
+        return str(get_locale() or "ja")
+    except (RuntimeError, AttributeError):
+        return "ja"
+
+
+_PATTERNS = {
+    # 2022年6月1日(水) 14:00
+    "ja": {"date": "y年M月d日(E)", "time": "HH:mm", "short": "M月d日(E)"},
+    # Wed, 1 June 2022 14:00
+    "en": {"date": "EEE, d MMMM y", "time": "HH:mm", "short": "EEE, d MMM"},
+}
+
+
+def format_when(start: datetime, end: datetime | None = None, locale: str | None = None) -> str:
+    """`2022年6月1日(水) 14:00〜16:00`; a second date is added when the end is another day."""
+    loc = _locale(locale)
+    pat = _PATTERNS.get(loc[:2], _PATTERNS["ja"])
+    s = to_local(start)
+    text = (
+        f"{format_date(s, pat['date'], locale=loc)} {format_datetime(s, pat['time'], locale=loc)}"
+    )
+    if end is None:
+        return text
+    e = to_local(end)
+    sep = "〜" if loc.startswith("ja") else "–"
+    end_time = format_datetime(e, pat["time"], locale=loc)
+    if e.date() != s.date():
+        end_time = f"{format_date(e, pat['date'], locale=loc)} {end_time}"
+    return f"{text}{sep}{end_time}"
+
+
+def format_day(value: datetime, locale: str | None = None, short: bool = False) -> str:
+    loc = _locale(locale)
+    pat = _PATTERNS.get(loc[:2], _PATTERNS["ja"])
+    return format_date(to_local(value), pat["short" if short else "date"], locale=loc)
+
+
+def format_deadline(value: datetime, locale: str | None = None) -> str:
+    """`5月31日(火) 17:00` — the year is implied for deadlines."""
+    loc = _locale(locale)
+    pat = _PATTERNS.get(loc[:2], _PATTERNS["ja"])
+    local = to_local(value)
+    return f"{format_date(local, pat['short'], locale=loc)} {format_datetime(local, 'HH:mm', locale=loc)}"
+
+
+def parse_local(value: str) -> datetime:
+    """Parse ISO 8601; a time without an offset is local time (the chamber's zone)."""
+    parsed = datetime.fromisoformat(value)
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=local_zone())
+    return parsed.astimezone(UTC)

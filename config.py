@@ -1,0 +1,117 @@
+"""Configuration: one class per environment, every value overridable by environment variables.
+
+The variables and their defaults are a contract (see ARCHITECTURE.md); keep them exactly.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+INSTANCE = ROOT / "instance"
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def env_bool(name: str, default: bool) -> bool:
+    """Read a boolean variable; accepts 1/0, true/false, yes/no, on/off."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ValueError(f"{name} must be one of 1/0, true/false, yes/no, on/off (got {raw!r})")
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    return default if raw in (None, "") else int(raw)
+
+
+def database_url(default: str) -> str:
+    return normalise_database_url(os.environ.get("DATABASE_URL") or default)
+
+
+def normalise_database_url(url: str) -> str:
+    """PostgreSQL URLs always go through psycopg 3, whatever scheme they were given with."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+class Config:
+    ENV_NAME = "base"
+    SECRET_KEY = os.environ.get("SECRET_KEY") or secrets.token_hex(32)
+    SQLALCHEMY_DATABASE_URI = database_url(f"sqlite:///{INSTANCE / 'tsunagu.sqlite'}")
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", "東京商工会議所")
+    ORGANISATION_NAME_EN = os.environ.get("ORGANISATION_NAME_EN", "Tokyo Chamber of Commerce")
+
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "console")
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = env_int("MAIL_PORT", 25)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_USE_TLS = env_bool("MAIL_USE_TLS", False)
+    MAIL_USE_SSL = env_bool("MAIL_USE_SSL", False)
+    MAIL_FROM = os.environ.get("MAIL_FROM", "Tsunagu <noreply@tsunagu.example.jp>")
+    MAIL_REPLY_TO = os.environ.get("MAIL_REPLY_TO") or None
+
+    SCHEDULER_ENABLED = env_bool("SCHEDULER_ENABLED", False)
+    REMINDER_OFFSETS = os.environ.get("REMINDER_OFFSETS", "P1D,PT1H")
+    DISPATCH_INTERVAL = env_int("DISPATCH_INTERVAL", 15)
+    TIMEZONE = os.environ.get("TIMEZONE", "Asia/Tokyo")
+
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_FAILURES_PER_MINUTE = env_int("LOGIN_FAILURES_PER_MINUTE", 5)
+    API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600 per minute")
+
+    BABEL_DEFAULT_LOCALE = "ja"
+    BABEL_DEFAULT_TIMEZONE = TIMEZONE
+    LANGUAGES = ("ja", "en")
+    WTF_CSRF_TIME_LIMIT = None
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+    SCHEDULER_ENABLED = env_bool("SCHEDULER_ENABLED", True)
+
+
+class TestingConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "test-secret-key"
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    WTF_CSRF_ENABLED = False
+    SCHEDULER_ENABLED = False
+    MAIL_BACKEND = "memory"
+    BASE_URL = "http://tsunagu.test"
+    RATELIMIT_STORAGE_URI = "memory://"
+    REDIS_URL = None
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    SECRET_KEY = os.environ.get("SECRET_KEY") or None
+    SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}

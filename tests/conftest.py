@@ -1,0 +1,199 @@
+"""Fixtures: an app on a fresh database per test, clients, signed-in people and factories.
+
+The suite runs on SQLite by default; `TEST_DATABASE_URL=postgresql://…` runs the very same
+tests on PostgreSQL (and enables the concurrency tests marked `postgres`).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import os
+from collections.abc import Callable
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import text
+
+from booking import create_app
+from booking.accounts.services import PersonDetails, create_user
+from booking.extensions import db
+from booking.notifications import mailer
+from booking.notifications.dispatcher import dispatch_due
+from config import normalise_database_url
+
+PASSWORD = "correct-horse-1"
+
+
+def _test_database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return normalise_database_url(url)
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    url = _test_database_url(tmp_path_factory)
+    app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        db.engine.dispose()
+    return url
+
+
+@pytest.fixture
+def is_postgres(database_url) -> bool:
+    return database_url.startswith("postgresql")
+
+
+@pytest.fixture
+def postgres_url(database_url) -> str:
+    """Tests of concurrency rules need the real thing; CI always provides it."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("needs PostgreSQL: set TEST_DATABASE_URL=postgresql://… (CI does)")
+    return database_url
+
+
+_made_apps: list = []
+
+
+def make_app(database_url: str, **overrides):
+    """An extra app (a second worker, other settings); its connections close after the test."""
+    app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": database_url, **overrides})
+    _made_apps.append(app)
+    return app
+
+
+@pytest.fixture(autouse=True)
+def _close_extra_apps():
+    yield
+    while _made_apps:
+        app = _made_apps.pop()
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+class IsolatedClient(FlaskClient):
+    """Each request runs in its own app context and database session, as in production.
+
+    The test's own session commits first: on SQLite an open transaction of the test would
+    otherwise hold the write lock the request is waiting for. Its objects are then expired,
+    so reading them after the request shows what the request did.
+    """
+
+    def open(self, *args, **kwargs):
+        db.session.commit()
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+@pytest.fixture
+def app(database_url):
+    app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": database_url})
+    app.test_client_class = IsolatedClient
+    mailer.outbox_memory.clear()
+    with app.app_context():
+        _load_structure()
+        db.session.commit()
+        yield app
+        db.session.remove()
+        _empty_all_tables()
+        db.engine.dispose()
+
+
+def _load_structure() -> None:
+    from booking.demo import chamber_data
+    from booking.org.services import load_structure
+
+    load_structure(chamber_data())
+
+
+def _empty_all_tables() -> None:
+    tables = list(reversed(db.metadata.sorted_tables))
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_user() -> Callable:
+    """Factory: `make_user(role="member", email=None, company=None, **names)`."""
+    counter = iter(range(1, 10_000))
+
+    def factory(role: str = "member", email: str | None = None, password: str = PASSWORD,
+                unit_key: str | None = None, company=None, **names):  # fmt: skip
+        n = next(counter)
+        details = PersonDetails(
+            names.get("family_name", "山田"), names.get("given_name", f"太郎{n}"),
+            names.get("family_kana", "ヤマダ"), names.get("given_kana", "タロウ"),
+            names.get("phone", "03-1234-5678"),
+        )  # fmt: skip
+        if unit_key is None and role in ("staff", "advisor", "admin"):
+            unit_key = "hq"
+        if company is None and role == "member":
+            from booking.accounts.models import Company
+
+            company = Company(name=f"株式会社テスト{n}", name_kana="テスト", member_no=f"99{n:05d}")
+            db.session.add(company)
+        from booking.timefmt import now_utc
+
+        user = create_user(
+            email or f"{role}{n}@example.jp", password, role, details, company=company,
+            unit_key=unit_key, confirmed_at=now_utc(),
+        )  # fmt: skip
+        db.session.commit()
+        return user
+
+    return factory
+
+
+def login(client, user, password: str = PASSWORD):
+    return client.post("/account/login", data={"email": user.email, "password": password})
+
+
+@pytest.fixture
+def member(make_user):
+    return make_user("member")
+
+
+@pytest.fixture
+def staff(make_user):
+    return make_user("staff")
+
+
+@pytest.fixture
+def member_client(client, member):
+    assert login(client, member).status_code == 302
+    return client
+
+
+@pytest.fixture
+def staff_client(client, staff):
+    assert login(client, staff).status_code == 302
+    return client
+
+
+@pytest.fixture
+def sent_mail(app) -> Callable[[], list]:
+    """Run one dispatch pass and return every message the memory backend has 'sent'."""
+
+    def deliver():
+        dispatch_due()
+        return list(mailer.outbox_memory)
+
+    return deliver

@@ -1,0 +1,31 @@
+from booking.textnorm import (
+    normalise_email,
+    normalise_member_no,
+    normalise_phone,
+    normalise_postal_code,
+    to_katakana,
+)
+
+
+def test_full_width_email_is_made_ascii_and_lower_case():
+    assert normalise_email(" ＹＡＭＡＤＡ＠ｅｘａｍｐｌｅ．ｊｐ ") == "yamada@example.jp"
+
+
+def test_full_width_phone_digits_and_dashes_become_ascii():
+    assert normalise_phone("０３－１２３４－５６７８") == "03-1234-5678"
+    assert normalise_phone("03ー1234ー5678") == "03-1234-5678"
+
+
+def test_postal_code_gets_its_hyphen():
+    assert normalise_postal_code("１０００００５") == "100-0005"
+    assert normalise_postal_code("100－0005") == "100-0005"
+
+
+def test_member_number_is_normalised():
+    assert normalise_member_no("１３０００１") == "130001"
+
+
+def test_furigana_in_hiragana_or_half_width_is_stored_as_katakana():
+    assert to_katakana("やまだ") == "ヤマダ"
+    assert to_katakana("ﾔﾏﾀﾞ") == "ヤマダ"
+    assert to_katakana("ヤマダ") == "ヤマダ"

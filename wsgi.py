@@ -1,0 +1,10 @@
+"""Entry point for `flask --app wsgi` and for gunicorn (`gunicorn wsgi:app`).
+
+TSUNAGU_ENV picks the configuration class: development (default) or production.
+"""
+
+import os
+
+from booking import create_app
+
+app = create_app(os.environ.get("TSUNAGU_ENV", "development"))
