@@ -17,6 +17,7 @@ from sqlalchemy import or_, select, update
 
 from booking.extensions import db
 from booking.notifications import mailer
+from booking.notifications.hooks import build_invitation, still_holds
 from booking.notifications.models import OutboxMessage
 from booking.timefmt import now_utc
 
@@ -86,10 +87,11 @@ def render_message(msg: OutboxMessage) -> EmailMessage:
         mail["List-Unsubscribe"] = f"<{cfg['BASE_URL']}/mypage/profile>"
     mail.set_content(text)
     mail.add_alternative(html, subtype="html")
-    if msg.ics:
-        method = "CANCEL" if "METHOD:CANCEL" in msg.ics else "REQUEST"
+    ics = msg.ics or (build_invitation(msg.about, msg.invite) if msg.invite else None)
+    if ics:
+        method = "CANCEL" if "METHOD:CANCEL" in ics else "REQUEST"
         mail.add_attachment(
-            msg.ics.encode(),
+            ics.encode(),
             maintype="text",
             subtype="calendar",
             filename="invite.ics",
@@ -110,6 +112,9 @@ def dispatch_due(now: datetime | None = None, limit: int = 50, stop=None) -> int
             _release(msg_id)
             continue
         msg = db.session.get(OutboxMessage, msg_id)
+        if not still_holds(msg.about, msg.about_version, now):
+            _finish(msg, "cancelled", error="no longer applies")
+            continue
         try:
             mail = render_message(msg)
             mailer.send(mail)

@@ -28,6 +28,8 @@ class OutboxMessage(db.Model):
     about_version: Mapped[int | None] = mapped_column()
     transactional: Mapped[bool] = mapped_column(default=True)
     ics: Mapped[str | None] = mapped_column(Text)
+    # "REQUEST" or "CANCEL": attach a calendar invitation for `about`, built at send time.
+    invite: Mapped[str | None] = mapped_column(String(8))
     due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc)
     status: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(default=0)

@@ -23,8 +23,13 @@ def plan_message(
     about_version: int | None = None,
     transactional: bool = True,
     ics: str | None = None,
+    invite: str | None = None,
 ) -> OutboxMessage:
-    """Plan one mail; planning the same key again keeps one row and re-times it if pending."""
+    """Plan one mail; planning the same key again keeps one row and re-times it if pending.
+
+    `about` ("registration:42") and `about_version` let the dispatcher drop the mail if that
+    thing changed or went away; `invite` ("REQUEST"/"CANCEL") attaches its calendar entry.
+    """
     due = as_utc(due_at) if due_at else now_utc()
     msg = db.session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key))
     if msg is None:
@@ -34,7 +39,7 @@ def plan_message(
         return msg
     msg.recipient, msg.template, msg.context, msg.locale = recipient, template, context, locale
     msg.due_at, msg.about, msg.about_version = due, about, about_version
-    msg.transactional, msg.ics = transactional, ics
+    msg.transactional, msg.ics, msg.invite = transactional, ics, invite
     db.session.flush()
     return msg
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 18:41:01.897399
+Create Date: 2026-11-27 18:51:09.478228
 
 """
 from alembic import op
@@ -46,6 +46,7 @@ def upgrade():
     sa.Column('about_version', sa.Integer(), nullable=True),
     sa.Column('transactional', sa.Boolean(), nullable=False),
     sa.Column('ics', sa.Text(), nullable=True),
+    sa.Column('invite', sa.String(length=8), nullable=True),
     sa.Column('due_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
