@@ -197,3 +197,10 @@ def sent_mail(app) -> Callable[[], list]:
         return list(mailer.outbox_memory)
 
     return deliver
+
+
+def pytest_collection_modifyitems(items):
+    """Everything under tests/browser/ is a `browser` test (CI runs those in a step of their own)."""
+    for item in items:
+        if "tests/browser/" in item.nodeid or item.nodeid.startswith("browser/"):
+            item.add_marker(pytest.mark.browser)

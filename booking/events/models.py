@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from booking.dbtypes import UTCDateTime
 from booking.extensions import db
 from booking.org.models import Unit
 from booking.timefmt import now_utc
@@ -33,16 +34,14 @@ class Event(db.Model):
     venue_address: Mapped[str] = mapped_column(String(300), default="")
     venue_access: Mapped[str] = mapped_column(String(300), default="")
     online_url: Mapped[str] = mapped_column(String(500), default="")
-    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
-    ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(String(16), default="draft", index=True)
     member_only: Mapped[bool] = mapped_column(default=False)
     # Grows with every change of time, place or status (iCalendar SEQUENCE, reminder checks).
     sequence: Mapped[int] = mapped_column(default=0)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc)
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=now_utc, onupdate=now_utc
-    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
 
     unit: Mapped[Unit] = relationship()
     frames: Mapped[list[Frame]] = relationship(
@@ -65,8 +64,8 @@ class Frame(db.Model):
     # Confirmed seats; changed only by a conditional UPDATE so it can never pass capacity.
     taken: Mapped[int] = mapped_column(default=0)
     price_label: Mapped[str] = mapped_column(String(100), default="")
-    opens_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    closes_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     per_company_limit: Mapped[int | None] = mapped_column()
     lottery: Mapped[bool] = mapped_column(default=False)
     waitlist: Mapped[bool] = mapped_column(default=True)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, String, Text
+from sqlalchemy import JSON, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from booking.dbtypes import UTCDateTime
 from booking.extensions import db
 from booking.timefmt import now_utc
 
@@ -30,16 +31,14 @@ class OutboxMessage(db.Model):
     ics: Mapped[str | None] = mapped_column(Text)
     # "REQUEST" or "CANCEL": attach a calendar invitation for `about`, built at send time.
     invite: Mapped[str | None] = mapped_column(String(8))
-    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     status: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
-    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     message_id: Mapped[str | None] = mapped_column(String(255))
-    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc)
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=now_utc, onupdate=now_utc
-    )
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
 
     __table_args__ = (db.Index("ix_outbox_messages_status_due_at", "status", "due_at"),)
