@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectField, StringField
+from wtforms import PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from booking.accounts.services import MIN_PASSWORD
 from booking.forms import EmailInput, KanaInput, PhoneInput
@@ -83,3 +84,14 @@ class ProfileForm(NameFields, FlaskForm):
     locale = SelectField(
         _l("表示言語"), choices=[SelectChoice("ja", "日本語"), SelectChoice("en", "English")]
     )
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class CompanyInterestsForm(FlaskForm):
+    """A member company's sections of interest (used for recommendations)."""
+
+    interests = CheckboxesField(_l("関心のある分野"), coerce=str, validate_choice=True)

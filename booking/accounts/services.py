@@ -240,3 +240,17 @@ def load_user(session_id: str) -> User | None:
     if user is None or user.session_version != int(version):
         return None
     return user
+
+
+def set_company_interests(user: User, section_slugs: list[str]) -> None:
+    """Replace the company's interests with these sections.
+
+    :raises NotAllowed: the person has no company.
+    """
+    from booking.errors import NotAllowed
+    from booking.org.services import units_of_kind
+
+    if user.company is None:
+        raise NotAllowed(_l("会社情報が登録されていません。"))
+    wanted = set(section_slugs)
+    user.company.interests = [u for u in units_of_kind("section") if u.slug in wanted]

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
-from booking.accounts.forms import ProfileForm
-from booking.accounts.services import PersonDetails, update_profile
+from booking.accounts.forms import CompanyInterestsForm, ProfileForm
+from booking.accounts.services import PersonDetails, set_company_interests, update_profile
 from booking.extensions import db
+from booking.org.services import units_of_kind
 
 bp = Blueprint("mypage", __name__, url_prefix="/mypage")
 
@@ -33,3 +35,23 @@ def profile():
         flash(_("プロフィールを更新しました。"), "success")
         return redirect(url_for("mypage.profile"))
     return render_template("mypage/profile.html", form=form), (422 if form.errors else 200)
+
+
+@bp.route("/company", methods=["GET", "POST"])
+@login_required
+def company():
+    """The company's profile and its sections of interest."""
+    if current_user.company is None:
+        abort(404)
+    form = CompanyInterestsForm()
+    form.interests.choices = [SelectChoice(u.slug, u.name) for u in units_of_kind("section")]
+    if request.method == "GET":
+        form.interests.data = [u.slug for u in current_user.company.interests]
+    if form.validate_on_submit():
+        set_company_interests(current_user, form.interests.data or [])
+        db.session.commit()
+        flash(_("関心のある分野を保存しました。"), "success")
+        return redirect(url_for("mypage.company"))
+    return render_template("mypage/company.html", form=form, company=current_user.company), (
+        422 if form.errors else 200
+    )

@@ -29,3 +29,24 @@ def test_my_page_needs_sign_in(client):
     response = client.get("/mypage/")
     assert response.status_code == 302
     assert "/account/login" in response.headers["Location"]
+
+
+def test_a_member_sets_the_companys_interests(member_client, member):
+    response = member_client.post("/mypage/company", data={"interests": ["ict", "trade"]})
+    assert response.status_code == 302
+    assert sorted(u.slug for u in member.company.interests) == ["ict", "trade"]
+    html = member_client.get("/mypage/company").get_data(as_text=True)
+    assert 'value="ict" checked' in html or 'checked id="interests-' in html
+
+
+def test_an_unknown_interest_is_refused_and_nothing_changes(member_client, member):
+    response = member_client.post("/mypage/company", data={"interests": ["ict", "nope"]})
+    assert response.status_code == 422
+    assert member.company.interests == []
+
+
+def test_a_guest_without_company_has_no_company_page(client, make_user):
+    from tests.conftest import login
+
+    login(client, make_user("guest"))
+    assert client.get("/mypage/company").status_code == 404
