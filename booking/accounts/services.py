@@ -129,13 +129,15 @@ def _issue_link_token(user: User, purpose: str, ttl: timedelta, now: datetime) -
     return token
 
 
-def _send_link(user: User, purpose: str, ttl: timedelta, template: str, now: datetime) -> None:
+def _send_link(
+    user: User, purpose: str, ttl: timedelta, template: str, now: datetime, key: str | None = None
+) -> None:
     token = _issue_link_token(user, purpose, ttl, now)
     base = current_app.config["BASE_URL"]
     path = "confirm" if purpose == "confirm" else "reset"
     db.session.flush()
     plan_message(
-        f"account:{user.id}:{purpose}:{token_hash(token)[:16]}",
+        key or f"account:{user.id}:{purpose}:{token_hash(token)[:16]}",
         user.email,
         template,
         {
@@ -178,6 +180,19 @@ def peek_link_token(token: str, purpose: str, now: datetime) -> User | None:
     if row is None or row.used_at is not None or as_utc(row.expires_at) <= now:
         return None
     return row.user
+
+
+def resend_confirmation(user: User, now: datetime) -> None:
+    """Send a fresh confirmation link, at most one an hour (the key carries the hour)."""
+    if user.email_confirmed_at is not None:
+        return
+    hour = now.strftime("%Y%m%d%H")
+    key = f"account:{user.id}:confirm-again:{hour}"
+    from booking.notifications.models import OutboxMessage
+
+    if db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)):
+        return
+    _send_link(user, "confirm", CONFIRM_TTL, "account_confirm", now, key=key)
 
 
 def confirm_email(token: str, now: datetime) -> User | None:

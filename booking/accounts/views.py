@@ -31,6 +31,16 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
+        if user is not None and user.email_confirmed_at is None:
+            # The password was right, so it is safe to say why and to send the link again.
+            services.resend_confirmation(user, now_utc())
+            db.session.commit()
+            form.email.errors.append(
+                _(
+                    "メールアドレスの確認が済んでいません。確認メールを再送しましたので、メールのリンクを開いてください。"
+                )
+            )
+            return render_template("accounts/login.html", form=form), 403
         if user is not None:
             login_user(user)
             return redirect(safe_next(request.args.get("next")) or url_for("mypage.index"))

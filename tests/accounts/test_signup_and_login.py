@@ -85,3 +85,15 @@ def test_next_never_leads_off_site(client, member):
         data={"email": member.email, "password": PASSWORD},
     )
     assert response.headers["Location"] == "/mypage/"
+
+
+def test_an_unconfirmed_guest_cannot_sign_in_and_gets_the_link_again(client, sent_mail):
+    client.post("/account/signup", data=SIGNUP)
+    sent_mail()
+    form = {"email": "hanako@example.jp", "password": SIGNUP["password"]}
+    response = client.post("/account/login", data=form)
+    assert response.status_code == 403
+    assert "確認メールを再送しました" in response.get_data(as_text=True)
+    assert len(sent_mail()) == 2
+    client.post("/account/login", data=form)  # a second try within the hour sends no third mail
+    assert len(sent_mail()) == 2
