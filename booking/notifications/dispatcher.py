@@ -1,73 +1,96 @@
-"""The dispatcher: claim due outbox rows with a lease, render, send, mark sent.
+"""The dispatcher: claim due outbox rows with a lease, re-check, render, send, mark sent.
 
-Claiming is a conditional UPDATE (pending → sending, or an expired lease), so any number of
-dispatchers may run against one database and each message is sent by the one that won it.
+Claiming is one conditional UPDATE (pending and due, or sending with an expired lease →
+sending, with a new lease and owner). On PostgreSQL its candidate rows are picked with
+`FOR UPDATE SKIP LOCKED`, so dispatchers never wait on each other; on SQLite the statement
+runs under the database's single write lock. Either way a row is won by exactly one claim,
+and only the claim that holds the lease may mark it sent, failed or pending again.
+
+No transaction stays open while a message is rendered or sent (on SQLite an open
+transaction holds the write lock every web request needs).
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
+import time
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime
+from types import SimpleNamespace
+from urllib.parse import urlsplit
 
 from flask import current_app, render_template
 from flask_babel import force_locale
-from sqlalchemy import or_, select, update
+from sqlalchemy import and_, or_, select, update
 
 from booking.extensions import db
 from booking.notifications import mailer
 from booking.notifications.hooks import build_invitation, still_holds
 from booking.notifications.models import OutboxMessage
-from booking.timefmt import now_utc
+from booking.timefmt import as_utc, now_utc, to_local
+from booking.tokens import new_token
+
+log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=5)
-MAX_ATTEMPTS = 6
+MAX_ATTEMPTS = 8
+RETRY_BASE = timedelta(minutes=1)
+RETRY_CAP = timedelta(hours=6)
 
 
-def message_id_for(dedupe_key: str) -> str:
+def message_id_for(dedupe_key: str, resends: int = 0) -> str:
     """Deterministic: a message re-sent after a crash carries the same Message-ID."""
-    from urllib.parse import urlsplit
-
     host = urlsplit(current_app.config["BASE_URL"]).hostname or "tsunagu.local"
-    digest = hashlib.sha256(dedupe_key.encode()).hexdigest()[:32]
+    seed = dedupe_key if not resends else f"{dedupe_key}/r{resends}"
+    digest = hashlib.sha256(seed.encode()).hexdigest()[:32]
     return f"<{digest}@{host}>"
 
 
-def claim_due_messages(now: datetime, limit: int = 50) -> list[int]:
-    """Claim up to `limit` due rows for this dispatcher and commit the claim."""
-    candidates = db.session.scalars(
+def retry_delay(attempts: int) -> timedelta:
+    """Exponential backoff after the n-th failed attempt: 1, 2, 4, … minutes, at most 6 h."""
+    base = current_app.config.get("MAIL_RETRY_BASE", RETRY_BASE)
+    return min(base * 2 ** max(attempts - 1, 0), RETRY_CAP)
+
+
+def _is_due(now: datetime):
+    return or_(
+        and_(OutboxMessage.status == "pending", OutboxMessage.due_at <= now),
+        and_(OutboxMessage.status == "sending", OutboxMessage.lease_until < now),
+    )
+
+
+def claim_due_messages(now: datetime, limit: int = 50, owner: str | None = None) -> list[int]:
+    """Claim up to `limit` due rows for `owner` (one conditional UPDATE) and commit the claim."""
+    owner = owner or new_token()[:32]
+    candidates = (
         select(OutboxMessage.id)
-        .where(
-            or_(
-                (OutboxMessage.status == "pending") & (OutboxMessage.due_at <= now),
-                (OutboxMessage.status == "sending") & (OutboxMessage.lease_until < now),
-            )
-        )
-        .order_by(OutboxMessage.due_at)
+        .where(_is_due(now))
+        .order_by(OutboxMessage.due_at, OutboxMessage.id)
         .limit(limit)
-    ).all()
-    claimed = []
-    for msg_id in candidates:
-        result = db.session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == msg_id)
-            .where(
-                or_(
-                    OutboxMessage.status == "pending",
-                    (OutboxMessage.status == "sending") & (OutboxMessage.lease_until < now),
-                )
-            )
-            .values(status="sending", lease_until=now + LEASE, updated_at=now)
-            .execution_options(synchronize_session=False)
+    )
+    if db.engine.dialect.name == "postgresql":
+        candidates = candidates.with_for_update(skip_locked=True)
+    lease = current_app.config.get("MAIL_LEASE", LEASE)
+    claimed = db.session.scalars(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(candidates.scalar_subquery()), _is_due(now))
+        .values(
+            status="sending",
+            lease_until=now + lease,
+            lease_owner=owner,
+            attempts=OutboxMessage.attempts + 1,
+            updated_at=now,
         )
-        if result.rowcount == 1:
-            claimed.append(msg_id)
+        .returning(OutboxMessage.id)
+        .execution_options(synchronize_session=False)
+    ).all()
     db.session.commit()
-    return claimed
+    return sorted(claimed)
 
 
-def render_message(msg: OutboxMessage) -> EmailMessage:
+def render_message(msg: OutboxMessage, now: datetime | None = None) -> EmailMessage:
     """Render a row into a multipart text + HTML mail in the recipient's language."""
     cfg = current_app.config
     ctx = dict(msg.context or {}, recipient=msg.recipient)
@@ -79,14 +102,17 @@ def render_message(msg: OutboxMessage) -> EmailMessage:
     mail["Subject"] = " ".join(subject.split())
     mail["From"] = cfg["MAIL_FROM"]
     mail["To"] = msg.recipient
-    if cfg.get("MAIL_REPLY_TO"):
-        mail["Reply-To"] = cfg["MAIL_REPLY_TO"]
-    mail["Date"] = format_datetime(now_utc())
-    mail["Message-ID"] = message_id_for(msg.dedupe_key)
+    reply_to = msg.reply_to or cfg.get("MAIL_REPLY_TO")
+    if reply_to:
+        mail["Reply-To"] = reply_to
+    mail["Date"] = format_datetime(to_local(now or now_utc()))
+    mail["Message-ID"] = message_id_for(msg.dedupe_key, msg.resends or 0)
+    mail["Auto-Submitted"] = "auto-generated"
     if not msg.transactional:
-        mail["List-Unsubscribe"] = f"<{cfg['BASE_URL']}/mypage/profile>"
-    mail.set_content(text)
-    mail.add_alternative(html, subtype="html")
+        unsubscribe = f"{cfg['BASE_URL']}/mypage/profile"
+        mail["List-Unsubscribe"] = f"<{unsubscribe}>"
+    mail.set_content(text, cte="quoted-printable" if text.isascii() else "base64")
+    mail.add_alternative(html, subtype="html", cte="base64")
     ics = msg.ics or (build_invitation(msg.about, msg.invite) if msg.invite else None)
     if ics:
         method = "CANCEL" if "METHOD:CANCEL" in ics else "REQUEST"
@@ -95,64 +121,151 @@ def render_message(msg: OutboxMessage) -> EmailMessage:
             maintype="text",
             subtype="calendar",
             filename="invite.ics",
-            params={"method": method},
+            params={"method": method, "charset": "utf-8"},
         )
     return mail
+
+
+class _Pass:
+    """One dispatch pass: its claim owner, its SMTP connection, its counts."""
+
+    def __init__(self, now: datetime | None, stop):
+        self.fixed_now = now
+        self.stop = stop
+        self.owner = new_token()[:32]
+        self.sent = 0
+        cfg = current_app.config
+        self.lease = cfg.get("MAIL_LEASE", LEASE)
+        self.max_attempts = cfg.get("MAIL_MAX_ATTEMPTS", MAX_ATTEMPTS)
+
+    def now(self) -> datetime:
+        return self.fixed_now or now_utc()
+
+    def stopping(self) -> bool:
+        return self.stop is not None and self.stop.is_set()
 
 
 def dispatch_due(now: datetime | None = None, limit: int = 50, stop=None) -> int:
     """One pass: send every due message this dispatcher can claim; returns how many were sent.
 
-    `stop` (a threading.Event) ends the pass after the message in hand.
+    Claims batches of `limit` until nothing is due. `stop` (a threading.Event) ends the pass
+    after the message in hand; the rest of the batch is given back at once.
     """
-    now = now or now_utc()
-    sent = 0
-    for msg_id in claim_due_messages(now, limit):
-        if stop is not None and stop.is_set():
-            _release(msg_id)
-            continue
-        msg = db.session.get(OutboxMessage, msg_id)
-        if not still_holds(msg.about, msg.about_version, now):
-            _finish(msg, "cancelled", error="no longer applies")
-            continue
-        try:
-            mail = render_message(msg)
-            mailer.send(mail)
-        except mailer.PermanentMailError as exc:
-            _finish(msg, "failed", error=str(exc))
-        except Exception as exc:  # a transient fault: back off and retry
-            msg.attempts += 1
-            if msg.attempts >= MAX_ATTEMPTS:
-                _finish(msg, "failed", error=repr(exc))
-            else:
-                msg.status = "pending"
-                msg.last_error = repr(exc)
-                msg.due_at = now + timedelta(seconds=30 * 2**msg.attempts)
-                msg.lease_until = None
-                db.session.commit()
-        else:
-            msg.message_id = mail["Message-ID"]
-            _finish(msg, "sent")
-            sent += 1
-    return sent
+    run = _Pass(now, stop)
+    with mailer.Connection() as connection:
+        while not run.stopping():
+            ids = claim_due_messages(run.now(), limit, run.owner)
+            if not ids:
+                break
+            claimed_at = time.monotonic()
+            # Plain snapshots, not ORM objects: the commits below must not reload them, and a
+            # caller's session (a test's) keeps its own objects untouched.
+            table = OutboxMessage.__table__
+            rows = db.session.execute(
+                select(table).where(table.c.id.in_(ids)).order_by(table.c.due_at, table.c.id)
+            ).mappings()
+            batch = [SimpleNamespace(**row) for row in rows]
+            db.session.commit()
+            for index, msg in enumerate(batch):
+                # Never send on a lease that may have expired: another dispatcher may own it.
+                late = time.monotonic() - claimed_at > 0.8 * run.lease.total_seconds()
+                if run.stopping() or late:
+                    _release(run.owner, [m.id for m in batch[index:]])
+                    break
+                _handle(msg, run, connection)
+    return run.sent
 
 
-def _finish(msg: OutboxMessage, status: str, error: str | None = None) -> None:
-    msg.status = status
-    msg.lease_until = None
+def _handle(msg: OutboxMessage, run: _Pass, connection: mailer.Connection) -> None:
+    now = run.now()
+    if msg.attempts > run.max_attempts:  # claimed again and again: a dispatcher died on it
+        _finish(msg, run, "failed", error=f"gave up after {msg.attempts - 1} attempts")
+        return
+    if msg.not_after is not None and as_utc(msg.not_after) <= now:
+        _finish(msg, run, "cancelled", error="too late: its time has passed")
+        return
+    try:
+        holds = still_holds(msg.about, msg.about_version, now)
+    except Exception as exc:  # the check itself failed: try again later
+        db.session.rollback()
+        _retry(msg, run, f"about check failed: {exc!r}")
+        return
+    if not holds:
+        _finish(msg, run, "cancelled", error="no longer applies")
+        return
+    try:
+        mail = render_message(msg, now)
+    except Exception as exc:  # a broken template or context fails this message only
+        db.session.rollback()
+        log.warning("outbox %s: render failed: %r", msg.id, exc)
+        _finish(msg, run, "failed", error=f"render error: {exc!r}")
+        return
+    db.session.commit()  # end any read transaction before talking to the mail server
+    try:
+        connection.send(mail)
+    except mailer.PermanentMailError as exc:
+        _finish(msg, run, "failed", error=str(exc))
+    except Exception as exc:  # transient (server down, 4xx, timeout): back off and retry
+        log.warning("outbox %s: send failed: %r", msg.id, exc)
+        _retry(msg, run, repr(exc))
+    else:
+        _finish(msg, run, "sent", message_id=mail["Message-ID"])
+        run.sent += 1
+
+
+def _mine(msg_id: int, owner: str):
+    return update(OutboxMessage).where(
+        OutboxMessage.id == msg_id,
+        OutboxMessage.status == "sending",
+        OutboxMessage.lease_owner == owner,
+    )
+
+
+def _finish(
+    msg: OutboxMessage, run: _Pass, status: str, error: str | None = None, message_id=None
+) -> None:
+    values: dict = {"status": status, "lease_until": None, "lease_owner": None}
     if status == "sent":
-        msg.sent_at = now_utc()
-        msg.attempts += 1
+        values.update(sent_at=now_utc(), message_id=message_id)
     if error:
-        msg.last_error = error
+        values["last_error"] = error[:2000]
+    db.session.execute(_mine(msg.id, run.owner).values(**values))
     db.session.commit()
 
 
-def _release(msg_id: int) -> None:
-    """Give a claimed row back when stopping, so it need not wait for the lease to expire."""
+def _retry(msg: OutboxMessage, run: _Pass, error: str) -> None:
+    if msg.attempts >= run.max_attempts:
+        _finish(msg, run, "failed", error=f"{error} (after {msg.attempts} attempts)")
+        return
+    db.session.execute(
+        _mine(msg.id, run.owner).values(
+            status="pending",
+            due_at=run.now() + retry_delay(msg.attempts),
+            lease_until=None,
+            lease_owner=None,
+            last_error=error[:2000],
+        )
+    )
+    db.session.commit()
+
+
+def _release(owner: str, ids: list[int]) -> None:
+    """Give claimed rows back untried, so they need not wait for the lease to expire."""
+    if not ids:
+        return
     db.session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id == msg_id, OutboxMessage.status == "sending")
-        .values(status="pending", lease_until=None)
+        .where(
+            OutboxMessage.id.in_(ids),
+            OutboxMessage.status == "sending",
+            OutboxMessage.lease_owner == owner,
+        )
+        .values(
+            status="pending",
+            lease_until=None,
+            lease_owner=None,
+            attempts=OutboxMessage.attempts - 1,
+        )
+        .execution_options(synchronize_session=False)
     )
     db.session.commit()
