@@ -105,7 +105,8 @@ def make_message():
         n = next(counter)
         context = kw.pop("context", {"name": "山田 太郎", "url": f"http://x/{n}", "hours": 2})
         msg = plan_message(kw.pop("key", f"test:{n}"), recipient, template, context, **kw)
+        msg_id = msg.id  # read before the commit: reading after would open a transaction
         db.session.commit()
-        return msg.id
+        return msg_id
 
     return factory
