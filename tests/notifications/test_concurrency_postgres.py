@@ -39,17 +39,9 @@ def _plan_due(n: int) -> list[str]:
 
 def _start_dispatchers(url: str, port: int, count: int) -> list[subprocess.Popen]:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    procs = [
-        subprocess.Popen(
-            [sys.executable, "-m", "tests.notifications.dispatch_worker", url, str(port)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-            cwd=ROOT,
-            env=env,
-        )  # fmt: skip
-        for _ in range(count)
-    ]
+    command = [sys.executable, "-m", "tests.notifications.dispatch_worker", url, str(port)]
+    pipes = {"stdin": subprocess.PIPE, "stdout": subprocess.PIPE, "text": True}
+    procs = [subprocess.Popen(command, cwd=ROOT, env=env, **pipes) for _ in range(count)]
     for proc in procs:
         assert proc.stdout.readline().strip() == "ready"
     for proc in procs:  # go, all together
