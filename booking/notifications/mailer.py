@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import smtplib
 import sys
-from email.message import EmailMessage
+from email import message_from_bytes, policy
+from email.message import EmailMessage, Message
 from email.utils import getaddresses
 from pathlib import Path
 
@@ -54,7 +55,7 @@ class Connection:
                 self._smtp.close()
             self._smtp = None
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: Message) -> None:
         """Deliver one message.
 
         :raises PermanentMailError: the recipient is invalid or was refused with a 5xx.
@@ -69,8 +70,8 @@ class Connection:
             folder.mkdir(parents=True, exist_ok=True)
             name = message["Message-ID"].strip("<>").split("@")[0].replace("/", "_")
             (folder / f"{name}.eml").write_bytes(bytes(message))
-        elif self.backend == "memory":
-            outbox_memory.append(message)
+        elif self.backend == "memory":  # kept as a reader would parse it off the wire
+            outbox_memory.append(message_from_bytes(message.as_bytes(), policy=policy.default))
         else:
             sys.stdout.write(message.as_string() + "\n" + "-" * 72 + "\n")
             sys.stdout.flush()
@@ -89,7 +90,7 @@ class Connection:
             raise
         return smtp
 
-    def _send_smtp(self, message: EmailMessage) -> None:
+    def _send_smtp(self, message: Message) -> None:
         fresh = self._smtp is None
         if fresh:
             self._smtp = self._connect()
@@ -102,7 +103,7 @@ class Connection:
             self._smtp = self._connect()
             self._deliver(message)
 
-    def _deliver(self, message: EmailMessage) -> None:
+    def _deliver(self, message: Message) -> None:
         try:
             self._smtp.send_message(message)
         except smtplib.SMTPRecipientsRefused as exc:
@@ -135,7 +136,7 @@ def _describe(refused: dict) -> str:
     )
 
 
-def send(message: EmailMessage) -> None:
+def send(message: Message) -> None:
     """Deliver one message on a connection of its own (see `Connection`)."""
     with Connection() as connection:
         connection.send(message)

@@ -73,6 +73,7 @@ def test_a_dispatcher_whose_lease_was_taken_over_cannot_mark_the_row(app, make_m
     slow = _Pass(now, None)
     slow.owner = "slow"
     _finish(_row(msg_id), slow, "failed", error="late")
+    slow.writes.close()
     row = _row(msg_id)
     assert row.status == "sending" and row.lease_owner == "fresh"
 

@@ -5,7 +5,9 @@ After a deliberate change of a template, run with UPDATE_SNAPSHOTS=1 and review 
 
 from __future__ import annotations
 
+import email
 import os
+from email import policy
 from pathlib import Path
 
 import pytest
@@ -61,7 +63,8 @@ def test_rendered_mail_matches_its_snapshot(app, name):
         dedupe_key=f"snapshot:{name}", recipient="taro@example.jp", template=template,
         context=context, locale=locale, transactional=True, resends=0,
     )  # fmt: skip
-    got = readable(render_message(msg))
+    wire = render_message(msg).as_bytes()
+    got = readable(email.message_from_bytes(wire, policy=policy.default))
     path = SNAPSHOTS / f"{name}.txt"
     if os.environ.get("UPDATE_SNAPSHOTS") == "1":
         path.write_text(got, encoding="utf-8")
