@@ -21,6 +21,7 @@ from email.message import Message
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.utils import format_datetime, formataddr, parseaddr
+from functools import lru_cache
 from types import SimpleNamespace
 from urllib.parse import urlsplit
 
@@ -136,12 +137,17 @@ def render_message(msg: OutboxMessage, now: datetime | None = None) -> Message:
     body = MIMEMultipart(
         "alternative", _subparts=[MIMEText(text, "plain", "utf-8"), MIMEText(html, "html", "utf-8")]
     )
+    # Our own boundaries: every part is base64, so no line can start with "--=_"; and the
+    # generator need not search each message for a free random one (a regex per message).
+    message_id = message_id_for(msg.dedupe_key, msg.resends or 0)
+    tag = message_id[1:17]
+    body.set_boundary(f"=_alt_{tag}")
     ics = msg.ics or (build_invitation(msg.about, msg.invite) if msg.invite else None)
     if ics:
         invitation = MIMEText(ics, "calendar", "utf-8")
         invitation.set_param("method", "CANCEL" if "METHOD:CANCEL" in ics else "REQUEST")
         invitation.add_header("Content-Disposition", "attachment", filename="invite.ics")
-        mail = MIMEMultipart("mixed", _subparts=[body, invitation])
+        mail = MIMEMultipart("mixed", _subparts=[body, invitation], boundary=f"=_mix_{tag}")
     else:
         mail = body
     mail["Subject"] = Header(" ".join(subject.split()), "utf-8")
@@ -151,13 +157,14 @@ def render_message(msg: OutboxMessage, now: datetime | None = None) -> Message:
     if reply_to:
         mail["Reply-To"] = encode_address(reply_to)
     mail["Date"] = format_datetime(to_local(now or now_utc()))
-    mail["Message-ID"] = message_id_for(msg.dedupe_key, msg.resends or 0)
+    mail["Message-ID"] = message_id
     mail["Auto-Submitted"] = "auto-generated"
     if not msg.transactional:
         mail["List-Unsubscribe"] = f"<{cfg['BASE_URL']}/mypage/profile>"
     return mail
 
 
+@lru_cache(maxsize=256)
 def encode_address(value: str) -> str:
     """`東京商工会議所 <noreply@…>` → an RFC 2047 encoded display name and the bare address."""
     name, address = parseaddr(value)
