@@ -87,14 +87,14 @@ def make_app(url: str, port: int):
 
 
 def plan(app, n: int) -> None:
-    from sqlalchemy import delete, insert
+    from sqlalchemy import insert, text
 
     from booking.extensions import db
     from booking.notifications.models import OutboxMessage
     from booking.timefmt import now_utc
 
     with app.app_context():
-        db.session.execute(delete(OutboxMessage))
+        db.session.execute(text("TRUNCATE outbox_messages RESTART IDENTITY"))  # no dead rows
         due = now_utc() - timedelta(seconds=1)
         db.session.execute(
             insert(OutboxMessage),
@@ -145,7 +145,7 @@ def run_dispatchers(url: str, port: int, count: int, n: int, sink: Sink) -> floa
     delivered = sink.count - before
     if sum(sent) != n or delivered != n:
         raise SystemExit(f"expected {n} deliveries, got {delivered} (reported {sent})")
-    print(f"    per process: {sent}")
+    print(f"  {count} dispatcher(s) ran, messages per process: {sent}")
     return n / elapsed
 
 
@@ -188,17 +188,24 @@ def main() -> None:
 
         with app.app_context():
             db.create_all()
+        print(f"{n} messages, PostgreSQL, aiosmtpd sink (own process) on 127.0.0.1:{port}")
         plan(app, n)
-        bare = bare_loop(app, n, port)
-        print(f"{n} messages, PostgreSQL, aiosmtpd sink on 127.0.0.1:{port}")
-        print(f"  bare smtplib loop, one connection: {bare:8.0f} messages/s")
+        bare_before = bare_loop(app, n, port)
+        print(f"  bare smtplib loop, one connection: {bare_before:6.0f} messages/s")
         results = {}
         for count in (1, 2):
             plan(app, n)
-            print(f"  {count} dispatcher{'s' if count > 1 else ''}:")
             results[count] = run_dispatchers(url, port, count, n, sink)
+        # The machine may be shared: measure the baseline again, compare with the mean of both.
+        bare_after = bare_loop(app, n, port)
+        bare = (bare_before + bare_after) / 2
+        print(
+            f"  bare smtplib loop, again:          {bare_after:6.0f} messages/s (mean {bare:.0f})"
+        )
+        for count, rate in results.items():
+            share = rate / bare
             print(
-                f"    {results[count]:8.0f} messages/s = {results[count] / bare:5.1%} of the bare loop"
+                f"  {count} dispatcher(s):                   {rate:6.0f} messages/s = {share:.1%}"
             )
         verdict = "met" if results[2] >= 0.5 * bare else "NOT met"
         print(f"target (2 dispatchers >= 50% of the bare loop): {verdict}")
