@@ -100,3 +100,66 @@ def test_the_dashboard_counts_failed_mail_and_links_to_them(staff_client, make_m
     page = staff_client.get("/staff/").get_data(as_text=True)
     assert '<p class="big-number warn">2</p>' in page
     assert "/staff/outbox/?status=failed" in page
+
+
+def _event():
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from booking.events.models import Event
+    from booking.org.models import Unit
+    from booking.timefmt import now_utc
+
+    start = now_utc() + timedelta(days=10)
+    event = Event(kind="seminar", format="online", unit_id=db.session.scalar(select(Unit.id)),
+                  title="DX推進セミナー", starts_at=start, ends_at=start + timedelta(hours=2),
+                  status="published")  # fmt: skip
+    db.session.add(event)
+    db.session.commit()
+    return event.id
+
+
+def test_staff_add_a_survey_reminder_after_the_end_of_an_event(staff_client):
+    from booking.notifications.models import ReminderRule
+
+    event_id = _event()
+    page = staff_client.get(f"/staff/outbox/events/{event_id}/reminders")
+    assert page.status_code == 200 and "DX推進セミナー" in page.get_data(as_text=True)
+    form = {"when": "end-after", "amount": "１", "unit": "D", "subject": "アンケートのお願い",
+            "body": "ご参加ありがとうございました。", "active": "y"}  # fmt: skip
+    response = staff_client.post(f"/staff/outbox/events/{event_id}/reminders", data=form)
+    assert response.status_code == 302
+    [rule] = db.session.scalars(db.select(ReminderRule)).all()
+    assert (rule.anchor, rule.direction, rule.duration) == ("end", "after", "P1D")
+    assert rule.subject == "アンケートのお願い" and rule.active
+    edit = staff_client.get(f"/staff/outbox/events/{event_id}/reminders?rule={rule.id}")
+    assert 'value="アンケートのお願い"' in edit.get_data(as_text=True)
+
+
+def test_a_bad_reminder_timing_is_shown_next_to_the_field_and_keeps_the_text(staff_client):
+    event_id = _event()
+    form = {"when": "start-before", "amount": "0", "unit": "H", "subject": "明日の件"}
+    response = staff_client.post(f"/staff/outbox/events/{event_id}/reminders", data=form)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "1〜999の数字で入力してください。" in page and 'value="明日の件"' in page
+
+
+def test_staff_delete_a_reminder_rule(staff_client):
+    from booking.notifications.models import ReminderRule
+    from booking.notifications.reminders import save_reminder_rule
+    from booking.timefmt import now_utc
+
+    event_id = _event()
+    rule = save_reminder_rule(event_id, now_utc(), anchor="start", direction="before",
+                              duration="PT3H")  # fmt: skip
+    rule_id = rule.id
+    db.session.commit()
+    response = staff_client.post(f"/staff/outbox/events/{event_id}/reminders/{rule_id}/delete")
+    assert response.status_code == 302
+    assert db.session.scalars(db.select(ReminderRule)).all() == []
+
+
+def test_reminders_of_an_unknown_event_are_404(staff_client):
+    assert staff_client.get("/staff/outbox/events/99999/reminders").status_code == 404
