@@ -97,8 +97,8 @@ def claim_due_messages(
 class _Writes:
     """Where the dispatcher's own writes go, each committed at once.
 
-    On PostgreSQL: a connection in autocommit, so a mark is one statement, one round trip
-    and durable when it returns. On SQLite: the session, committed after each statement.
+    On PostgreSQL: a connection in autocommit, so a mark is one statement and one round trip,
+    committed when it returns. On SQLite: the session, committed after each statement.
     """
 
     def __init__(self, autocommit: bool = False):
