@@ -141,7 +141,9 @@ def run_dispatchers(url: str, port: int, count: int, n: int, sink: Sink) -> floa
     for proc in procs:
         proc.stdin.write("go\n")
         proc.stdin.flush()
-    sent = [int(proc.communicate()[0].split()[-1]) for proc in procs]
+    outputs = [proc.communicate()[0] for proc in procs]
+    sent = [int(out.split()[-1]) for out in outputs]
+    print("   ", [out.split()[1] for out in outputs])
     elapsed = time.perf_counter() - started
     delivered = sink.count - before
     if sum(sent) != n or delivered != n:
@@ -160,7 +162,9 @@ def worker(url: str, port: int) -> None:
         db.session.commit()
         print("ready", flush=True)
         sys.stdin.readline()
-        print(f"sent {dispatch_due(limit=100)}", flush=True)
+        started = time.perf_counter()
+        sent = dispatch_due(limit=100)
+        print(f"took {time.perf_counter() - started:.2f}s sent {sent}", flush=True)
 
 
 def main() -> None:

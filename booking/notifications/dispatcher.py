@@ -76,21 +76,22 @@ def claim_due_messages(
         .order_by(OutboxMessage.due_at, OutboxMessage.id)
         .limit(limit)
     )
+    table = OutboxMessage.__table__
     if db.engine.dialect.name == "postgresql":
-        candidates = candidates.with_for_update(skip_locked=True)
+        # A CTE, not `id IN (subquery)`: PostgreSQL may run such a subquery once per outer
+        # row, and with SKIP LOCKED each run finds other rows, so LIMIT would not hold.
+        chosen = candidates.with_for_update(skip_locked=True).cte("chosen")
+        statement = update(table).where(table.c.id == chosen.c.id, _is_due(now))
+    else:  # SQLite: one writer at a time, the subquery runs once
+        statement = update(table).where(table.c.id.in_(candidates.scalar_subquery()), _is_due(now))
     lease = current_app.config.get("MAIL_LEASE", LEASE)
-    statement = (
-        update(OutboxMessage.__table__)
-        .where(OutboxMessage.id.in_(candidates.scalar_subquery()), _is_due(now))
-        .values(
-            status="sending",
-            lease_until=now + lease,
-            lease_owner=owner,
-            attempts=OutboxMessage.attempts + 1,
-            updated_at=now,
-        )
-        .returning(OutboxMessage.id)
-    )
+    statement = statement.values(
+        status="sending",
+        lease_until=now + lease,
+        lease_owner=owner,
+        attempts=OutboxMessage.attempts + 1,
+        updated_at=now,
+    ).returning(OutboxMessage.id)
     return sorted((writes or _Writes()).run(statement, returning=True))
 
 

@@ -54,6 +54,13 @@ def test_a_claimed_row_is_not_claimed_again_while_its_lease_runs(app, make_messa
     assert claim_due_messages(now + LEASE - timedelta(seconds=1), owner="b") == []
 
 
+def test_a_claim_takes_at_most_its_limit_oldest_first(app, make_message):
+    now = now_utc()
+    ids = [make_message(due_at=now - timedelta(minutes=10 - i)) for i in range(10)]
+    assert claim_due_messages(now, limit=3, owner="a") == ids[:3]
+    assert claim_due_messages(now, limit=3, owner="b") == ids[3:6]
+
+
 def test_an_expired_lease_is_claimed_again_and_sent(app, make_message):
     msg_id = make_message()
     now = now_utc()
