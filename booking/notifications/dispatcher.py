@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime, timedelta
 from email.header import Header
 from email.message import Message
@@ -96,16 +97,21 @@ def claim_due_messages(
 
 
 class _Writes:
-    """Where the dispatcher's own writes go, each committed at once.
+    """Where the dispatcher's own writes go, each committed at once, one at a time.
 
-    On PostgreSQL: a connection in autocommit, so a mark is one statement and one round trip,
-    committed when it returns. On SQLite: the session, committed after each statement.
+    On PostgreSQL: a connection in autocommit, so a mark is one statement and one round trip;
+    a "sent" mark may run in a helper thread while the next message is checked and rendered,
+    but `wait()` makes sure it is committed before that next message goes out, so a crash
+    can still repeat only the message in hand. On SQLite: the session, committed each time.
     """
 
     def __init__(self, autocommit: bool = False):
         self.connection = None
+        self._executor: ThreadPoolExecutor | None = None
+        self._pending: Future | None = None
         if autocommit and db.engine.dialect.name == "postgresql":
             self.connection = db.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbox-mark")
             if not current_app.config.get("MAIL_MARKS_SYNCHRONOUS", False):
                 # A mark need not wait for its WAL flush (1.8 ms → 0.3 ms here). Other
                 # dispatchers see it at once; only a crash of the database server itself
@@ -114,6 +120,7 @@ class _Writes:
                 self.connection.exec_driver_sql("SET synchronous_commit TO OFF")
 
     def run(self, statement, returning: bool = False):
+        self.wait()
         if self.connection is not None:
             result = self.connection.execute(statement)
             return result.scalars().all() if returning else result.rowcount
@@ -122,11 +129,29 @@ class _Writes:
         db.session.commit()
         return value
 
+    def submit(self, statement) -> None:
+        """Run a write in the background (PostgreSQL); the next write or `wait()` joins it."""
+        if self._executor is None:
+            self.run(statement)
+            return
+        self.wait()
+        self._pending = self._executor.submit(self.connection.execute, statement)
+
+    def wait(self) -> None:
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            pending.result()
+
     def close(self) -> None:
-        if self.connection is not None:
-            self.connection.exec_driver_sql("RESET synchronous_commit")  # back to the pool
-            self.connection.close()
-            self.connection = None
+        try:
+            self.wait()
+        finally:
+            if self._executor is not None:
+                self._executor.shutdown(wait=True)
+            if self.connection is not None:
+                self.connection.exec_driver_sql("RESET synchronous_commit")  # back to the pool
+                self.connection.close()
+                self.connection = None
 
 
 def render_message(msg: OutboxMessage, now: datetime | None = None) -> Message:
@@ -264,6 +289,7 @@ def _handle(msg: OutboxMessage, run: _Pass, connection: mailer.Connection) -> No
         _finish(msg, run, "failed", error=f"render error: {exc!r}")
         return
     db.session.commit()  # end any read transaction before talking to the mail server
+    run.writes.wait()  # the previous message is marked sent before this one goes out
     try:
         connection.send(mail)
     except mailer.PermanentMailError as exc:
@@ -272,7 +298,7 @@ def _handle(msg: OutboxMessage, run: _Pass, connection: mailer.Connection) -> No
         log.warning("outbox %s: send failed: %r", msg.id, exc)
         _retry(msg, run, repr(exc))
     else:
-        _finish(msg, run, "sent", message_id=mail["Message-ID"])
+        _finish(msg, run, "sent", message_id=mail["Message-ID"], background=True)
         run.sent += 1
 
 
@@ -287,14 +313,23 @@ def _mine(msg_id: int, owner: str):
 
 
 def _finish(
-    msg: OutboxMessage, run: _Pass, status: str, error: str | None = None, message_id=None
+    msg: OutboxMessage,
+    run: _Pass,
+    status: str,
+    error: str | None = None,
+    message_id=None,
+    background: bool = False,
 ) -> None:
     values: dict = {"status": status, "lease_until": None, "lease_owner": None}
     if status == "sent":
         values.update(sent_at=now_utc(), message_id=message_id)
     if error:
         values["last_error"] = error[:2000]
-    run.writes.run(_mine(msg.id, run.owner).values(**values))
+    statement = _mine(msg.id, run.owner).values(**values)
+    if background:
+        run.writes.submit(statement)
+    else:
+        run.writes.run(statement)
 
 
 def _retry(msg: OutboxMessage, run: _Pass, error: str) -> None:
