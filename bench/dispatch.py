@@ -143,12 +143,12 @@ def run_dispatchers(url: str, port: int, count: int, n: int, sink: Sink) -> floa
         proc.stdin.flush()
     outputs = [proc.communicate()[0] for proc in procs]
     sent = [int(out.split()[-1]) for out in outputs]
-    print("   ", [out.split()[1] for out in outputs])
     elapsed = time.perf_counter() - started
     delivered = sink.count - before
     if sum(sent) != n or delivered != n:
         raise SystemExit(f"expected {n} deliveries, got {delivered} (reported {sent})")
-    print(f"  {count} dispatcher(s) ran, messages per process: {sent}")
+    took = ", ".join(out.split()[1] for out in outputs)
+    print(f"  {count} dispatcher(s) ran: messages per process {sent}, pass took {took}")
     return n / elapsed
 
 
