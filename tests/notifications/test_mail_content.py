@@ -117,3 +117,32 @@ def test_one_pass_sends_every_message_over_one_connection(app, make_message, smt
     assert dispatch_due() == 5
     assert len(smtp_app.messages) == 5
     assert smtp_app.connections == 1
+
+
+def test_the_smtp_backend_logs_in_when_a_username_is_configured(app, make_message):
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult
+
+    from tests.notifications.conftest import SinkHandler, free_port
+
+    logins = []
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        logins.append((mechanism, auth_data.login, auth_data.password))
+        return AuthResult(success=auth_data.password == b"s3cret")
+
+    handler, port = SinkHandler(), free_port()
+    controller = Controller(
+        handler, hostname="127.0.0.1", port=port, authenticator=authenticator,
+        auth_require_tls=False,  # a loopback test server; AUTH offered, not required
+    )  # fmt: skip
+    controller.start()
+    try:
+        app.config.update(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=port,
+                          MAIL_USERNAME="tsunagu", MAIL_PASSWORD="s3cret")  # fmt: skip
+        make_message()
+        assert dispatch_due() == 1
+    finally:
+        controller.stop()
+    assert [(user, pw) for _m, user, pw in logins] == [(b"tsunagu", b"s3cret")]
+    assert len(handler.messages) == 1
