@@ -103,9 +103,10 @@ def register_blueprints(app: Flask) -> None:
     from booking.api import bp as api_bp
     from booking.main.views import bp as main_bp
     from booking.mypage.views import bp as mypage_bp
+    from booking.notifications.views import bp as outbox_bp
     from booking.staff.views import bp as staff_bp
 
-    for bp in (main_bp, accounts_bp, mypage_bp, staff_bp, api_bp):
+    for bp in (main_bp, accounts_bp, mypage_bp, staff_bp, api_bp, outbox_bp):
         app.register_blueprint(bp)
 
 

@@ -3,10 +3,10 @@
 from booking.accounts.models import AccountToken, ApiToken, Company, User
 from booking.consultations.models import Channel, Theme
 from booking.events.models import Event, Frame
-from booking.notifications.models import OutboxMessage
+from booking.notifications.models import OutboxMessage, ReminderRule
 from booking.org.models import Unit
 
 __all__ = [
-    "AccountToken", "ApiToken", "Channel", "Company", "Event", "Frame", "OutboxMessage",
+    "AccountToken", "ApiToken", "Channel", "Company", "Event", "Frame", "OutboxMessage", "ReminderRule",
     "Theme", "Unit", "User",
 ]  # fmt: skip

@@ -66,7 +66,9 @@ def run_foreground(app: Flask) -> None:
     )  # fmt: skip
     scheduler.start()
     log.info("scheduler running; dispatch every %ss", interval)
-    stop.wait()
+    while not stop.wait(1):  # a timeout keeps the main thread responsive to signals
+        pass
+    log.info("stopping: finishing the message in hand")
     scheduler.shutdown(wait=True)
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
+from booking.errors import Conflict, NotFound
 from booking.extensions import db
-from booking.notifications.models import OutboxMessage
+from booking.notifications.models import STATUSES, OutboxMessage
 from booking.timefmt import as_utc, now_utc
 
 
@@ -24,22 +25,31 @@ def plan_message(
     transactional: bool = True,
     ics: str | None = None,
     invite: str | None = None,
+    not_after: datetime | None = None,
+    reply_to: str | None = None,
 ) -> OutboxMessage:
-    """Plan one mail; planning the same key again keeps one row and re-times it if pending.
+    """Plan one mail; planning the same key again keeps one row and re-times it.
 
-    `about` ("registration:42") and `about_version` let the dispatcher drop the mail if that
-    thing changed or went away; `invite` ("REQUEST"/"CANCEL") attaches its calendar entry.
+    A pending (or cancelled) row takes the new values; one already sending, sent or failed
+    is left alone, so a key is mailed at most once. `about` ("registration:42") and
+    `about_version` let the dispatcher drop the mail if that thing changed or went away;
+    `not_after` drops it when it would arrive too late; `invite` ("REQUEST"/"CANCEL")
+    attaches its calendar entry; `transactional=False` adds List-Unsubscribe.
     """
     due = as_utc(due_at) if due_at else now_utc()
     msg = db.session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key))
     if msg is None:
-        msg = OutboxMessage(dedupe_key=dedupe_key, status="pending")
+        msg = OutboxMessage(dedupe_key=dedupe_key, status="pending", attempts=0, resends=0)
         db.session.add(msg)
-    elif msg.status != "pending":
+    elif msg.status not in ("pending", "cancelled"):
         return msg
+    msg.status = "pending"
     msg.recipient, msg.template, msg.context, msg.locale = recipient, template, context, locale
     msg.due_at, msg.about, msg.about_version = due, about, about_version
     msg.transactional, msg.ics, msg.invite = transactional, ics, invite
+    msg.not_after = as_utc(not_after) if not_after else None
+    msg.reply_to = reply_to
+    msg.last_error = None
     db.session.flush()
     return msg
 
@@ -54,3 +64,83 @@ def cancel_messages(prefix: str) -> int:
         .execution_options(synchronize_session=False)
     )
     return result.rowcount
+
+
+# --- staff: the delivery log -------------------------------------------------------------
+
+PAGE_SIZE = 50
+
+
+def list_messages(
+    status: str = "", q: str = "", template: str = "", before_id: int | None = None
+) -> list[OutboxMessage]:
+    """Newest first, filtered by status, template and a recipient/key search; paged by id."""
+    query = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(PAGE_SIZE + 1)
+    if status in STATUSES:
+        query = query.where(OutboxMessage.status == status)
+    if template:
+        query = query.where(OutboxMessage.template == template)
+    if q:
+        needle = f"%{q.strip().lower()}%"
+        query = query.where(
+            func.lower(OutboxMessage.recipient).like(needle)
+            | func.lower(OutboxMessage.dedupe_key).like(needle)
+        )
+    if before_id:
+        query = query.where(OutboxMessage.id < before_id)
+    return list(db.session.scalars(query))
+
+
+def status_counts() -> dict[str, int]:
+    rows = db.session.execute(
+        select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+    ).all()
+    counts = dict.fromkeys(STATUSES, 0)
+    counts.update({status: n for status, n in rows})
+    return counts
+
+
+def failed_count() -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == "failed")
+    )
+
+
+def resend_message(message_id: int, now: datetime) -> OutboxMessage:
+    """Staff: send a failed, cancelled or sent message (again) at the next pass.
+
+    :raises NotFound: no such message.
+    :raises Conflict: it is being sent right now, or is already waiting.
+    """
+    msg = db.session.get(OutboxMessage, message_id)
+    if msg is None:
+        raise NotFound()
+    if msg.status in ("pending", "sending"):
+        raise Conflict()
+    if msg.status == "sent":
+        msg.resends += 1  # a new Message-ID, or the recipient's client may hide it as a copy
+    msg.status, msg.due_at, msg.attempts, msg.not_after = "pending", now, 0, None
+    msg.lease_until = msg.lease_owner = None
+    db.session.flush()
+    return msg
+
+
+def cancel_message(message_id: int, now: datetime) -> OutboxMessage:
+    """Staff: stop a message that has not gone out yet.
+
+    :raises NotFound: no such message.
+    :raises Conflict: it was already sent (or is being sent right now).
+    """
+    msg = db.session.get(OutboxMessage, message_id)
+    if msg is None:
+        raise NotFound()
+    changed = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status.in_(("pending", "failed")))
+        .values(status="cancelled", updated_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not changed and msg.status != "cancelled":
+        raise Conflict()
+    db.session.refresh(msg)
+    return msg

@@ -1,0 +1,227 @@
+"""Benchmark: how fast the outbox dispatcher delivers, against a bare smtplib loop.
+
+    .venv/bin/python bench/dispatch.py [--full | --messages N] [--database-url postgresql://…]
+
+Plans N due messages in PostgreSQL, then delivers them to a local aiosmtpd sink with 1 and then
+2 dispatcher processes (each one `dispatch_due` pass, started together), and compares each
+with a bare loop that sends the same N prepared messages with smtplib over one connection,
+measured in the same run. Prints messages/s and the ratios. Target: 2 dispatchers ≥ 50 %.
+The default run uses 1,500 messages (under two minutes on a quiet machine); `--full` uses the
+issue's 5,000. The database (default tsunagu_notify_bench) must exist; its outbox is emptied.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import smtplib
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/tsunagu_notify_bench"
+
+
+class CountingSink:
+    """An aiosmtpd handler that only counts what it accepts."""
+
+    def __init__(self):
+        self.count = 0
+
+    async def handle_DATA(self, server, session, envelope):
+        self.count += 1
+        return "250 OK"
+
+
+def sink_process(port: int) -> None:
+    """The SMTP sink, in a process of its own (it must not share a GIL with what it measures).
+
+    Answers each line on stdin with the number of messages accepted so far.
+    """
+    from aiosmtpd.controller import Controller
+
+    handler = CountingSink()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    print("ready", flush=True)
+    for _line in sys.stdin:
+        print(handler.count, flush=True)
+    controller.stop()
+
+
+class Sink:
+    def __init__(self):
+        from tests.notifications.conftest import free_port
+
+        self.port = free_port()
+        self.proc = subprocess.Popen(
+            [sys.executable, str(Path(__file__).resolve()), "--sink", str(self.port)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT,
+            env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        )  # fmt: skip
+        assert self.proc.stdout.readline().strip() == "ready"
+
+    @property
+    def count(self) -> int:
+        self.proc.stdin.write("count\n")
+        self.proc.stdin.flush()
+        return int(self.proc.stdout.readline())
+
+    def stop(self) -> None:
+        self.proc.stdin.close()
+        self.proc.wait(timeout=10)
+        self.proc.stdout.close()
+
+
+def make_app(url: str, port: int):
+    from booking import create_app
+
+    return create_app(
+        {"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": url, "MAIL_BACKEND": "smtp",
+         "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": port}
+    )  # fmt: skip
+
+
+def plan(app, n: int) -> None:
+    from sqlalchemy import insert, text
+
+    from booking.extensions import db
+    from booking.notifications.models import OutboxMessage
+    from booking.timefmt import now_utc
+
+    with app.app_context():
+        db.session.execute(text("TRUNCATE outbox_messages RESTART IDENTITY"))  # no dead rows
+        due = now_utc() - timedelta(seconds=1)
+        db.session.execute(
+            insert(OutboxMessage),
+            [
+                {"dedupe_key": f"bench:{i}", "recipient": f"member{i}@example.jp",
+                 "template": "account_reset", "due_at": due, "status": "pending",
+                 "context": {"name": f"会員 {i}", "url": f"http://tsunagu.test/r/{i}", "hours": 2}}
+                for i in range(n)
+            ],
+        )  # fmt: skip
+        db.session.commit()
+        db.session.execute(text("ANALYZE outbox_messages"))  # as a long-lived table would be
+        db.session.commit()
+
+
+def bare_loop(app, n: int, port: int) -> float:
+    """The baseline: the same messages, rendered beforehand, over one smtplib connection."""
+    from booking.extensions import db
+    from booking.notifications.dispatcher import render_message
+    from booking.notifications.models import OutboxMessage
+
+    with app.app_context():
+        rows = db.session.scalars(db.select(OutboxMessage).order_by(OutboxMessage.id)).all()
+        prepared = [render_message(row) for row in rows[:n]]
+        db.session.rollback()
+    started = time.perf_counter()
+    with smtplib.SMTP("127.0.0.1", port) as smtp:
+        for message in prepared:
+            smtp.send_message(message)
+    return n / (time.perf_counter() - started)
+
+
+def run_dispatchers(url: str, port: int, count: int, n: int, sink: Sink) -> float:
+    before = sink.count
+    command = [sys.executable, str(Path(__file__).resolve()), "--worker", url, str(port)]
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    procs = [
+        subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                         cwd=ROOT, env=env)
+        for _ in range(count)
+    ]  # fmt: skip
+    for proc in procs:
+        assert proc.stdout.readline().strip() == "ready"
+    started = time.perf_counter()
+    for proc in procs:
+        proc.stdin.write("go\n")
+        proc.stdin.flush()
+    outputs = [proc.communicate()[0] for proc in procs]
+    sent = [int(out.split()[-1]) for out in outputs]
+    elapsed = time.perf_counter() - started
+    delivered = sink.count - before
+    if sum(sent) != n or delivered != n:
+        raise SystemExit(f"expected {n} deliveries, got {delivered} (reported {sent})")
+    took = ", ".join(out.split()[1] for out in outputs)
+    print(f"  {count} dispatcher(s) ran: messages per process {sent}, pass took {took}")
+    return n / elapsed
+
+
+def worker(url: str, port: int) -> None:
+    from booking.extensions import db
+    from booking.notifications.dispatcher import dispatch_due
+
+    app = make_app(url, port)
+    with app.app_context():
+        db.session.execute(db.text("SELECT 1"))
+        db.session.commit()
+        print("ready", flush=True)
+        sys.stdin.readline()
+        started = time.perf_counter()
+        sent = dispatch_due(limit=100)
+        print(f"took {time.perf_counter() - started:.2f}s sent {sent}", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--messages", type=int, default=1500, help="default 1500 (short run)")
+    parser.add_argument("--full", action="store_true", help="the issue's size: 5,000 messages")
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
+    parser.add_argument("--worker", nargs=2, metavar=("URL", "PORT"), help=argparse.SUPPRESS)
+    parser.add_argument("--sink", type=int, metavar="PORT", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.sink:
+        sink_process(args.sink)
+        return
+    if args.worker:
+        worker(args.worker[0], int(args.worker[1]))
+        return
+
+    from config import normalise_database_url
+
+    url = normalise_database_url(args.database_url)
+    n = 5000 if args.full else args.messages
+    sink = Sink()
+    port = sink.port
+    try:
+        app = make_app(url, port)
+        from booking.extensions import db
+
+        with app.app_context():
+            db.create_all()
+        print(f"{n} messages, PostgreSQL, aiosmtpd sink (own process) on 127.0.0.1:{port}")
+        plan(app, n)
+        bare_before = bare_loop(app, n, port)
+        print(f"  bare smtplib loop, one connection: {bare_before:6.0f} messages/s")
+        results = {}
+        for count in (1, 2):
+            plan(app, n)
+            results[count] = run_dispatchers(url, port, count, n, sink)
+        # The machine may be shared: measure the baseline again, compare with the mean of both.
+        bare_after = bare_loop(app, n, port)
+        bare = (bare_before + bare_after) / 2
+        print(
+            f"  bare smtplib loop, again:          {bare_after:6.0f} messages/s (mean {bare:.0f})"
+        )
+        for count, rate in results.items():
+            share = rate / bare
+            print(
+                f"  {count} dispatcher(s):                   {rate:6.0f} messages/s = {share:.1%}"
+            )
+        verdict = "met" if results[2] >= 0.5 * bare else "NOT met"
+        print(f"target (2 dispatchers >= 50% of the bare loop): {verdict}")
+        with app.app_context():
+            db.engine.dispose()
+    finally:
+        sink.stop()
+
+
+if __name__ == "__main__":
+    main()

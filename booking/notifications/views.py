@@ -1,0 +1,153 @@
+"""Staff: the delivery log (/staff/outbox) — messages by status, errors, resend and cancel."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+
+from booking.errors import DomainError, NotFound
+from booking.extensions import db
+from booking.notifications import reminders, services
+from booking.notifications.forms import ReminderRuleForm
+from booking.notifications.models import STATUSES
+from booking.staff.access import staff_required
+from booking.timefmt import now_utc
+
+bp = Blueprint("outbox", __name__, url_prefix="/staff/outbox")
+
+
+def _filters() -> dict:
+    args = request.values
+    status = args.get("status", "")
+    before = args.get("before", "")
+    return {
+        "status": status if status in STATUSES else "",
+        "q": args.get("q", "").strip()[:100],
+        "template": args.get("template", "").strip()[:100],
+        "before": int(before) if before.isdigit() else None,
+    }
+
+
+@bp.get("/")
+@staff_required
+def index():
+    filters = _filters()
+    rows = services.list_messages(
+        filters["status"], filters["q"], filters["template"], filters["before"]
+    )
+    more = len(rows) > services.PAGE_SIZE
+    rows = rows[: services.PAGE_SIZE]
+    return render_template(
+        "notifications/outbox.html",
+        messages=rows,
+        counts=services.status_counts(),
+        filters=filters,
+        next_before=rows[-1].id if more and rows else None,
+        statuses=STATUSES,
+    )
+
+
+def _back():
+    filters = {k: v for k, v in _filters().items() if v}
+    return redirect(url_for("outbox.index", **filters))
+
+
+@bp.post("/<int:message_id>/resend")
+@staff_required
+def resend(message_id: int):
+    try:
+        services.resend_message(message_id, now_utc())
+    except NotFound:
+        abort(404)
+    except DomainError:
+        db.session.rollback()
+        flash(_("このメールは再送できません（送信待ちまたは送信中です）。"), "error")
+    else:
+        db.session.commit()
+        flash(_("メールを再送します。次の送信処理で送られます。"), "success")
+    return _back()
+
+
+@bp.post("/<int:message_id>/cancel")
+@staff_required
+def cancel(message_id: int):
+    try:
+        services.cancel_message(message_id, now_utc())
+    except NotFound:
+        abort(404)
+    except DomainError:
+        db.session.rollback()
+        flash(_("このメールは送信済みのため取り消せません。"), "error")
+    else:
+        db.session.commit()
+        flash(_("メールの送信を取り消しました。"), "success")
+    return _back()
+
+
+# --- an event's reminders (staff edit subject, body and timing) ---------------------------
+
+
+def _event_or_404(event_id: int):
+    from booking.events.models import Event
+
+    event = db.session.get(Event, event_id)
+    if event is None:
+        abort(404)
+    return event
+
+
+@bp.route("/events/<int:event_id>/reminders", methods=["GET", "POST"])
+@staff_required
+def event_reminders(event_id: int):
+    event = _event_or_404(event_id)
+    rules = reminders.event_rules(event_id)
+    editing = None
+    if request.args.get("rule", "").isdigit():
+        editing = next((r for r in rules if r.id == int(request.args["rule"])), None)
+    form = ReminderRuleForm()
+    if request.method == "GET" and editing is not None:
+        form.fill_from(editing)
+    if form.validate_on_submit():
+        anchor, direction = form.when.data.split("-")
+        try:
+            reminders.save_reminder_rule(
+                event_id, now_utc(), anchor=anchor, direction=direction,
+                duration=form.duration(), subject=form.subject.data or "",
+                body=form.body.data or "", subject_en=form.subject_en.data or "",
+                body_en=form.body_en.data or "", active=form.active.data,
+                rule_id=editing.id if editing else None,
+            )  # fmt: skip
+        except DomainError:
+            db.session.rollback()
+            form.amount.errors.append(_("送るタイミングを確認してください。"))
+        else:
+            db.session.commit()
+            flash(_("リマインダーを保存しました。"), "success")
+            return redirect(url_for("outbox.event_reminders", event_id=event_id))
+    status = 422 if request.method == "POST" else 200
+    return render_template(
+        "notifications/event_reminders.html", event=event, rules=rules, form=form,
+        editing=editing, defaults=reminders.parse_offsets(current_app.config["REMINDER_OFFSETS"]),
+    ), status  # fmt: skip
+
+
+@bp.post("/events/<int:event_id>/reminders/<int:rule_id>/delete")
+@staff_required
+def delete_event_reminder(event_id: int, rule_id: int):
+    _event_or_404(event_id)
+    try:
+        reminders.delete_reminder_rule(event_id, rule_id, now_utc())
+    except NotFound:
+        abort(404)
+    db.session.commit()
+    flash(_("リマインダーを削除しました。"), "success")
+    return redirect(url_for("outbox.event_reminders", event_id=event_id))

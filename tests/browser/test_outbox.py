@@ -1,0 +1,63 @@
+"""Staff open the delivery log, see why a mail failed, and resend it."""
+
+from booking.extensions import db
+from booking.notifications.dispatcher import dispatch_due
+from booking.notifications.services import plan_message
+from tests.conftest import PASSWORD
+
+
+def test_staff_find_a_failed_mail_and_resend_it(app, page, live_server, axe_check, staff):
+    email = staff.email
+    plan_message("account:1:reset:x", "tanaka@@example", "account_reset",
+                 {"name": "田中 一郎", "url": "http://x/1", "hours": 2})  # fmt: skip
+    db.session.commit()
+    dispatch_due()
+    db.session.commit()  # hold no transaction: on SQLite it would block the server's writes
+    page.goto(live_server + "/account/login")
+    page.get_by_label("メールアドレス").fill(email)
+    page.get_by_label("パスワード").fill(PASSWORD)
+    page.get_by_role("button", name="ログインする").click()
+    page.goto(live_server + "/staff/")
+    page.get_by_role("link", name="メール送信履歴を見る").click()
+    page.get_by_role("heading", name="メール送信履歴").wait_for()
+    assert "invalid recipient address" in page.content()
+    axe_check(page, "delivery log")
+    page.set_viewport_size({"width": 360, "height": 800})
+    axe_check(page, "delivery log at 360 px")
+    page.get_by_role("button", name="再送する").first.click()
+    page.get_by_text("メールを再送します。").wait_for()
+
+
+def test_staff_add_a_reminder_after_the_end_of_an_event(app, page, live_server, axe_check, staff):
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from booking.events.models import Event
+    from booking.org.models import Unit
+    from booking.timefmt import now_utc
+
+    email = staff.email
+    start = now_utc() + timedelta(days=10)
+    event = Event(kind="seminar", format="online", unit_id=db.session.scalar(select(Unit.id)),
+                  title="DX推進セミナー", starts_at=start, ends_at=start + timedelta(hours=2),
+                  status="published")  # fmt: skip
+    db.session.add(event)
+    db.session.commit()
+    url = f"{live_server}/staff/outbox/events/{event.id}/reminders"
+    db.session.commit()
+    page.goto(live_server + "/account/login")
+    page.get_by_label("メールアドレス").fill(email)
+    page.get_by_label("パスワード").fill(PASSWORD)
+    page.get_by_role("button", name="ログインする").click()
+    page.goto(url)
+    page.get_by_role("heading", name="リマインダーの設定").wait_for()
+    axe_check(page, "event reminders")
+    page.get_by_label("送るタイミング").select_option("end-after")
+    page.get_by_label("長さ（数字）").fill("１")
+    page.get_by_label("単位").select_option("D")
+    page.get_by_label("件名（日本語）").fill("講演資料とアンケートのお願い")
+    page.get_by_role("button", name="保存する").click()
+    page.get_by_text("リマインダーを保存しました。").wait_for()
+    assert "講演資料とアンケートのお願い" in page.content()
+    axe_check(page, "event reminders after saving")
