@@ -41,7 +41,7 @@ def consultation_from_token(token: str) -> Consultation | None:
 
 
 def manage_url(consultation: Consultation) -> str:
-    return f"{current_app.config['BASE_URL']}/consultations/manage/{manage_token(consultation)}"
+    return f"{current_app.config['BASE_URL']}/consultations/m/{manage_token(consultation)}"
 
 
 def number(consultation: Consultation) -> str:
@@ -78,7 +78,7 @@ def mail_context(consultation: Consultation, locale: str, for_advisor: bool) -> 
         "topic": consultation.topic,
         "late": consultation.late_cancellation,
         "manage_url": "" if for_advisor else manage_url(consultation),
-        "schedule_url": f"{current_app.config['BASE_URL']}/consultations/advisor",
+        "schedule_url": f"{current_app.config['BASE_URL']}/consultations/desk/",
     }
 
 

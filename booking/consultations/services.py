@@ -58,6 +58,33 @@ def channels() -> list[Channel]:
     return list(db.session.scalars(select(Channel).order_by(Channel.position)))
 
 
+def advisors_for(theme: Theme, channel_slug: str | None = None, branch_id: int | None = None):
+    """Active advisors covering a theme (and offering the channel, at the branch when given)."""
+    from booking.consultations.slots import advisors_covering
+
+    return advisors_covering(theme, None, branch_id, channel_slug)
+
+
+def branches_for(theme: Theme, channel_slug: str) -> list:
+    """Branches where some advisor covers the theme over the channel."""
+    seen = {}
+    for advisor in advisors_for(theme, channel_slug):
+        for unit in advisor.branches:
+            seen[unit.id] = unit
+    if channel_slug == "branch":
+        from booking.consultations.models import ConsultationDay
+
+        days = db.session.scalars(
+            select(ConsultationDay).where(
+                ConsultationDay.published.is_(True),
+                (ConsultationDay.theme_id.is_(None)) | (ConsultationDay.theme_id == theme.id),
+            )
+        )
+        for day in days:
+            seen[day.branch.id] = day.branch
+    return sorted(seen.values(), key=lambda u: u.position)
+
+
 def theme_by_slug(slug: str | None) -> Theme:
     """:raises NotFound: no such theme."""
     theme = db.session.scalar(select(Theme).where(Theme.slug == (slug or "")))

@@ -103,7 +103,7 @@ def free_slots(
     length = timedelta(minutes=theme.slot_minutes)
     buffer = timedelta(minutes=theme.buffer_minutes)
 
-    advisors = _advisors(theme, advisor_id, branch_id, channel_slug)
+    advisors = advisors_covering(theme, advisor_id, branch_id, channel_slug)
     if not advisors:
         return []
     ids = [a.id for a in advisors]
@@ -194,7 +194,7 @@ def free_slots(
     return sorted(found)
 
 
-def _advisors(
+def advisors_covering(
     theme: Theme, advisor_id: int | None, branch_id: int | None, channel_slug: str | None
 ) -> list[Advisor]:
     query = (

@@ -125,7 +125,7 @@ def test_a_random_run_of_500_mixed_length_bookings_never_overlaps(
         start = rng.choice(starts)
         if slug == "management" and start.minute:
             start -= timedelta(minutes=30)
-        advisor = rng.choice(advisors + [None])  # None: any advisor
+        advisor = rng.choice([*advisors, None])  # None: any advisor
         jobs.append(_booking(rng.choice(members), start, advisor, slug))
 
     def cancel_one():
