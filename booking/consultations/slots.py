@@ -19,9 +19,12 @@ Rules, in local time (Asia/Tokyo):
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from typing import NamedTuple
 
 import jpholiday
 from sqlalchemy import or_, select
@@ -41,11 +44,13 @@ from booking.consultations.models import (
     consultation_day_advisors,
 )
 from booking.extensions import db
+from booking.org.models import Unit
 from booking.timefmt import as_utc, local_zone
 
 
-@dataclass(frozen=True, order=True)
-class Slot:
+class Slot(NamedTuple):
+    """A free slot (a plain tuple: sorting and hashing thousands of them stays cheap)."""
+
     start: datetime
     end: datetime
     advisor_id: int
@@ -54,6 +59,17 @@ class Slot:
     consultation_day_id: int | None = None
 
 
+@dataclass(frozen=True)
+class _Rule:
+    """An open interval rule in local clock time (weekly rule or `extra` exception)."""
+
+    starts: time
+    ends: time
+    branch_id: int | None
+    channel_id: int | None
+
+
+@lru_cache(maxsize=4096)
 def is_closed_day(day: date) -> bool:
     """A public holiday or the year-end closure (29 Dec – 3 Jan)."""
     if (day.month == 12 and day.day >= 29) or (day.month == 1 and day.day <= 3):
@@ -103,46 +119,73 @@ def free_slots(
     length = timedelta(minutes=theme.slot_minutes)
     buffer = timedelta(minutes=theme.buffer_minutes)
 
-    advisors = advisors_covering(theme, advisor_id, branch_id, channel_slug)
-    if not advisors:
+    ids = list(db.session.scalars(
+        select(Advisor.id).where(*_covering(theme, advisor_id, branch_id, channel_slug))
+        .order_by(Advisor.id)
+    ))  # fmt: skip
+    if not ids:
         return []
-    ids = [a.id for a in advisors]
-    weekly = _by_advisor(
-        db.session.scalars(
-            select(WeeklyAvailability).where(
-                WeeklyAvailability.advisor_id.in_(ids),
-                or_(
-                    WeeklyAvailability.valid_from.is_(None),
-                    WeeklyAvailability.valid_from <= last_day,
-                ),
-                or_(
-                    WeeklyAvailability.valid_until.is_(None),
-                    WeeklyAvailability.valid_until >= first_day,
-                ),
-            )
+    homes: dict[int, int] = {}
+    branch_slugs: dict[int, str] = {}
+    for aid, unit_id, slug in db.session.execute(
+        select(advisor_branches.c.advisor_id, Unit.id, Unit.slug)
+        .join(Unit, Unit.id == advisor_branches.c.unit_id)
+        .where(advisor_branches.c.advisor_id.in_(ids))
+        .order_by(Unit.position)
+    ):
+        homes.setdefault(aid, unit_id)
+        branch_slugs[unit_id] = slug
+    offered: dict[int, dict[int, str]] = defaultdict(dict)
+    for aid, channel_id, slug in db.session.execute(
+        select(advisor_channels.c.advisor_id, Channel.id, Channel.slug)
+        .join(Channel, Channel.id == advisor_channels.c.channel_id)
+        .where(advisor_channels.c.advisor_id.in_(ids))
+        .order_by(Channel.position)
+    ):
+        offered[aid][channel_id] = slug
+    weekly: dict[int, list] = defaultdict(list)
+    for aid, weekday, starts, ends, b_id, c_id, valid_from, valid_until in db.session.execute(
+        select(
+            WeeklyAvailability.advisor_id, WeeklyAvailability.weekday, WeeklyAvailability.starts,
+            WeeklyAvailability.ends, WeeklyAvailability.branch_id, WeeklyAvailability.channel_id,
+            WeeklyAvailability.valid_from, WeeklyAvailability.valid_until,
+        ).where(
+            WeeklyAvailability.advisor_id.in_(ids),
+            or_(WeeklyAvailability.valid_from.is_(None), WeeklyAvailability.valid_from <= last_day),
+            or_(WeeklyAvailability.valid_until.is_(None),
+                WeeklyAvailability.valid_until >= first_day),
         )
-    )
-    exceptions = _by_advisor(
-        db.session.scalars(
-            select(AvailabilityException).where(
-                AvailabilityException.advisor_id.in_(ids),
-                AvailabilityException.day.between(first_day, last_day),
-            )
+    ):  # fmt: skip
+        weekly[aid].append((weekday, valid_from, valid_until, _Rule(starts, ends, b_id, c_id)))
+    exceptions: dict[int, list] = defaultdict(list)
+    for aid, day, kind, starts, ends, b_id, c_id in db.session.execute(
+        select(
+            AvailabilityException.advisor_id, AvailabilityException.day,
+            AvailabilityException.kind, AvailabilityException.starts, AvailabilityException.ends,
+            AvailabilityException.branch_id, AvailabilityException.channel_id,
+        ).where(
+            AvailabilityException.advisor_id.in_(ids),
+            AvailabilityException.day.between(first_day, last_day),
         )
-    )
-    day_rows = db.session.execute(
-        select(ConsultationDay, consultation_day_advisors.c.advisor_id)
-        .join(consultation_day_advisors)
+    ):  # fmt: skip
+        exceptions[aid].append((day, kind, _Rule(starts, ends, b_id, c_id) if starts else None))
+    days_by_advisor: dict[int, list] = defaultdict(list)
+    for aid, day_id, day, starts, ends, b_id, b_slug in db.session.execute(
+        select(
+            consultation_day_advisors.c.advisor_id, ConsultationDay.id, ConsultationDay.day,
+            ConsultationDay.starts, ConsultationDay.ends, ConsultationDay.branch_id, Unit.slug,
+        )
+        .join(ConsultationDay, ConsultationDay.id == consultation_day_advisors.c.day_id)
+        .join(Unit, Unit.id == ConsultationDay.branch_id)
         .where(
             consultation_day_advisors.c.advisor_id.in_(ids),
             ConsultationDay.published.is_(True),
             ConsultationDay.day.between(first_day, last_day),
             or_(ConsultationDay.theme_id.is_(None), ConsultationDay.theme_id == theme.id),
         )
-    ).all()
-    days_by_advisor: dict[int, list[ConsultationDay]] = defaultdict(list)
-    for cday, aid in day_rows:
-        days_by_advisor[aid].append(cday)
+    ):  # fmt: skip
+        days_by_advisor[aid].append((day, day_id, starts, ends, b_id))
+        branch_slugs[b_id] = b_slug
     busy: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
     if not ignore_bookings:
         rows = db.session.execute(
@@ -156,58 +199,77 @@ def free_slots(
         )
         for aid, b_start, b_end in rows:
             busy[aid].append((as_utc(b_start) - buffer, as_utc(b_end) + buffer))
-    branch_slugs = {u.id: u.slug for a in advisors for u in a.branches}
-    if branch_id is not None and branch_id not in branch_slugs:
-        from booking.org.models import Unit
 
-        unit = db.session.get(Unit, branch_id)
-        if unit is not None:
-            branch_slugs[unit.id] = unit.slug
-
-    found: set[Slot] = set()
-    for advisor in advisors:
-        offered = [c.slug for c in advisor.channels]
-        home = advisor.branches[0].id if advisor.branches else None
+    # The hot loop works in whole minutes since the epoch (ints are far cheaper to add,
+    # compare, hash and sort than aware datetimes); datetimes are made once per distinct time.
+    len_m, buf_m = theme.slot_minutes, theme.buffer_minutes
+    start_m, end_m = _minutes(start), _minutes(end)
+    found: set[tuple] = set()
+    clock_cache: dict = {}
+    for aid in ids:
+        # Buffered bookings of one advisor never overlap, so sorted by start their ends are
+        # sorted too: bisect finds the first that can touch an interval.
+        taken = sorted((_minutes(b0), _minutes(b1)) for b0, b1 in busy[aid])
+        taken_ends = [b1 for _b0, b1 in taken]
         intervals = _intervals(
-            advisor,
-            weekly[advisor.id],
-            exceptions[advisor.id],
-            days_by_advisor[advisor.id],
-            first_day,
-            last_day,
-            offered,
-            home,
-            zone,
-        )
-        taken = sorted(busy[advisor.id])
-        for lo, hi, chan, unit_id, day_id in intervals:
-            if channel_slug and chan != channel_slug:
-                continue
+            weekly[aid], exceptions[aid], days_by_advisor[aid], first_day, last_day,
+            offered[aid], homes.get(aid), zone, clock_cache,
+        )  # fmt: skip
+        for lo, hi, chans, unit_id, day_id in intervals:
             if branch_id is not None and unit_id != branch_id:
                 continue
+            if channel_slug:
+                chans = [c for c in chans if c == channel_slug]
+            if not chans:
+                continue
+            near = []
+            for i in range(bisect_right(taken_ends, lo), len(taken)):
+                if taken[i][0] >= hi:
+                    break
+                near.append(taken[i])
+            slug = branch_slugs.get(unit_id) or ""
             t = lo
-            while t + length <= hi:
-                s_end = t + length
-                if start <= t < end and not any(b0 < s_end and t < b1 for b0, b1 in taken):
-                    found.add(Slot(t, s_end, advisor.id, chan, branch_slugs.get(unit_id), day_id))
-                t = s_end + buffer
-    return sorted(found)
+            while t + len_m <= hi:
+                s_end = t + len_m
+                if start_m <= t < end_m and not (
+                    near and any(b0 < s_end and t < b1 for b0, b1 in near)
+                ):
+                    for chan in chans:
+                        found.add((t, aid, chan, slug, day_id or 0))
+                t = s_end + buf_m
+    made: dict[int, datetime] = {}
+
+    def dt(minute: int) -> datetime:
+        value = made.get(minute)
+        if value is None:
+            value = made[minute] = _EPOCH + timedelta(minutes=minute)
+        return value
+
+    return [
+        Slot(dt(t), dt(t + len_m), aid, chan, slug or None, day_id or None)
+        for t, aid, chan, slug, day_id in sorted(found)
+    ]
 
 
-def advisors_covering(
-    theme: Theme, advisor_id: int | None, branch_id: int | None, channel_slug: str | None
-) -> list[Advisor]:
-    query = (
-        select(Advisor)
-        .join(advisor_themes, advisor_themes.c.advisor_id == Advisor.id)
-        .where(advisor_themes.c.theme_id == theme.id, Advisor.active.is_(True))
-        .options(selectinload(Advisor.branches), selectinload(Advisor.channels))
-        .order_by(Advisor.id)
-    )
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _minutes(value: datetime) -> int:
+    return int((value - _EPOCH).total_seconds()) // 60
+
+
+def _covering(theme: Theme, advisor_id, branch_id, channel_slug) -> list:
+    """WHERE conditions for the active advisors covering a theme (at a branch, by a channel)."""
+    conds = [
+        Advisor.active.is_(True),
+        Advisor.id.in_(
+            select(advisor_themes.c.advisor_id).where(advisor_themes.c.theme_id == theme.id)
+        ),
+    ]
     if advisor_id is not None:
-        query = query.where(Advisor.id == advisor_id)
+        conds.append(Advisor.id == advisor_id)
     if channel_slug:
-        query = query.where(
+        conds.append(
             Advisor.id.in_(
                 select(advisor_channels.c.advisor_id)
                 .join(Channel, Channel.id == advisor_channels.c.channel_id)
@@ -215,8 +277,8 @@ def advisors_covering(
             )
         )
     if branch_id is not None:
-        # Advisors of that branch, and anyone staffing a consultation day there.
-        query = query.where(
+        # Advisors of that branch, and anyone staffing a consultation day or hours there.
+        conds.append(
             or_(
                 Advisor.id.in_(
                     select(advisor_branches.c.advisor_id).where(
@@ -235,68 +297,74 @@ def advisors_covering(
                 ),
             )
         )
-    return list(db.session.scalars(query))
+    return conds
 
 
-def _by_advisor(rows) -> dict[int, list]:
-    grouped: dict[int, list] = defaultdict(list)
-    for row in rows:
-        grouped[row.advisor_id].append(row)
-    return grouped
+def advisors_covering(
+    theme: Theme, advisor_id: int | None, branch_id: int | None, channel_slug: str | None
+) -> list[Advisor]:
+    """The advisors (as objects, for pages) that `free_slots` would consider."""
+    return list(
+        db.session.scalars(
+            select(Advisor)
+            .where(*_covering(theme, advisor_id, branch_id, channel_slug))
+            .options(selectinload(Advisor.branches), selectinload(Advisor.channels),
+                     selectinload(Advisor.user))
+            .order_by(Advisor.id)
+        )
+    )  # fmt: skip
 
 
-def _intervals(advisor, weekly, exceptions, cdays, first_day, last_day, offered, home, zone):
-    """(start, end, channel slug, branch id, consultation day id) in UTC for each open interval."""
-    channel_ids = {c.id: c.slug for c in advisor.channels}
+def _intervals(weekly, exceptions, cdays, first_day, last_day, channels_of, home, zone,
+               clock_cache):  # fmt: skip
+    """(start, end, channel slugs, branch id, consultation day id) for each open interval,
+    times in epoch minutes; `clock_cache` maps (day, local time) to minutes across advisors."""
+    offered = list(channels_of.values())
     by_day: dict[date, list] = defaultdict(list)
-    for exc in exceptions:
-        by_day[exc.day].append(exc)
+    for day, kind, rule in exceptions:
+        by_day[day].append((kind, rule))
     cdays_by_day: dict[date, list] = defaultdict(list)
     for cday in cdays:
-        cdays_by_day[cday.day].append(cday)
+        cdays_by_day[cday[0]].append(cday)
+    by_weekday: dict[int, list] = defaultdict(list)
+    for weekday, valid_from, valid_until, rule in weekly:
+        by_weekday[weekday].append((valid_from, valid_until, rule))
 
-    def at(day: date, clock: time) -> datetime:
-        return datetime.combine(day, clock, tzinfo=zone).astimezone(UTC)
+    def at(day: date, clock: time) -> int:
+        key = (day, clock)
+        value = clock_cache.get(key)
+        if value is None:
+            value = clock_cache[key] = _minutes(datetime.combine(day, clock, tzinfo=zone))
+        return value
 
     def chans(channel_id):
         if channel_id is None:
             return offered
-        slug = channel_ids.get(channel_id)
+        slug = channels_of.get(channel_id)
         return [slug] if slug else []
 
     out = []
     day = first_day
     while day <= last_day:
-        exc_today = by_day.get(day, [])
-        whole_day_off = any(e.kind == "off" and e.starts is None for e in exc_today)
-        offs = [
-            (at(day, e.starts), at(day, e.ends))
-            for e in exc_today
-            if e.kind == "off" and e.starts is not None and e.ends is not None
-        ]
-        opened = []
-        if not whole_day_off and not is_closed_day(day):
-            for rule in weekly:
-                if rule.weekday != day.weekday():
-                    continue
-                if (rule.valid_from and day < rule.valid_from) or (
-                    rule.valid_until and day > rule.valid_until
-                ):
-                    continue
-                opened.append((at(day, rule.starts), at(day, rule.ends), rule))
+        exc_today = by_day.get(day, ())
+        whole_day_off = any(kind == "off" and rule is None for kind, rule in exc_today)
         if not whole_day_off:
-            for e in exc_today:
-                if e.kind == "extra" and e.starts is not None and e.ends is not None:
-                    opened.append((at(day, e.starts), at(day, e.ends), e))
-        for lo, hi, rule in opened:
-            for piece_lo, piece_hi in _subtract(lo, hi, offs):
-                for chan in chans(rule.channel_id):
-                    out.append((piece_lo, piece_hi, chan, rule.branch_id or home, None))
-        for cday in cdays_by_day.get(day, []):
+            offs = [(at(day, r.starts), at(day, r.ends)) for kind, r in exc_today
+                    if kind == "off" and r is not None and r.ends is not None]  # fmt: skip
+            opened = []
+            if not is_closed_day(day):
+                for valid_from, valid_until, rule in by_weekday.get(day.weekday(), ()):
+                    if (valid_from and day < valid_from) or (valid_until and day > valid_until):
+                        continue
+                    opened.append(rule)
+            opened += [r for kind, r in exc_today
+                       if kind == "extra" and r is not None and r.ends is not None]  # fmt: skip
+            for rule in opened:
+                for lo, hi in _subtract(at(day, rule.starts), at(day, rule.ends), offs):
+                    out.append((lo, hi, chans(rule.channel_id), rule.branch_id or home, None))
+        for _day, day_id, starts, ends, b_id in cdays_by_day.get(day, ()):
             if "branch" in offered or not offered:
-                out.append(
-                    (at(day, cday.starts), at(day, cday.ends), "branch", cday.branch_id, cday.id)
-                )
+                out.append((at(day, starts), at(day, ends), ["branch"], b_id, day_id))
         day += timedelta(days=1)
     return out
 
