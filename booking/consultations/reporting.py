@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -142,8 +142,12 @@ def overview_csv(branch_id: int | None, start: datetime, end: datetime) -> bytes
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def today_by_branch(start: datetime, end: datetime) -> list[tuple[str, int]]:
-    """Today's active consultations per branch, for the staff dashboard."""
+def today_by_branch(now: datetime) -> list[tuple[str, int]]:
+    """Today's (local day) active consultations per branch, for the staff dashboard."""
+    from booking.timefmt import local_zone
+
+    start = datetime.combine(to_local(now).date(), time(0), tzinfo=local_zone())
+    end = start + timedelta(days=1)
     rows = db.session.execute(
         select(Unit.name, func.count())
         .select_from(Consultation)
@@ -153,7 +157,7 @@ def today_by_branch(start: datetime, end: datetime) -> list[tuple[str, int]]:
         .group_by(Unit.name)
         .order_by(Unit.name)
     ).all()  # fmt: skip
-    return [(name or "本部", n) for name, n in rows]
+    return [(name or _l("本部"), n) for name, n in rows]
 
 
 def local_hour(value: datetime) -> str:

@@ -191,3 +191,15 @@ def test_overview_counts_and_csv_with_bom(staff_client, member, make_advisor, bo
     assert csv.data.startswith(b"\xef\xbb\xbf")
     text = csv.data.decode("utf-8-sig").splitlines()
     assert text[0].startswith("受付番号") and len(text) == 2 and "経営相談" in text[1]
+
+
+def test_the_staff_dashboard_counts_todays_consultations_by_branch(
+    staff_client, member, make_advisor, book
+):
+    from booking.consultations.reporting import today_by_branch
+
+    advisor = make_advisor(channels=("branch",))
+    slot = _slot(advisor, channel="branch")
+    book(member, slot.start, advisor, channel="branch", now=now_utc())
+    assert today_by_branch(slot.start) == [("千代田支部", 1)]
+    assert "本日の経営相談" in staff_client.get("/staff/").get_data(as_text=True)
