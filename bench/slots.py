@@ -13,6 +13,7 @@ query count must not grow with the number of advisors).
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -93,21 +94,22 @@ def measure(runs: int) -> tuple[float, float, int, int]:
     branch = unit_by_key("branch:chiyoda")
     queries = []
     listener = lambda *a, **k: queries.append(1)  # noqa: E731
-    times, counts, found = [], [], 0
+    times, cpu, counts, found = [], [], [], 0
     for _ in range(runs):
         db.session.expire_all()
         queries.clear()
         event.listen(db.engine, "before_cursor_execute", listener)
-        t0 = clock.perf_counter()
+        t0, c0 = clock.perf_counter(), clock.process_time()
         slots = free_slots(theme, NOW, NOW + timedelta(days=28), NOW, branch_id=branch.id)
         times.append((clock.perf_counter() - t0) * 1000)
+        cpu.append((clock.process_time() - c0) * 1000)
         event.remove(db.engine, "before_cursor_execute", listener)
         counts.append(len(queries))
         found = len(slots)
     db.session.rollback()
     times.sort()
     p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
-    return statistics.median(times), p95, max(counts), found
+    return statistics.median(times), p95, max(counts), found, statistics.median(cpu)
 
 
 def main() -> int:
@@ -123,16 +125,20 @@ def main() -> int:
     )
     with app.app_context():
         build(1, a.bookings // a.advisors)
-        b_med, b_p95, b_queries, b_found = measure(a.runs)
+        b_med, b_p95, b_queries, b_found, b_cpu = measure(a.runs)
         build(a.advisors, a.bookings)
-        med, p95, queries, found = measure(a.runs)
+        med, p95, queries, found, cpu = measure(a.runs)
         db.session.remove()
         db.drop_all()
-    print(f"database: {url.split(':')[0]}, runs: {a.runs}")
+    print(
+        f"database: {url.split(':')[0]}, runs: {a.runs}, load average: "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (wall times suffer under load; "
+        "CPU time is this process's own)"
+    )
     print(f"baseline  1 advisor : median {b_med:7.2f} ms  p95 {b_p95:7.2f} ms  "
-          f"queries {b_queries}  free slots {b_found}")  # fmt: skip
+          f"cpu median {b_cpu:7.2f} ms  queries {b_queries}  free slots {b_found}")  # fmt: skip
     print(f"{a.advisors:3d} advisors, {a.bookings} bookings: median {med:7.2f} ms  "
-          f"p95 {p95:7.2f} ms  queries {queries}  free slots {found}")  # fmt: skip
+          f"p95 {p95:7.2f} ms  cpu median {cpu:7.2f} ms  queries {queries}  free slots {found}")  # fmt: skip
     print(
         f"ratio time {med / b_med:.1f}x for {a.advisors}x advisors; "
         f"queries {queries} vs {b_queries} ({'constant' if queries == b_queries else 'GROWS'})"

@@ -206,15 +206,21 @@ def free_slots(
     start_m, end_m = _minutes(start), _minutes(end)
     found: set[tuple] = set()
     clock_cache: dict = {}
+    interval_cache: dict = {}
     for aid in ids:
         # Buffered bookings of one advisor never overlap, so sorted by start their ends are
         # sorted too: bisect finds the first that can touch an interval.
         taken = sorted((_minutes(b0), _minutes(b1)) for b0, b1 in busy[aid])
         taken_ends = [b1 for _b0, b1 in taken]
-        intervals = _intervals(
-            weekly[aid], exceptions[aid], days_by_advisor[aid], first_day, last_day,
-            offered[aid], homes.get(aid), zone, clock_cache,
-        )  # fmt: skip
+        # Advisors often share office hours: compute each distinct schedule once per call.
+        key = (tuple(weekly[aid]), tuple(exceptions[aid]), tuple(days_by_advisor[aid]),
+               tuple(offered[aid].items()), homes.get(aid))  # fmt: skip
+        intervals = interval_cache.get(key)
+        if intervals is None:
+            intervals = interval_cache[key] = _intervals(
+                weekly[aid], exceptions[aid], days_by_advisor[aid], first_day, last_day,
+                offered[aid], homes.get(aid), zone, clock_cache,
+            )  # fmt: skip
         for lo, hi, chans, unit_id, day_id in intervals:
             if branch_id is not None and unit_id != branch_id:
                 continue
@@ -228,26 +234,24 @@ def free_slots(
                     break
                 near.append(taken[i])
             slug = branch_slugs.get(unit_id) or ""
-            t = lo
-            while t + len_m <= hi:
-                s_end = t + len_m
-                if start_m <= t < end_m and not (
-                    near and any(b0 < s_end and t < b1 for b0, b1 in near)
-                ):
-                    for chan in chans:
-                        found.add((t, aid, chan, slug, day_id or 0))
-                t = s_end + buf_m
-    made: dict[int, datetime] = {}
-
-    def dt(minute: int) -> datetime:
-        value = made.get(minute)
-        if value is None:
-            value = made[minute] = _EPOCH + timedelta(minutes=minute)
-        return value
-
+            day_key = day_id or 0
+            step = len_m + buf_m
+            for t in range(
+                max(lo, lo + -(-(start_m - lo) // step) * step),
+                min(hi - len_m, end_m - 1) + 1,
+                step,
+            ):
+                if near and any(b0 < t + len_m and t < b1 for b0, b1 in near):
+                    continue
+                for chan in chans:
+                    found.add((t, aid, chan, slug, day_key))
+    ordered = sorted(found)
+    made = {m: _EPOCH + timedelta(minutes=m) for m in {t for t, *_ in ordered}}
+    made.update({m + len_m: _EPOCH + timedelta(minutes=m + len_m) for m in list(made)})
+    make = Slot._make
     return [
-        Slot(dt(t), dt(t + len_m), aid, chan, slug or None, day_id or None)
-        for t, aid, chan, slug, day_id in sorted(found)
+        make((made[t], made[t + len_m], aid, chan, slug or None, day_id or None))
+        for t, aid, chan, slug, day_id in ordered
     ]
 
 

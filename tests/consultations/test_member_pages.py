@@ -152,3 +152,16 @@ def test_another_members_consultation_is_404(client, member, make_user, make_adv
     ):
         assert client.get(url).status_code == 404, url
     assert client.post(f"/consultations/{c.id}/cancel").status_code == 404
+
+
+def test_the_themes_own_questions_are_asked_and_kept(member_client, make_advisor, theme):
+    theme("management", questions=["従業員数"])
+    advisor = make_advisor()
+    data = _intake_data(_slot(advisor), q_0="12名")
+    page = member_client.get(
+        "/consultations/book/intake", query_string=_intake_data(_slot(advisor))
+    )
+    assert "従業員数" in page.get_data(as_text=True)
+    member_client.post("/consultations/book/intake", data={**data, "action": "book"})
+    c = db.session.scalar(select(Consultation))
+    assert c.answers == {"従業員数": "12名"}
