@@ -12,9 +12,28 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from booking.accounts.services import user_by_email
-from booking.consultations.forms import ConsultationDayForm, RecordForm, StaffBookingForm
+from booking.consultations.availability import (
+    add_exception,
+    add_weekly_interval,
+    remove_availability,
+    upcoming_exceptions,
+    weekly_intervals,
+)
+from booking.consultations.forms import (
+    WEEKDAYS,
+    ConsultationDayForm,
+    ExceptionForm,
+    RecordForm,
+    StaffBookingForm,
+    WeeklyIntervalForm,
+)
 from booking.consultations.grid import parse_week, week_bounds, week_grid
-from booking.consultations.models import Advisor, Consultation
+from booking.consultations.models import (
+    Advisor,
+    AvailabilityException,
+    Consultation,
+    WeeklyAvailability,
+)
 from booking.consultations.reporting import (
     create_consultation_day,
     overview,
@@ -273,3 +292,55 @@ def overview_export():
     name = f"consultations-{branch.slug if branch else 'all'}-{first:%Y-%m}.csv"
     return Response(body, mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip
+
+
+def _advisor_to_edit() -> Advisor:
+    """The signed-in advisor, or (staff) the one asked for."""
+    if current_user.is_staff and request.values.get("advisor", type=int):
+        advisor = db.session.get(Advisor, request.values.get("advisor", type=int))
+    else:
+        advisor = advisor_for_user(current_user)
+    if advisor is None:
+        abort(404)
+    return advisor
+
+
+@bp.route("/availability", methods=["GET", "POST"])
+@desk_required()
+def availability():
+    """Weekly hours and dated exceptions (days off, extra hours) of one advisor."""
+    advisor = _advisor_to_edit()
+    weekly_form = WeeklyIntervalForm(prefix="w").fill(channels())
+    exception_form = ExceptionForm(prefix="x")
+    problem = None
+    action = request.form.get("action")
+    try:
+        if action == "add_weekly" and weekly_form.validate_on_submit():
+            add_weekly_interval(
+                advisor, int(weekly_form.weekday.data), weekly_form.starts.data,
+                weekly_form.ends.data,
+                channel_id=int(weekly_form.channel.data) if weekly_form.channel.data else None,
+            )  # fmt: skip
+        elif action == "add_exception" and exception_form.validate_on_submit():
+            add_exception(advisor, exception_form.day.data, exception_form.kind.data,
+                          exception_form.starts.data, exception_form.ends.data,
+                          exception_form.note.data or "")  # fmt: skip
+        elif action in ("remove_weekly", "remove_exception"):
+            model = WeeklyAvailability if action == "remove_weekly" else AvailabilityException
+            remove_availability(advisor, model, request.form.get("id", type=int) or 0)
+        else:
+            action = None
+    except DomainError as exc:
+        db.session.rollback()
+        problem, action = exc.message, None
+    if action:
+        db.session.commit()
+        flash(_("受付時間を更新しました。"), "success")
+        return redirect(url_for("desk.availability", advisor=advisor.id))
+    status = 422 if (weekly_form.errors or exception_form.errors or problem) else 200
+    return render_template(
+        "consultations/desk/availability.html", advisor=advisor, weekly_form=weekly_form,
+        exception_form=exception_form, problem=problem, weekdays=WEEKDAYS,
+        weekly=weekly_intervals(advisor),
+        exceptions=upcoming_exceptions(advisor, to_local(now_utc()).date()),
+    ), status  # fmt: skip

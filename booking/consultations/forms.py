@@ -104,3 +104,32 @@ class RecordForm(FlaskForm):
     outcome = TextAreaField(_l("相談内容と結果"), validators=[DataRequired(REQUIRED)])
     follow_up = TextAreaField(_l("フォローアップ"), validators=[Length(max=4000)])
     next_step = TextAreaField(_l("次のステップ"), validators=[Length(max=4000)])
+
+
+WEEKDAYS = (_l("月曜日"), _l("火曜日"), _l("水曜日"), _l("木曜日"), _l("金曜日"), _l("土曜日"),
+            _l("日曜日"))  # fmt: skip
+
+
+class WeeklyIntervalForm(FlaskForm):
+    weekday = SelectField(
+        _l("曜日"), choices=[SelectChoice(str(i), d) for i, d in enumerate(WEEKDAYS)]
+    )
+    starts = TimeField(_l("開始時刻"), validators=[InputRequired(REQUIRED)])
+    ends = TimeField(_l("終了時刻"), validators=[InputRequired(REQUIRED)])
+    channel = SelectField(_l("相談方法"), validators=[Optional()])
+
+    def fill(self, channels):
+        self.channel.choices = _choices(((c.id, c.name) for c in channels), _l("すべて"))
+        return self
+
+
+class ExceptionForm(FlaskForm):
+    day = DateField(_l("日付"), validators=[InputRequired(REQUIRED)])
+    kind = RadioField(
+        _l("種類"),
+        choices=[SelectChoice("off", _l("休み")), SelectChoice("extra", _l("追加の受付時間"))],
+        default="off",
+    )
+    starts = TimeField(_l("開始時刻"), validators=[Optional()])
+    ends = TimeField(_l("終了時刻"), validators=[Optional()])
+    note = StringField(_l("メモ"), validators=[Length(max=200)])
