@@ -204,7 +204,9 @@ def free_slots(
     # compare, hash and sort than aware datetimes); datetimes are made once per distinct time.
     len_m, buf_m = theme.slot_minutes, theme.buffer_minutes
     start_m, end_m = _minutes(start), _minutes(end)
-    found: set[tuple] = set()
+    found: list[tuple] = []
+    step = len_m + buf_m
+    starts_cache: dict = {}
     clock_cache: dict = {}
     interval_cache: dict = {}
     for aid in ids:
@@ -234,23 +236,26 @@ def free_slots(
                     break
                 near.append(taken[i])
             slug = branch_slugs.get(unit_id) or ""
+            starts = starts_cache.get((lo, hi))
+            if starts is None:
+                starts = starts_cache[lo, hi] = range(
+                    max(lo, lo + -(-(start_m - lo) // step) * step),
+                    min(hi - len_m, end_m - 1) + 1,
+                    step,
+                )
+            if near:
+                starts = [t for t in starts
+                          if not any(b0 < t + len_m and t < b1 for b0, b1 in near)]  # fmt: skip
             day_key = day_id or 0
-            step = len_m + buf_m
-            for t in range(
-                max(lo, lo + -(-(start_m - lo) // step) * step),
-                min(hi - len_m, end_m - 1) + 1,
-                step,
-            ):
-                if near and any(b0 < t + len_m and t < b1 for b0, b1 in near):
-                    continue
-                for chan in chans:
-                    found.add((t, aid, chan, slug, day_key))
-    ordered = sorted(found)
+            found.extend([(t, aid, chan, slug, day_key) for t in starts for chan in chans])
+    found.sort()
+    # Two overlapping rules can offer the same slot twice: drop adjacent duplicates.
+    ordered = [x for i, x in enumerate(found) if i == 0 or x != found[i - 1]]
     made = {m: _EPOCH + timedelta(minutes=m) for m in {t for t, *_ in ordered}}
     made.update({m + len_m: _EPOCH + timedelta(minutes=m + len_m) for m in list(made)})
-    make = Slot._make
+    new = tuple.__new__  # Slot(...) without the keyword handling, for thousands of slots
     return [
-        make((made[t], made[t + len_m], aid, chan, slug or None, day_id or None))
+        new(Slot, (made[t], made[t + len_m], aid, chan, slug or None, day_id or None))
         for t, aid, chan, slug, day_id in ordered
     ]
 

@@ -2,6 +2,8 @@
 
 from datetime import timedelta
 
+import pytest
+
 from booking.consultations.services import theme_by_slug
 from booking.consultations.slots import free_slots
 from booking.extensions import db
@@ -10,6 +12,8 @@ from tests.conftest import PASSWORD
 
 # The consultation factories (used through request.getfixturevalue).
 from tests.consultations.conftest import book, catalogue, make_advisor  # noqa: F401
+
+pytestmark = pytest.mark.browser
 
 
 def _sign_in(page, live_server, user):
