@@ -244,14 +244,13 @@ def free_slots(
                     step,
                 )
             if near:
-                starts = [t for t in starts
-                          if not any(b0 < t + len_m and t < b1 for b0, b1 in near)]  # fmt: skip
+                starts = _outside(starts, near, len_m)
             day_key = day_id or 0
             found.extend([(t, aid, chan, slug, day_key) for t in starts for chan in chans])
     found.sort()
-    # Two overlapping rules can offer the same slot twice: drop adjacent duplicates.
-    ordered = [x for i, x in enumerate(found) if i == 0 or x != found[i - 1]]
-    made = {m: _EPOCH + timedelta(minutes=m) for m in {t for t, *_ in ordered}}
+    # Two overlapping rules can offer the same slot twice: keep one.
+    ordered = list(dict.fromkeys(found))
+    made = {m: _EPOCH + timedelta(minutes=m) for m in {x[0] for x in ordered}}
     made.update({m + len_m: _EPOCH + timedelta(minutes=m + len_m) for m in list(made)})
     new = tuple.__new__  # Slot(...) without the keyword handling, for thousands of slots
     return [
@@ -261,6 +260,18 @@ def free_slots(
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _outside(starts, busy: list[tuple[int, int]], length: int) -> list[int]:
+    """The starts whose slot touches none of `busy` (both ascending: one merge walk)."""
+    out, j, n = [], 0, len(busy)
+    for t in starts:
+        while j < n and busy[j][1] <= t:
+            j += 1
+        if j < n and busy[j][0] < t + length:
+            continue
+        out.append(t)
+    return out
 
 
 def _minutes(value: datetime) -> int:
