@@ -17,6 +17,7 @@ from booking.consultations.services import (
     cancel_consultation,
     consultation_for,
     consultations_of_member,
+    join_url,
     theme_by_slug,
 )
 from booking.consultations.slots import free_slots
@@ -80,7 +81,7 @@ def consultation_json(c: Consultation) -> dict:
         "advisor": c.advisor_id,
         "advisor_name": c.advisor.name,
         "topic": c.topic,
-        "join_url": c.advisor.video_url if c.channel.slug == "online" and c.active else None,
+        "join_url": join_url(c) if c.active else None,
         "late_cancellation": c.late_cancellation,
         "sequence": c.sequence,
         "updated_at": iso(c.updated_at),

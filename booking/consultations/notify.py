@@ -12,6 +12,7 @@ from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from booking.consultations.models import Consultation
+from booking.consultations.services import join_url
 from booking.extensions import db
 from booking.notifications.reminders import cancel_reminders, plan_reminders
 from booking.notifications.services import plan_message
@@ -62,7 +63,7 @@ def mail_context(consultation: Consultation, locale: str, for_advisor: bool) -> 
     """JSON-serialisable context; the join link only for online sessions."""
     member = consultation.member
     advisor = consultation.advisor
-    join = advisor.video_url if consultation.channel.slug == "online" else ""
+    join = join_url(consultation) or ""
     return {
         "name": (advisor.name if for_advisor else member.full_name) or "",
         "for_advisor": for_advisor,

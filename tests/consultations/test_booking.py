@@ -186,3 +186,20 @@ def test_mixed_slot_lengths_never_overlap(make_advisor, member, make_user, theme
         book(make_user("member"), jst(2026, 6, 2, 10, 30), advisor, theme="finance")
     db.session.rollback()
     assert book(make_user("member"), jst(2026, 6, 2, 11), advisor, theme="finance")
+
+
+def test_feed_rows_cover_member_and_advisor_and_recent_cancellations(
+    make_advisor, member, make_user, book
+):
+    from booking.consultations.services import consultations_for_feed, join_url
+
+    advisor = make_advisor()
+    kept = book(member, TUE_10, advisor)
+    gone = book(member, jst(2026, 6, 3, 10), advisor)
+    cancel_consultation(gone, NOW, member)
+    db.session.commit()
+    assert {c.id for c in consultations_for_feed(member, NOW)} == {kept.id, gone.id}
+    assert {c.id for c in consultations_for_feed(advisor.user, NOW)} == {kept.id, gone.id}
+    assert consultations_for_feed(member, NOW + timedelta(days=120)) == []
+    assert consultations_for_feed(make_user("member"), NOW) == []
+    assert join_url(kept) == advisor.video_url
