@@ -151,8 +151,43 @@ def load_advisors(now: datetime, password: str) -> int:
                     )
                 )
     db.session.flush()
+    _demo_consultation_day(now)
     _demo_bookings(now)
     return len(ADVISORS)
+
+
+def _demo_consultation_day(now: datetime) -> None:
+    """A 出張相談会 three weeks ahead (a Wednesday), re-dated on every load."""
+    from booking.consultations.models import ConsultationDay
+    from booking.timefmt import to_local
+
+    today = to_local(now).date()
+    day = today + timedelta(days=21 + (2 - today.weekday()) % 7)
+    title = "出張経営相談会（渋谷）"
+    cday = db.session.scalar(select(ConsultationDay).where(ConsultationDay.title == title))
+    if cday is None:
+        cday = ConsultationDay(
+            title=title,
+            day=day,
+            starts=time(13),
+            ends=time(16),
+            branch=unit_by_key("branch:shibuya"),
+        )
+        db.session.add(cday)
+    cday.day = day
+    cday.venue_name, cday.venue_address = "渋谷区商工会館 会議室", "東京都渋谷区"
+    cday.advisors = list(
+        db.session.scalars(
+            select(Advisor)
+            .join(User)
+            .where(
+                User.email.in_(
+                    ["advisor.shibuya@demo.tsunagu.jp", "advisor.shinjuku@demo.tsunagu.jp"]
+                )
+            )
+        )
+    )
+    db.session.flush()
 
 
 def _demo_bookings(now: datetime) -> None:

@@ -165,3 +165,14 @@ def test_the_themes_own_questions_are_asked_and_kept(member_client, make_advisor
     member_client.post("/consultations/book/intake", data={**data, "action": "book"})
     c = db.session.scalar(select(Consultation))
     assert c.answers == {"従業員数": "12名"}
+
+
+def test_a_start_outside_hours_is_a_clear_422_and_no_row(member_client, make_advisor):
+    advisor = make_advisor()
+    slot = _slot(advisor)
+    late = slot.start.replace(hour=12)  # 21:00 in Tokyo
+    data = _intake_data(slot, start=late.isoformat())
+    response = member_client.post("/consultations/book/intake", data={**data, "action": "book"})
+    assert response.status_code == 422
+    assert "相談受付時間外" in response.get_data(as_text=True)
+    assert db.session.scalar(select(Consultation)) is None
