@@ -34,6 +34,7 @@ from booking.consultations.models import (
     Consultation,
     WeeklyAvailability,
 )
+from booking.consultations.records import may_see_record, save_record
 from booking.consultations.reporting import (
     create_consultation_day,
     overview,
@@ -46,8 +47,6 @@ from booking.consultations.services import (
     advisor_for_user,
     book_consultation,
     channels,
-    may_see_record,
-    save_record,
     theme_by_slug,
     themes,
 )

@@ -11,8 +11,8 @@ from datetime import datetime
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from booking.consultations.feed import join_url
 from booking.consultations.models import Consultation
-from booking.consultations.services import join_url
 from booking.extensions import db
 from booking.notifications.reminders import cancel_reminders, plan_reminders
 from booking.notifications.services import plan_message

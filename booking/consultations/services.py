@@ -19,7 +19,6 @@ from booking.consultations.models import (
     Advisor,
     Channel,
     Consultation,
-    ConsultationRecord,
     Theme,
 )
 from booking.consultations.slots import free_slots, is_closed_day
@@ -391,49 +390,12 @@ def may_manage(user: User, consultation: Consultation) -> bool:
     )
 
 
-def may_see_record(user: User, consultation: Consultation) -> bool:
-    """The advisor, admins, and staff of the consultation's branch (HQ when it has none)."""
-    if user.id == consultation.advisor.user_id or user.is_admin:
-        return True
-    if not user.is_staff:
-        return False
-    if consultation.branch_id is None:
-        return user.unit is not None and user.unit.kind == "hq"
-    return user.unit_id == consultation.branch_id
-
-
 def consultation_for(user: User, consultation_id: int) -> Consultation:
     """A consultation the user may manage. :raises NotFound: otherwise (never 403)."""
     consultation = db.session.get(Consultation, consultation_id)
     if consultation is None or not may_manage(user, consultation):
         raise NotFound(_l("ご予約が見つかりません。"), code="not_found")
     return consultation
-
-
-def save_record(
-    consultation: Consultation,
-    user: User,
-    *,
-    attendance: str,
-    outcome: str,
-    follow_up: str,
-    next_step: str,
-    now: datetime,
-) -> ConsultationRecord:
-    """Write or update the 相談記録. :raises NotFound: the user may not see records of it."""
-    if not may_see_record(user, consultation):
-        raise NotFound(_l("ご予約が見つかりません。"), code="not_found")
-    if attendance not in ("attended", "no_show"):
-        raise Invalid(_l("出席状況を選んでください。"), field="attendance", code="bad_attendance")
-    record = consultation.record
-    if record is None:
-        record = ConsultationRecord(consultation=consultation, created_at=now)
-        db.session.add(record)
-    record.attendance, record.outcome = attendance, outcome.strip()
-    record.follow_up, record.next_step = follow_up.strip(), next_step.strip()
-    record.written_by_id, record.updated_at = user.id, now
-    db.session.flush()
-    return record
 
 
 def upcoming_for_member(member: User, now: datetime) -> list[Consultation]:
@@ -469,37 +431,3 @@ def _still_holds(ref: int, version: int | None, now: datetime) -> bool:
 
 
 register_about_check("consultation", _still_holds)
-
-
-# ---- for calendars (booking/calendars builds iCalendar from these rows)
-
-
-def join_url(consultation: Consultation) -> str | None:
-    """The video room of an online session; None for counter and phone consultations."""
-    if consultation.channel.slug != "online":
-        return None
-    return consultation.advisor.video_url or None
-
-
-def consultations_for_feed(user: User, now: datetime, keep_cancelled_days: int = 30):
-    """A person's consultations for their private feed: as the member, and as the advisor.
-
-    Active ones from 90 days back on, and cancelled ones changed in the last
-    `keep_cancelled_days` (so calendars see STATUS:CANCELLED before the entry goes).
-    """
-    advisor = advisor_for_user(user)
-    whose = Consultation.member_id == user.id
-    if advisor is not None:
-        whose = whose | (Consultation.advisor_id == advisor.id)
-    recent = now - timedelta(days=keep_cancelled_days)
-    return list(
-        db.session.scalars(
-            select(Consultation)
-            .where(
-                whose,
-                Consultation.ends_at > now - timedelta(days=90),
-                (Consultation.status == "booked") | (Consultation.updated_at >= recent),
-            )
-            .order_by(Consultation.starts_at)
-        )
-    )

@@ -16,6 +16,7 @@ from booking.consultations.forms import intake_form_for
 from booking.consultations.grid import format_calendar_day, parse_week, week_bounds, week_grid
 from booking.consultations.models import Advisor, Consultation
 from booking.consultations.notify import consultation_from_token
+from booking.consultations.records import may_see_record
 from booking.consultations.services import (
     Intake,
     advisors_for,
@@ -27,7 +28,6 @@ from booking.consultations.services import (
     is_staff_actor,
     last_advisor_id,
     may_manage,
-    may_see_record,
     reschedule_consultation,
     theme_by_slug,
     themes,
