@@ -101,12 +101,14 @@ def select_locale() -> str:
 def register_blueprints(app: Flask) -> None:
     from booking.accounts.views import bp as accounts_bp
     from booking.api import bp as api_bp
+    from booking.consultations.desk import bp as desk_bp
+    from booking.consultations.views import bp as consult_bp
     from booking.main.views import bp as main_bp
     from booking.mypage.views import bp as mypage_bp
     from booking.notifications.views import bp as outbox_bp
     from booking.staff.views import bp as staff_bp
 
-    for bp in (main_bp, accounts_bp, mypage_bp, staff_bp, api_bp, outbox_bp):
+    for bp in (main_bp, accounts_bp, mypage_bp, staff_bp, api_bp, outbox_bp, consult_bp, desk_bp):
         app.register_blueprint(bp)
 
 

@@ -63,8 +63,16 @@ def load(now: datetime, path: Path | None = None) -> dict:
     counts.update(load_catalogue(data))
     people = load_people()
     counts["events"] = load_events(data, now)
+    counts["advisors"] = load_consultations(now)
     db.session.flush()
     return {"counts": counts, "logins": people}
+
+
+def load_consultations(now: datetime) -> int:
+    """Advisors with weekly hours (so the next 8 weeks have free slots) and a few bookings."""
+    from booking.consultations.demo import load_advisors
+
+    return load_advisors(now, DEMO_PASSWORD)
 
 
 def load_people() -> list[tuple[str, str]]:

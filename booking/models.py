@@ -1,12 +1,17 @@
 """Every domain's models, imported in one place so the metadata (and Alembic) sees them all."""
 
+# ruff: noqa: F401
 from booking.accounts.models import AccountToken, ApiToken, Company, User
-from booking.consultations.models import Channel, Theme
+from booking.consultations.models import (
+    Advisor,
+    AvailabilityException,
+    Channel,
+    Consultation,
+    ConsultationDay,
+    ConsultationRecord,
+    Theme,
+    WeeklyAvailability,
+)
 from booking.events.models import Event, Frame
 from booking.notifications.models import OutboxMessage, ReminderRule
 from booking.org.models import Unit
-
-__all__ = [
-    "AccountToken", "ApiToken", "Channel", "Company", "Event", "Frame", "OutboxMessage", "ReminderRule",
-    "Theme", "Unit", "User",
-]  # fmt: skip

@@ -1,14 +1,36 @@
-"""Consultation themes and channels (the catalogue members choose from)."""
+"""Consultations (経営相談): the catalogue, advisors, their availability and the bookings."""
 
 from __future__ import annotations
 
-from sqlalchemy import String
-from sqlalchemy.orm import Mapped, mapped_column
+from datetime import date, datetime, time
 
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    Time,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from booking.accounts.models import User
+from booking.dbtypes import UTCDateTime
 from booking.extensions import db
+from booking.org.models import Unit
+from booking.timefmt import now_utc
+
+STATUSES = ("booked", "cancelled")
+ATTENDANCE = ("attended", "no_show")
 
 
 class Theme(db.Model):
+    """A consultation theme and its booking rules (slot length, buffer, notice, horizon, cut-off)."""
+
     __tablename__ = "consultation_themes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -16,6 +38,15 @@ class Theme(db.Model):
     name: Mapped[str] = mapped_column(String(100))
     about: Mapped[str] = mapped_column(String(300), default="")
     position: Mapped[int] = mapped_column(default=0)
+    slot_minutes: Mapped[int] = mapped_column(default=60)
+    buffer_minutes: Mapped[int] = mapped_column(default=0)
+    min_notice_hours: Mapped[int] = mapped_column(default=24)
+    horizon_days: Mapped[int] = mapped_column(default=56)
+    cancel_cutoff_hours: Mapped[int] = mapped_column(default=24)
+    # The theme's own intake questions (a list of strings), asked after the common ones.
+    questions: Mapped[list] = mapped_column(JSON, default=list)
+
+    __table_args__ = (CheckConstraint("slot_minutes > 0", name="slot_positive"),)
 
 
 class Channel(db.Model):
@@ -25,3 +56,201 @@ class Channel(db.Model):
     slug: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(100))
     position: Mapped[int] = mapped_column(default=0)
+
+
+advisor_branches = Table(
+    "advisor_branches",
+    db.metadata,
+    Column("advisor_id", ForeignKey("advisors.id", ondelete="CASCADE"), primary_key=True),
+    Column("unit_id", ForeignKey("units.id", ondelete="CASCADE"), primary_key=True),
+)
+advisor_themes = Table(
+    "advisor_themes",
+    db.metadata,
+    Column("advisor_id", ForeignKey("advisors.id", ondelete="CASCADE"), primary_key=True),
+    Column("theme_id", ForeignKey("consultation_themes.id", ondelete="CASCADE"), primary_key=True),
+)
+advisor_channels = Table(
+    "advisor_channels",
+    db.metadata,
+    Column("advisor_id", ForeignKey("advisors.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "channel_id", ForeignKey("consultation_channels.id", ondelete="CASCADE"), primary_key=True
+    ),
+)
+consultation_day_advisors = Table(
+    "consultation_day_advisors",
+    db.metadata,
+    Column("day_id", ForeignKey("consultation_days.id", ondelete="CASCADE"), primary_key=True),
+    Column("advisor_id", ForeignKey("advisors.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Advisor(db.Model):
+    """An advisor's profile: the account (role advisor), branches, specialties, channels."""
+
+    __tablename__ = "advisors"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    title: Mapped[str] = mapped_column(String(100), default="")
+    bio: Mapped[str] = mapped_column(Text, default="")
+    video_url: Mapped[str] = mapped_column(String(500), default="")
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    user: Mapped[User] = relationship()
+    branches: Mapped[list[Unit]] = relationship(secondary=advisor_branches, order_by=Unit.position)
+    themes: Mapped[list[Theme]] = relationship(secondary=advisor_themes, order_by=Theme.position)
+    channels: Mapped[list[Channel]] = relationship(
+        secondary=advisor_channels, order_by=Channel.position
+    )
+
+    @property
+    def name(self) -> str:
+        return self.user.full_name or self.user.email
+
+
+class WeeklyAvailability(db.Model):
+    """One interval of an advisor's weekly schedule, in local time (several per day allowed).
+
+    `channel_id` None: every channel the advisor offers; `branch_id` None: their first branch.
+    """
+
+    __tablename__ = "advisor_weekly_availability"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    advisor_id: Mapped[int] = mapped_column(
+        ForeignKey("advisors.id", ondelete="CASCADE"), index=True
+    )
+    weekday: Mapped[int] = mapped_column()  # Monday 0 … Sunday 6
+    starts: Mapped[time] = mapped_column(Time)
+    ends: Mapped[time] = mapped_column(Time)
+    branch_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    channel_id: Mapped[int | None] = mapped_column(ForeignKey("consultation_channels.id"))
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_until: Mapped[date | None] = mapped_column(Date)
+
+    __table_args__ = (
+        CheckConstraint("ends > starts", name="ends_after_start"),
+        CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday_range"),
+    )
+
+
+class AvailabilityException(db.Model):
+    """A dated exception: `off` (a day or part of it off) or `extra` (hours added)."""
+
+    __tablename__ = "advisor_availability_exceptions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    advisor_id: Mapped[int] = mapped_column(
+        ForeignKey("advisors.id", ondelete="CASCADE"), index=True
+    )
+    day: Mapped[date] = mapped_column(Date, index=True)
+    kind: Mapped[str] = mapped_column(String(8))  # off | extra
+    # None on an `off` exception: the whole day.
+    starts: Mapped[time | None] = mapped_column(Time)
+    ends: Mapped[time | None] = mapped_column(Time)
+    branch_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    channel_id: Mapped[int | None] = mapped_column(ForeignKey("consultation_channels.id"))
+    note: Mapped[str] = mapped_column(String(200), default="")
+
+    __table_args__ = (CheckConstraint("kind IN ('off', 'extra')", name="kind_known"),)
+
+
+class ConsultationDay(db.Model):
+    """出張相談会: a day of slots at one location, staffed by several advisors (at the counter)."""
+
+    __tablename__ = "consultation_days"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    day: Mapped[date] = mapped_column(Date, index=True)
+    starts: Mapped[time] = mapped_column(Time)
+    ends: Mapped[time] = mapped_column(Time)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    venue_name: Mapped[str] = mapped_column(String(200), default="")
+    venue_address: Mapped[str] = mapped_column(String(300), default="")
+    theme_id: Mapped[int | None] = mapped_column(ForeignKey("consultation_themes.id"))
+    published: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    branch: Mapped[Unit] = relationship()
+    theme: Mapped[Theme | None] = relationship()
+    advisors: Mapped[list[Advisor]] = relationship(secondary=consultation_day_advisors)
+
+    __table_args__ = (CheckConstraint("ends > starts", name="ends_after_start"),)
+
+
+class Consultation(db.Model):
+    """A booking of one advisor for one slot. No two `booked` rows of an advisor overlap."""
+
+    __tablename__ = "consultations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id"))
+    advisor_id: Mapped[int] = mapped_column(ForeignKey("advisors.id"))
+    theme_id: Mapped[int] = mapped_column(ForeignKey("consultation_themes.id"))
+    channel_id: Mapped[int] = mapped_column(ForeignKey("consultation_channels.id"))
+    branch_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    consultation_day_id: Mapped[int | None] = mapped_column(ForeignKey("consultation_days.id"))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(16), default="booked", index=True)
+    topic: Mapped[str] = mapped_column(String(200), default="")
+    situation: Mapped[str] = mapped_column(Text, default="")
+    goal: Mapped[str] = mapped_column(Text, default="")
+    answers: Mapped[dict] = mapped_column(JSON, default=dict)
+    booked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    follow_up_of_id: Mapped[int | None] = mapped_column(ForeignKey("consultations.id"))
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    late_cancellation: Mapped[bool] = mapped_column(default=False)
+    # Grows with every change of time, place or status (iCalendar SEQUENCE, mail checks).
+    sequence: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
+
+    member: Mapped[User] = relationship(foreign_keys=[member_id])
+    advisor: Mapped[Advisor] = relationship()
+    theme: Mapped[Theme] = relationship()
+    channel: Mapped[Channel] = relationship()
+    branch: Mapped[Unit | None] = relationship()
+    consultation_day: Mapped[ConsultationDay | None] = relationship()
+    record: Mapped[ConsultationRecord | None] = relationship(
+        back_populates="consultation", uselist=False
+    )
+
+    __table_args__ = (
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        Index("ix_consultations_advisor_time", "advisor_id", "starts_at", "ends_at"),
+    )
+
+    @property
+    def active(self) -> bool:
+        return self.status == "booked"
+
+    @property
+    def is_online(self) -> bool:
+        return self.channel.slug == "online"
+
+
+class ConsultationRecord(db.Model):
+    """相談記録: written by the advisor after the session; never shown to members."""
+
+    __tablename__ = "consultation_records"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(
+        ForeignKey("consultations.id", ondelete="CASCADE"), unique=True
+    )
+    attendance: Mapped[str] = mapped_column(String(16), default="attended")
+    outcome: Mapped[str] = mapped_column(Text, default="")
+    follow_up: Mapped[str] = mapped_column(Text, default="")
+    next_step: Mapped[str] = mapped_column(Text, default="")
+    written_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
+
+    consultation: Mapped[Consultation] = relationship(back_populates="record")

@@ -18,7 +18,11 @@ bp = Blueprint("mypage", __name__, url_prefix="/mypage")
 @bp.get("/")
 @login_required
 def index():
-    return render_template("mypage/index.html")
+    from booking.consultations.services import upcoming_for_member
+    from booking.timefmt import now_utc
+
+    consultations = upcoming_for_member(current_user, now_utc())
+    return render_template("mypage/index.html", consultations=consultations)
 
 
 @bp.route("/profile", methods=["GET", "POST"])

@@ -22,4 +22,7 @@ def dashboard():
         select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == "failed")
     )
     events = upcoming_events(current_user, now_utc(), limit=20)
-    return render_template("staff/dashboard.html", events=events, failed_mails=failed)
+    from booking.consultations.reporting import today_by_branch
+
+    return render_template("staff/dashboard.html", events=events, failed_mails=failed,
+                           consultations_today=today_by_branch(now_utc()))  # fmt: skip
