@@ -87,7 +87,9 @@ def render_message(msg: OutboxMessage) -> EmailMessage:
         mail["List-Unsubscribe"] = f"<{cfg['BASE_URL']}/mypage/profile>"
     mail.set_content(text)
     mail.add_alternative(html, subtype="html")
-    ics = msg.ics or (build_invitation(msg.about, msg.invite) if msg.invite else None)
+    ics = msg.ics or (
+        build_invitation(msg.about, msg.invite, msg.recipient) if msg.invite else None
+    )
     if ics:
         method = "CANCEL" if "METHOD:CANCEL" in ics else "REQUEST"
         mail.add_attachment(

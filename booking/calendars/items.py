@@ -1,0 +1,88 @@
+"""What a calendar entry is, independent of the domain it comes from, and who supplies them.
+
+Domains (registrations, consultations, series sessions, business meetings…) turn their rows
+into `CalendarItem`s; only `booking.calendars.ics` turns items into iCalendar text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from booking.accounts.models import User
+
+STATUSES = ("CONFIRMED", "TENTATIVE", "CANCELLED")
+
+
+@dataclass(frozen=True)
+class CalendarItem:
+    """One VEVENT. Every field is plain data, so items can be built in memory for tests.
+
+    - `kind` + `id` make the UID `<kind>-<id>@<host of BASE_URL>`: pick them so they are
+      never reused (e.g. `("registration", 42)`, `("session", "42-3")`, `("consultation", 7)`).
+    - `sequence` is the row's persisted counter (+1 on every change of time, place or
+      status); `updated_at` its last change: both go out as SEQUENCE / DTSTAMP and
+      LAST-MODIFIED, which keeps an unchanged feed byte-identical.
+    - `status`: CONFIRMED, TENTATIVE (waitlisted, applied to a lottery) or CANCELLED.
+    - `label` is shown before the summary, e.g. "キャンセル待ち" → "【キャンセル待ち】…".
+    - `join_url`: only for people entitled to it; never set it in public items.
+    - `alarm`: False for items that should never ring (the feed's setting applies otherwise).
+    """
+
+    kind: str
+    id: int | str
+    summary: str
+    starts_at: datetime
+    ends_at: datetime
+    updated_at: datetime
+    sequence: int = 0
+    status: str = "CONFIRMED"
+    description: str = ""
+    location: str = ""
+    url: str | None = None
+    join_url: str | None = None
+    label: str = ""
+    categories: tuple[str, ...] = field(default_factory=tuple)
+    created_at: datetime | None = None
+    alarm: bool = True
+
+    def __post_init__(self) -> None:
+        if self.status not in STATUSES:
+            raise ValueError(f"status must be one of {STATUSES}, not {self.status!r}")
+        if not self.kind or not str(self.id) or "@" in f"{self.kind}{self.id}":
+            raise ValueError("kind and id must be non-empty and free of '@'")
+
+    @property
+    def uid_key(self) -> str:
+        return f"{self.kind}-{self.id}"
+
+    @property
+    def cancelled(self) -> bool:
+        return self.status == "CANCELLED"
+
+
+# fn(user, now) -> the items of that person's feed (their bookings; or, for an advisor
+# source, the consultations they give).
+ItemSource = Callable[["User", datetime], Iterable[CalendarItem]]
+
+private_sources: dict[str, ItemSource] = {}
+advisor_sources: dict[str, ItemSource] = {}
+
+
+def _name(fn: ItemSource) -> str:
+    return f"{fn.__module__}.{fn.__qualname__}"
+
+
+def register_private_source(fn: ItemSource, name: str | None = None) -> ItemSource:
+    """Add `fn` to every person's private feed. Idempotent per name; usable as a decorator."""
+    private_sources[name or _name(fn)] = fn
+    return fn
+
+
+def register_advisor_source(fn: ItemSource, name: str | None = None) -> ItemSource:
+    """Add `fn` to every advisor's feed (their consultations). Idempotent per name."""
+    advisor_sources[name or _name(fn)] = fn
+    return fn
