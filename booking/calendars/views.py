@@ -65,14 +65,13 @@ def event_ics(event_id: int):
 @bp.get("/calendar/")
 def public_feeds_page():
     """Every public feed worth subscribing to: all events, per kind, per branch, per section."""
-    base = url_for("calendars.public_feed", _external=False)
-    root = request.url_root.rstrip("/")
+    base = current_app.config["BASE_URL"] + url_for("calendars.public_feed")
 
     def entry(label: str, **params) -> dict:
         from urllib.parse import urlencode
 
         query = urlencode(params)
-        url = f"{root}{base}" + (f"?{query}" if query else "")
+        url = base + (f"?{query}" if query else "")
         return {"label": label, "url": url, "webcal_url": services.webcal_url(url),
                 "google_url": services.google_subscribe_url(url)}  # fmt: skip
 
