@@ -68,21 +68,47 @@ class CalendarItem:
 # source, the consultations they give).
 ItemSource = Callable[["User", datetime], Iterable[CalendarItem]]
 
+# fn(user, now) -> a small value (e.g. a row of count(*), max(updated_at), sum(sequence) of
+# that person's bookings) that changes whenever the source's items would. Optional: when
+# every source of a feed has one, a conditional request (304) runs only these, never the
+# item sources nor the serialisation.
+VersionFn = Callable[["User", datetime], object]
+
 private_sources: dict[str, ItemSource] = {}
 advisor_sources: dict[str, ItemSource] = {}
+source_versions: dict[str, VersionFn] = {}
 
 
 def _name(fn: ItemSource) -> str:
     return f"{fn.__module__}.{fn.__qualname__}"
 
 
-def register_private_source(fn: ItemSource, name: str | None = None) -> ItemSource:
-    """Add `fn` to every person's private feed. Idempotent per name; usable as a decorator."""
-    private_sources[name or _name(fn)] = fn
+def register_private_source(
+    fn: ItemSource, name: str | None = None, *, version: VersionFn | None = None
+) -> ItemSource:
+    """Add `fn` to every person's private feed. Idempotent per name; usable as a decorator.
+
+    `version(user, now)`, if given, must change whenever `fn(user, now)` would (including
+    items crossing the 30-day line of cancellations), so it can stand for `fn` in ETags.
+    """
+    key = name or _name(fn)
+    private_sources[key] = fn
+    _set_version(key, version)
     return fn
 
 
-def register_advisor_source(fn: ItemSource, name: str | None = None) -> ItemSource:
+def register_advisor_source(
+    fn: ItemSource, name: str | None = None, *, version: VersionFn | None = None
+) -> ItemSource:
     """Add `fn` to every advisor's feed (their consultations). Idempotent per name."""
-    advisor_sources[name or _name(fn)] = fn
+    key = name or _name(fn)
+    advisor_sources[key] = fn
+    _set_version(key, version)
     return fn
+
+
+def _set_version(key: str, version: VersionFn | None) -> None:
+    if version is None:
+        source_versions.pop(key, None)
+    else:
+        source_versions[key] = version

@@ -21,21 +21,20 @@ CONTENT_TYPE = "text/calendar; charset=utf-8"
 def calendar_response(feed: PreparedFeed, *, download_name: str | None = None) -> Response:
     """The feed, or 304 when the client already has this version (the body is not built)."""
     etag = feed.fingerprint
-    last_modified = feed.last_modified.replace(microsecond=0)
     inm = request.if_none_match
     if inm:  # RFC 9110: If-None-Match wins over If-Modified-Since
         fresh = inm.contains_weak(etag)
     else:
         ims = request.if_modified_since
-        fresh = ims is not None and last_modified <= ims
-    if fresh:
+        fresh = ims is not None and feed.last_modified.replace(microsecond=0) <= ims
+    if fresh:  # a 304 needs no Last-Modified (RFC 9110 15.4.5), so none is computed for it
         response = Response(status=304)
     else:
         response = Response(feed.render(), content_type=CONTENT_TYPE)
+        response.last_modified = feed.last_modified.replace(microsecond=0)
         if download_name:
             response.headers["Content-Disposition"] = f'attachment; filename="{download_name}"'
     response.set_etag(etag)
-    response.last_modified = last_modified
     scope = "private" if feed.private else "public"
     response.headers["Cache-Control"] = f"{scope}, max-age={feed.max_age}"
     if feed.private:

@@ -25,7 +25,12 @@ from sqlalchemy.orm import joinedload
 from booking.accounts.models import User
 from booking.calendars import settings
 from booking.calendars.ics import FeedOptions, build_feed, invitation
-from booking.calendars.items import CalendarItem, advisor_sources, private_sources
+from booking.calendars.items import (
+    CalendarItem,
+    advisor_sources,
+    private_sources,
+    source_versions,
+)
 from booking.calendars.models import FeedToken
 from booking.errors import DomainError
 from booking.events.models import KINDS, Event
@@ -149,10 +154,15 @@ class PreparedFeed:
     """What the HTTP layer needs: a version (ETag) known before the body is built."""
 
     fingerprint: str
-    last_modified: datetime
     private: bool
     max_age: int
     render: Callable[[], bytes]
+    # Lazy: for a feed whose sources have versions it costs running the sources.
+    modified: Callable[[], datetime]
+
+    @property
+    def last_modified(self) -> datetime:
+        return self.modified()
 
 
 def _digest(*parts: object) -> str:
@@ -189,20 +199,21 @@ def items_feed(
     newest = max([as_utc(i.updated_at) for i in kept] + [left, as_utc(since)])
     return PreparedFeed(
         fingerprint=_digest(FORMAT_VERSION, opts, kept),
-        last_modified=newest,
         private=private,
         max_age=int(opts.refresh.total_seconds()),
         render=lambda: build_feed(kept, opts),
+        modified=lambda: newest,
     )
 
 
 def person_feed(owner: FeedToken, now: datetime) -> PreparedFeed:
-    """A person's private feed, or an advisor's feed, from the registered sources."""
+    """A person's private feed, or an advisor's feed, from the registered sources.
+
+    When every source registered a version function, the ETag comes from those versions and
+    the items are only gathered (and serialised) if the client lacks this version.
+    """
     user = owner.user
     sources = advisor_sources if owner.purpose == "advisor" else private_sources
-    items: list[CalendarItem] = []
-    for source in sources.values():
-        items.extend(source(user, now))
     locale = user.locale or "ja"
     with force_locale(locale):
         org = settings.org_name(locale)
@@ -212,7 +223,31 @@ def person_feed(owner: FeedToken, now: datetime) -> PreparedFeed:
             name = _("%(org)s マイカレンダー", org=org)
     opts = settings.feed_options(name=name, locale=locale, private=True, alarm=True)
     since = owner.regenerated_at or owner.created_at
-    return items_feed(items, opts, private=True, now=now, since=since)
+
+    def full() -> PreparedFeed:
+        items: list[CalendarItem] = []
+        with force_locale(locale):
+            for source in sources.values():
+                items.extend(source(user, now))
+        return items_feed(items, opts, private=True, now=now, since=since)
+
+    if not sources or not all(key in source_versions for key in sources):
+        return full()
+    versions = [(key, source_versions[key](user, now)) for key in sorted(sources)]
+    built: list[PreparedFeed] = []
+
+    def once() -> PreparedFeed:
+        if not built:
+            built.append(full())
+        return built[0]
+
+    return PreparedFeed(
+        fingerprint=_digest(FORMAT_VERSION, "versions", opts, since, versions),
+        private=True,
+        max_age=int(opts.refresh.total_seconds()),
+        render=lambda: once().render(),
+        modified=lambda: once().last_modified,
+    )
 
 
 # ---- events ------------------------------------------------------------------------------
@@ -357,10 +392,10 @@ def public_feed(flt: PublicFilter, now: datetime) -> PreparedFeed:
 
     return PreparedFeed(
         fingerprint=_digest(FORMAT_VERSION, opts, flt, count, moments, id_sum, seq_sum),
-        last_modified=max(moments),
         private=False,
         max_age=int(opts.refresh.total_seconds()),
         render=render,
+        modified=lambda: max(moments),
     )
 
 
@@ -378,12 +413,13 @@ def single_event_feed(event: Event) -> PreparedFeed:
     """One event for download; no join URL (bookings offer their own download for that)."""
     opts = settings.feed_options(name=event.title, private=event.member_only, alarm=True)
     item = event_item(event)
+    modified = as_utc(event.updated_at)
     return PreparedFeed(
         fingerprint=_digest(FORMAT_VERSION, opts, item),
-        last_modified=as_utc(event.updated_at),
         private=event.member_only,
         max_age=int(opts.refresh.total_seconds()),
         render=lambda: build_feed([item], opts),
+        modified=lambda: modified,
     )
 
 

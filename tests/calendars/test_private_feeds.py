@@ -181,3 +181,30 @@ def test_an_advisor_token_stops_working_when_the_role_changes(client, make_user,
     advisor.role = "member"
     db.session.commit()
     assert client.get(f"/calendar/{token}.ics").status_code == 404
+
+
+def test_with_source_versions_a_304_never_gathers_the_items(client, member, make_item, monkeypatch):
+    from booking.calendars import items as registry
+
+    calls = []
+    state = {"version": 1}
+
+    def source(user, now):
+        calls.append(user.id)
+        return [make_item(kind="registration", id=1, sequence=state["version"])]
+
+    monkeypatch.setattr(registry, "private_sources", {})
+    monkeypatch.setattr(registry, "source_versions", {})
+    monkeypatch.setattr("booking.calendars.services.private_sources", registry.private_sources)
+    monkeypatch.setattr("booking.calendars.services.source_versions", registry.source_versions)
+    registry.register_private_source(source, "t", version=lambda user, now: state["version"])
+    path = feed_path(member)
+    first = client.get(path)
+    assert first.status_code == 200 and calls == [member.id]
+    again = client.get(path, headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+    assert calls == [member.id]  # the item source did not run
+    state["version"] = 2
+    changed = client.get(path, headers={"If-None-Match": first.headers["ETag"]})
+    assert changed.status_code == 200
+    assert "SEQUENCE:2" in unfolded(changed.data)
