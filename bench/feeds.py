@@ -26,8 +26,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import func, insert, select  # noqa: E402
-from sqlalchemy.orm import joinedload  # noqa: E402
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import joinedload
 
 
 def median_time(fn, repeat: int) -> float:
@@ -123,7 +123,7 @@ def main() -> None:
             etag = first.headers["ETag"]
             served = median_time(lambda p=path: client.get(p).data, args.repeat)
             not_modified = median_time(
-                lambda p=path: client.get(p, headers={"If-None-Match": etag}), args.repeat
+                lambda p=path, e=etag: client.get(p, headers={"If-None-Match": e}), args.repeat
             )
             assert client.get(path, headers={"If-None-Match": etag}).status_code == 304
             # The same events as items already in memory: icalendar's work alone.
@@ -144,7 +144,7 @@ def main() -> None:
         db.engine.dispose()
 
     print(f"feeds benchmark ({url.split(':')[0]}), median of {args.repeat}")
-    header = f"{'feed':<13} {'items':>6} {'bytes':>9} {'served':>9} {'bare':>9} {'ratio':>6} {'304':>9} {'304 share':>9}"  # noqa: E501
+    header = f"{'feed':<13} {'items':>6} {'bytes':>9} {'served':>9} {'bare':>9} {'ratio':>6} {'304':>9} {'304 share':>9}"
     print(header)
     for name, count, size, served, bare, nm in results:
         print(
