@@ -445,3 +445,33 @@ def event_invitation(event_id: int, method: str, recipient: str | None = None) -
 
 
 register_invitation_builder("event", event_invitation)
+
+
+@dataclass(frozen=True)
+class Invitee:
+    """What an invitation needs from a booking: its item and the person it is for."""
+
+    item: CalendarItem
+    email: str
+    name: str = ""
+    locale: str = "ja"
+
+
+def register_item_invitations(kind: str, lookup: Callable[[int], Invitee | None]) -> None:
+    """Attach invitations to messages `about="<kind>:<id>"` from `lookup(id)`.
+
+    The one call a booking domain makes, e.g. at import of its services module:
+    `register_item_invitations("registration", registration_invitee)`, where
+    `registration_invitee(42)` returns `Invitee(item, user.email, user.full_name, user.locale)`
+    or None (nothing to attach). The item carries the join URL if the person is entitled.
+    `lookup` runs under the app's default locale; build labels with `force_locale` if needed.
+    """
+
+    def builder(ref_id: int, method: str) -> str | None:
+        found = lookup(ref_id)
+        if found is None:
+            return None
+        opts = settings.invitation_options(found.locale or "ja")
+        return invitation(found.item, method, found.email, attendee_name=found.name, opts=opts)
+
+    register_invitation_builder(kind, builder)

@@ -93,3 +93,28 @@ def test_alarm_follows_the_setting(app, make_event):
     assert "BEGIN:VALARM" in build_invitation(f"event:{event.id}", "REQUEST")
     app.config["CALENDAR_ALARM"] = False
     assert "VALARM" not in build_invitation(f"event:{event.id}", "REQUEST")
+
+
+def test_a_booking_domain_registers_its_invitations_with_one_call(app, member, make_event,
+                                                                  sent_mail, monkeypatch):  # fmt: skip
+    from booking.calendars.services import Invitee, event_item, register_item_invitations
+    from booking.notifications import hooks
+
+    monkeypatch.setattr(hooks, "invitation_builders", dict(hooks.invitation_builders))
+    event = make_event(format="online", online_url="https://meet.example.jp/j/7")
+    email, name = member.email, member.full_name
+
+    def registration_invitee(ref_id):
+        item = event_item(event, join_url=True, kind="registration")
+        item = type(item)(**{**item.__dict__, "id": ref_id})
+        return Invitee(item, email, name, "ja")
+
+    register_item_invitations("registration", registration_invitee)
+    plan_message("t:reg", email, "account_confirm", {"link": "x"}, about="registration:42",
+                 invite="REQUEST")  # fmt: skip
+    db.session.commit()
+    ics = attachment(sent_mail()[0]).decode()
+    vevent = icalendar.Calendar.from_ical(ics).walk("VEVENT")[0]
+    assert str(vevent["UID"]) == "registration-42@tsunagu.test"
+    assert str(vevent["ATTENDEE"]) == f"mailto:{email}"
+    assert "meet.example.jp/j/7" in ics.replace("\r\n ", "")
