@@ -42,6 +42,7 @@ from booking.tokens import new_token, token_hash
 
 # Bump when the way items are written changes, so every ETag changes with it.
 FORMAT_VERSION = "1"
+PUBLIC_LOCALE = "ja"
 _TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{43}")
 
 
@@ -174,19 +175,26 @@ def _digest(*parts: object) -> str:
 
 
 def _keep(items: Iterable[CalendarItem], now: datetime) -> tuple[list[CalendarItem], datetime]:
-    """Drop items cancelled more than CALENDAR_CANCELLED_DAYS ago.
+    """Drop items cancelled more than CALENDAR_CANCELLED_DAYS ago, and duplicate UIDs.
 
     Returns the kept items and the latest moment an item left the feed that way, which
     counts as a modification (Last-Modified must grow whenever the bytes change).
     """
     keep_for = timedelta(days=int(settings.setting("CALENDAR_CANCELLED_DAYS")))
-    kept, left = [], datetime.min.replace(tzinfo=now.tzinfo)
+    kept: dict[str, CalendarItem] = {}
+    left = datetime.min.replace(tzinfo=now.tzinfo)
     for item in items:
         if item.cancelled and as_utc(item.updated_at) + keep_for < now:
             left = max(left, as_utc(item.updated_at) + keep_for)
             continue
-        kept.append(item)
-    return kept, left
+        # One VEVENT per UID: if two sources name the same thing, the latest version wins.
+        twin = kept.get(item.uid_key)
+        if twin is None or (item.sequence, as_utc(item.updated_at)) > (
+            twin.sequence,
+            as_utc(twin.updated_at),
+        ):
+            kept[item.uid_key] = item
+    return list(kept.values()), left
 
 
 def items_feed(
@@ -305,7 +313,7 @@ def event_item(event: Event, *, join_url: bool = False, kind: str = "event") -> 
 class PublicFilter:
     kinds: tuple[str, ...] = ()
     unit_ids: tuple[int, ...] = ()
-    names: tuple[str, ...] = ()  # what the filter covers, for the calendar's name
+    unit_names: tuple[str, ...] = ()  # for the calendar's name
 
 
 def public_filter(
@@ -335,8 +343,9 @@ def public_filter(
                 )
                 raise BadFilter(message, field=unit_kind)
             units.append(unit)
-    names = tuple(kind_label(k) for k in kinds) + tuple(u.name for u in units)
-    return PublicFilter(kinds=kinds, unit_ids=tuple(u.id for u in units), names=names)
+    return PublicFilter(
+        kinds=kinds, unit_ids=tuple(u.id for u in units), unit_names=tuple(u.name for u in units)
+    )
 
 
 def _public_conditions(flt: PublicFilter) -> list:
@@ -377,8 +386,11 @@ def public_feed(flt: PublicFilter, now: datetime) -> PreparedFeed:
         moments.append(as_utc(last_out) + (now - past))
     if last_cancelled is not None:
         moments.append(as_utc(last_cancelled) + keep_for)
-    org = settings.org_name("ja")
-    name = f"{org} " + ("・".join(flt.names) if flt.names else _("イベント"))
+    # Calendar apps send no cookies: public feeds speak the default language, whoever asks,
+    # so one URL has one content (and one ETag) for every shared cache.
+    with force_locale(PUBLIC_LOCALE):
+        names = tuple(kind_label(k) for k in flt.kinds) + flt.unit_names
+        name = f"{settings.org_name(PUBLIC_LOCALE)} " + ("・".join(names) or _("イベント"))
     opts = settings.feed_options(name=name, private=False, alarm=False)
 
     def render() -> bytes:
@@ -388,7 +400,9 @@ def public_feed(flt: PublicFilter, now: datetime) -> PreparedFeed:
             .where(*_public_conditions(flt), shown)
             .order_by(Event.starts_at, Event.id)
         ).all()
-        return build_feed([event_item(e) for e in events], opts)
+        with force_locale(PUBLIC_LOCALE):
+            items = [event_item(e) for e in events]
+        return build_feed(items, opts)
 
     return PreparedFeed(
         fingerprint=_digest(FORMAT_VERSION, opts, flt, count, moments, id_sum, seq_sum),
@@ -409,13 +423,16 @@ def visible_event(event_id: int, user) -> Event | None:
     return event
 
 
-def single_event_feed(event: Event) -> PreparedFeed:
+def single_event_feed(event: Event, locale: str = "ja") -> PreparedFeed:
     """One event for download; no join URL (bookings offer their own download for that)."""
-    opts = settings.feed_options(name=event.title, private=event.member_only, alarm=True)
-    item = event_item(event)
+    opts = settings.feed_options(
+        name=event.title, locale=locale, private=event.member_only, alarm=True
+    )
+    with force_locale(locale):
+        item = event_item(event)
     modified = as_utc(event.updated_at)
     return PreparedFeed(
-        fingerprint=_digest(FORMAT_VERSION, opts, item),
+        fingerprint=_digest(FORMAT_VERSION, locale, opts, item),
         private=event.member_only,
         max_age=int(opts.refresh.total_seconds()),
         render=lambda: build_feed([item], opts),

@@ -13,6 +13,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -57,9 +58,8 @@ def event_ics(event_id: int):
         if members_only and not current_user.is_authenticated:
             return login_manager.unauthorized()
         abort(404)
-    return calendar_response(
-        services.single_event_feed(event), download_name=f"event-{event.id}.ics"
-    )
+    feed = services.single_event_feed(event, str(get_locale() or "ja"))
+    return calendar_response(feed, download_name=f"event-{event.id}.ics")
 
 
 @bp.get("/calendar/")

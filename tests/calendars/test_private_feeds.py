@@ -208,3 +208,12 @@ def test_with_source_versions_a_304_never_gathers_the_items(client, member, make
     changed = client.get(path, headers={"If-None-Match": first.headers["ETag"]})
     assert changed.status_code == 200
     assert "SEQUENCE:2" in unfolded(changed.data)
+
+
+def test_one_entry_per_uid_even_if_two_sources_name_it(client, member, private_items, make_item):
+    old = make_item(kind="registration", id=11, summary="旧", sequence=1)
+    new = make_item(kind="registration", id=11, summary="新", sequence=2)
+    private_items[member.id] += [new, old]
+    text = unfolded(client.get(feed_path(member)).data)
+    assert text.count("UID:registration-11@tsunagu.test") == 1
+    assert "SUMMARY:新" in text

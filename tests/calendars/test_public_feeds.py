@@ -208,3 +208,12 @@ def test_the_public_feeds_page_lists_feeds_per_branch_and_kind(client):
     assert "千代田支部" in page
     assert "section=" in page
     assert "calendar.google.com/calendar/r?cid=webcal" in page
+
+
+def test_public_feed_is_the_same_whatever_language_the_browser_chose(client, make_event):
+    make_event(format="hybrid")
+    japanese = client.get("/calendar/public.ics")
+    client.post("/lang/en", data={"next": "/"})
+    english = client.get("/calendar/public.ics")
+    assert english.data == japanese.data
+    assert english.headers["ETag"] == japanese.headers["ETag"]
