@@ -45,6 +45,7 @@ class FeedOptions:
     alarm_before: timedelta | None = None  # None: no VALARM
     classification: str = "PUBLIC"  # PRIVATE in personal feeds: hidden when a calendar is shared
     join_label: str = "参加URL"
+    pass_label: str = "受付票"
     page_label: str = "詳細"
     cancelled_label: str = "キャンセル"
     label_format: str = "【{label}】{summary}"
@@ -58,7 +59,7 @@ def uid_for(item: CalendarItem, host: str) -> str:
 @lru_cache(maxsize=8)
 def vtimezone(tzid: str) -> Timezone:
     """The VTIMEZONE of `tzid`, generated from the tz database once per process."""
-    return Timezone.from_tzid(tzid, first_date=date(1970, 1, 1), last_date=date(2038, 1, 1))
+    return Timezone.from_tzid(tzid, first_date=date(1970, 1, 1), last_date=date(2100, 1, 1))
 
 
 def _duration_text(value: timedelta) -> str:
@@ -94,6 +95,8 @@ def _description(item: CalendarItem, opts: FeedOptions) -> str:
     parts = [item.description.strip()] if item.description.strip() else []
     if item.join_url and not item.cancelled:
         parts.append(f"{opts.join_label}: {item.join_url}")
+    if item.pass_url and not item.cancelled:
+        parts.append(f"{opts.pass_label}: {item.pass_url}")
     if item.url:
         parts.append(f"{opts.page_label}: {item.url}")
     return "\n\n".join(parts)

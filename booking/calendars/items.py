@@ -29,6 +29,7 @@ class CalendarItem:
     - `status`: CONFIRMED, TENTATIVE (waitlisted, applied to a lottery) or CANCELLED.
     - `label` is shown before the summary, e.g. "キャンセル待ち" → "【キャンセル待ち】…".
     - `join_url`: only for people entitled to it; never set it in public items.
+    - `pass_url`: the person's entry pass (QR), private feeds and invitations only.
     - `alarm`: False for items that should never ring (the feed's setting applies otherwise).
     """
 
@@ -44,6 +45,7 @@ class CalendarItem:
     location: str = ""
     url: str | None = None
     join_url: str | None = None
+    pass_url: str | None = None
     label: str = ""
     categories: tuple[str, ...] = field(default_factory=tuple)
     created_at: datetime | None = None

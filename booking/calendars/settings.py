@@ -77,6 +77,7 @@ def feed_options(
     with force_locale(locale):
         labels = {
             "join_label": _("参加URL"),
+            "pass_label": _("受付票"),
             "page_label": _("詳細"),
             "cancelled_label": _("キャンセル"),
         }

@@ -167,3 +167,12 @@ def test_items_refuse_an_unknown_status():
     start = datetime(2026, 6, 1, tzinfo=UTC)
     with pytest.raises(ValueError):
         CalendarItem("event", 1, "x", start, start, start, status="DONE")
+
+
+def test_pass_link_is_in_the_description_of_live_items_only(make_item):
+    live = lines(build_feed([make_item(pass_url="http://tsunagu.test/pass/abc")], OPTS))
+    assert any(line.startswith("DESCRIPTION:") and "受付票: http://tsunagu.test/pass/abc" in line
+               for line in live)  # fmt: skip
+    gone = build_feed([make_item(pass_url="http://tsunagu.test/pass/abc", status="CANCELLED")],
+                      OPTS)  # fmt: skip
+    assert b"/pass/abc" not in gone

@@ -217,3 +217,16 @@ def test_one_entry_per_uid_even_if_two_sources_name_it(client, member, private_i
     text = unfolded(client.get(feed_path(member)).data)
     assert text.count("UID:registration-11@tsunagu.test") == 1
     assert "SUMMARY:新" in text
+
+
+def test_api_me_calendar_gives_advisors_their_advisor_feed_too(client, make_user, advisor_items):
+    from booking.accounts.services import issue_api_token
+
+    advisor = make_user("advisor")
+    api = issue_api_token(advisor)
+    db.session.commit()
+    body = client.get("/api/v1/me/calendar", headers={"Authorization": f"Bearer {api}"}).get_json()
+    assert body["advisor_url"] != body["url"]
+    assert body["advisor_webcal_url"].startswith("webcal://")
+    advisor_feed = client.get(body["advisor_url"].removeprefix("http://tsunagu.test"))
+    assert b"X-WR-CALNAME:" in advisor_feed.data
