@@ -230,3 +230,13 @@ def test_api_me_calendar_gives_advisors_their_advisor_feed_too(client, make_user
     assert body["advisor_webcal_url"].startswith("webcal://")
     advisor_feed = client.get(body["advisor_url"].removeprefix("http://tsunagu.test"))
     assert b"X-WR-CALNAME:" in advisor_feed.data
+
+
+def test_private_feed_speaks_the_owners_language(client, member, private_items, make_item):
+    member.locale = "en"
+    db.session.commit()
+    private_items[member.id].append(make_item(summary="Seminar", status="CANCELLED",
+                                              updated_at=now_utc()))  # fmt: skip
+    text = unfolded(client.get(feed_path(member)).data)
+    assert "X-WR-CALNAME:Tokyo Chamber of Commerce – my calendar" in text
+    assert "SUMMARY:[Cancelled] Seminar" in text
