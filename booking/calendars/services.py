@@ -32,7 +32,7 @@ from booking.calendars.items import (
     source_versions,
 )
 from booking.calendars.models import FeedToken
-from booking.errors import DomainError
+from booking.errors import DomainError, NotFound
 from booking.events.models import KINDS, Event
 from booking.extensions import db
 from booking.notifications.hooks import register_invitation_builder
@@ -71,6 +71,11 @@ def _row(user: User, purpose: str) -> FeedToken | None:
     return db.session.scalar(
         select(FeedToken).where(FeedToken.user_id == user.id, FeedToken.purpose == purpose)
     )
+
+
+def feed_purposes(user: User) -> list[str]:
+    """The feeds a person has: everyone a private one, advisors also their consultations."""
+    return ["private"] + (["advisor"] if user.role == "advisor" else [])
 
 
 def shown_token(user: User, purpose: str = "private") -> str | None:
@@ -413,13 +418,23 @@ def public_feed(flt: PublicFilter, now: datetime) -> PreparedFeed:
     )
 
 
-def visible_event(event_id: int, user) -> Event | None:
-    """The event if this person may download it: never a draft; member-only for members."""
+class SignInNeeded(DomainError):
+    code, status = "unauthorized", 401
+
+
+def downloadable_event(event_id: int, user) -> Event:
+    """The event if this person may download it: never a draft; member-only for members.
+
+    :raises SignInNeeded: a member-only event and nobody is signed in.
+    :raises NotFound: no such event, a draft, or member-only for a signed-in non-member.
+    """
     event = db.session.get(Event, event_id)
     if event is None or event.status == "draft":
-        return None
+        raise NotFound()
     if event.member_only and not getattr(user, "is_member", False):
-        return None
+        if not getattr(user, "is_authenticated", False):
+            raise SignInNeeded()
+        raise NotFound()
     return event
 
 

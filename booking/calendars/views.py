@@ -20,7 +20,8 @@ from sqlalchemy import select
 
 from booking.calendars import services
 from booking.calendars.responses import calendar_response
-from booking.events.models import KINDS, Event
+from booking.errors import NotFound
+from booking.events.models import KINDS
 from booking.extensions import db, login_manager
 from booking.org.models import Unit
 from booking.timefmt import now_utc
@@ -51,12 +52,11 @@ def person_feed(token: str):
 
 @bp.get("/events/<int:event_id>.ics")
 def event_ics(event_id: int):
-    event = services.visible_event(event_id, current_user)
-    if event is None:
-        probe = db.session.get(Event, event_id)
-        members_only = probe is not None and probe.member_only and probe.status != "draft"
-        if members_only and not current_user.is_authenticated:
-            return login_manager.unauthorized()
+    try:
+        event = services.downloadable_event(event_id, current_user)
+    except services.SignInNeeded:
+        return login_manager.unauthorized()
+    except NotFound:
         abort(404)
     feed = services.single_event_feed(event, str(get_locale() or "ja"))
     return calendar_response(feed, download_name=f"event-{event.id}.ics")
@@ -91,9 +91,7 @@ def public_feeds_page():
 @login_required
 def issue_feed(purpose: str):
     """Issue the person's feed URL (first time) or, with `regenerate`, replace it."""
-    if purpose not in ("private", "advisor") or (
-        purpose == "advisor" and current_user.role != "advisor"
-    ):
+    if purpose not in services.feed_purposes(current_user):
         abort(404)
     if request.form.get("action") == "regenerate":
         services.regenerate_feed_token(current_user, now_utc(), purpose)
@@ -112,9 +110,8 @@ def feed_box_helpers():
         """The signed-in person's feeds for My Page (read-only: issuing is a POST)."""
         if not current_user.is_authenticated:
             return []
-        purposes = ["private"] + (["advisor"] if current_user.role == "advisor" else [])
         feeds = []
-        for purpose in purposes:
+        for purpose in services.feed_purposes(current_user):
             token = services.shown_token(current_user, purpose)
             feeds.append(
                 {"purpose": purpose, "links": services.feed_links(token) if token else None}
