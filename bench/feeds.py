@@ -49,8 +49,9 @@ def main() -> None:
 
     from booking import create_app
     from booking.accounts.services import PersonDetails, create_user
+    from booking.calendars import feed_tokens, settings
     from booking.calendars import items as registry
-    from booking.calendars import services, settings
+    from booking.calendars.event_items import event_item
     from booking.calendars.ics import build_feed
     from booking.demo import chamber_data
     from booking.events.models import Event
@@ -90,7 +91,7 @@ def main() -> None:
         db.session.execute(insert(Event), rows)
         person = create_user("bench@example.jp", "correct-horse-1", "member",
                              PersonDetails("山田", "太郎", "ヤマダ", "タロウ", ""))  # fmt: skip
-        token = services.ensure_feed_token(person, now)
+        token = feed_tokens.ensure_feed_token(person, now)
         db.session.commit()
         person_id = person.id
 
@@ -99,7 +100,7 @@ def main() -> None:
                 select(Event).options(joinedload(Event.unit)).order_by(Event.id)
                 .limit(args.bookings)
             ).all()  # fmt: skip
-            return [services.event_item(e, join_url=True, kind="registration") for e in events]
+            return [event_item(e, join_url=True, kind="registration") for e in events]
 
         def bookings_version(user, now_):
             # What a registrations source would do: one aggregate over the person's rows.
@@ -131,7 +132,7 @@ def main() -> None:
                 events = db.session.scalars(
                     select(Event).options(joinedload(Event.unit)).order_by(Event.starts_at)
                 ).all()
-                items = [services.event_item(e) for e in events]
+                items = [event_item(e) for e in events]
                 opts = settings.feed_options(name="bench", private=False, alarm=False)
             else:
                 user = db.session.get(type(person), person_id)

@@ -7,7 +7,7 @@ from flask import jsonify
 from booking.api.auth import api_user, token_required
 from booking.api.blueprint import bp
 from booking.api.openapi import PATHS, SCHEMAS, error_responses, json_response
-from booking.calendars.services import ensure_feed_token, feed_links, regenerate_feed_token
+from booking.calendars.feed_tokens import ensure_feed_token, feed_links, regenerate_feed_token
 from booking.extensions import db
 from booking.timefmt import now_utc
 

@@ -1,4 +1,4 @@
-"""Feed tokens and the feeds themselves: which items go in, their fingerprint, their bytes.
+"""Feeds: which items go in, their version (ETag) and their bytes.
 
 A feed is prepared in two steps so a conditional request costs little: `fingerprint`
 (cheap: a query or the items' reprs) gives the ETag; `render()` (icalendar serialisation,
@@ -7,24 +7,19 @@ the expensive part) only runs when the client lacks that version.
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import hmac
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from booking.accounts.models import User
 from booking.calendars import settings
-from booking.calendars.ics import FeedOptions, build_feed, invitation
+from booking.calendars.event_items import event_item, kind_label
+from booking.calendars.ics import FeedOptions, build_feed
 from booking.calendars.items import (
     CalendarItem,
     advisor_sources,
@@ -35,124 +30,16 @@ from booking.calendars.models import FeedToken
 from booking.errors import DomainError, NotFound
 from booking.events.models import KINDS, Event
 from booking.extensions import db
-from booking.notifications.hooks import register_invitation_builder
 from booking.org.models import Unit
 from booking.timefmt import as_utc
-from booking.tokens import new_token, token_hash
 
 # Bump when the way items are written changes, so every ETag changes with it.
 FORMAT_VERSION = "1"
 PUBLIC_LOCALE = "ja"
-_TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{43}")
 
 
 class BadFilter(DomainError):
     code, status = "bad_filter", 400
-
-
-# ---- tokens ------------------------------------------------------------------------------
-
-
-def _derive(seed: str) -> str:
-    """The URL token of a seed: HMAC-SHA256 under a key derived from SECRET_KEY, 43 chars."""
-    key = hashlib.sha256(b"tsunagu/calendar-feed\0" + current_app.secret_key.encode()).digest()
-    mac = hmac.new(key, seed.encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(mac).rstrip(b"=").decode()
-
-
-def _reseed(row: FeedToken) -> str:
-    row.seed = new_token(32)
-    token = _derive(row.seed)
-    row.token_hash = token_hash(token)
-    return token
-
-
-def _row(user: User, purpose: str) -> FeedToken | None:
-    return db.session.scalar(
-        select(FeedToken).where(FeedToken.user_id == user.id, FeedToken.purpose == purpose)
-    )
-
-
-def feed_purposes(user: User) -> list[str]:
-    """The feeds a person has: everyone a private one, advisors also their consultations."""
-    return ["private"] + (["advisor"] if user.role == "advisor" else [])
-
-
-def shown_token(user: User, purpose: str = "private") -> str | None:
-    """The token of the owner's feed URL, or None when there is none to show (read-only)."""
-    row = _row(user, purpose)
-    if row is None:
-        return None
-    token = _derive(row.seed)
-    # A changed SECRET_KEY derives another token; the old URL still works but can't be shown.
-    return token if hmac.compare_digest(token_hash(token), row.token_hash) else None
-
-
-def ensure_feed_token(user: User, now: datetime, purpose: str = "private") -> str:
-    """The person's feed token, issuing one the first time (safe against a concurrent twin)."""
-    token = shown_token(user, purpose)
-    if token:
-        return token
-    row = _row(user, purpose)
-    if row is not None:  # SECRET_KEY changed: the URL can no longer be shown, so renew it
-        return regenerate_feed_token(user, now, purpose)
-    try:
-        with db.session.begin_nested():
-            row = FeedToken(user_id=user.id, purpose=purpose, created_at=now)
-            token = _reseed(row)
-            db.session.add(row)
-    except IntegrityError:  # another request issued it first: show theirs
-        return shown_token(user, purpose) or regenerate_feed_token(user, now, purpose)
-    return token
-
-
-def regenerate_feed_token(user: User, now: datetime, purpose: str = "private") -> str:
-    """A new token; the old URL stops working as soon as the caller commits."""
-    row = _row(user, purpose)
-    if row is None:
-        return ensure_feed_token(user, now, purpose)
-    token = _reseed(row)
-    row.regenerated_at = now
-    db.session.flush()
-    return token
-
-
-def token_owner(token: str) -> FeedToken | None:
-    """The token row behind a URL token, or None (unknown, revoked, malformed, inactive)."""
-    if not _TOKEN_SHAPE.fullmatch(token or ""):
-        return None
-    row = db.session.scalar(
-        select(FeedToken)
-        .options(joinedload(FeedToken.user))
-        .where(FeedToken.token_hash == token_hash(token))
-    )
-    if row is None or not row.user.active:
-        return None
-    if row.purpose == "advisor" and row.user.role != "advisor":
-        return None
-    return row
-
-
-def feed_url(token: str) -> str:
-    return f"{current_app.config['BASE_URL']}/calendar/{token}.ics"
-
-
-def webcal_url(url: str) -> str:
-    return re.sub(r"^https?://", "webcal://", url)
-
-
-def google_subscribe_url(url: str) -> str:
-    from urllib.parse import quote
-
-    return "https://calendar.google.com/calendar/r?cid=" + quote(webcal_url(url), safe="")
-
-
-def feed_links(token: str) -> dict:
-    url = feed_url(token)
-    return {"url": url, "webcal_url": webcal_url(url), "google_url": google_subscribe_url(url)}
-
-
-# ---- prepared feeds ----------------------------------------------------------------------
 
 
 @dataclass
@@ -263,55 +150,7 @@ def person_feed(owner: FeedToken, now: datetime) -> PreparedFeed:
     )
 
 
-# ---- events ------------------------------------------------------------------------------
-
-
-def event_page_url(event_id: int) -> str:
-    return f"{current_app.config['BASE_URL']}/events/{event_id}"
-
-
-def kind_label(kind: str) -> str:
-    return {
-        "seminar": _("セミナー・講演会"),
-        "exchange": _("交流会・商談会"),
-        "exhibition": _("展示会"),
-        "other": _("その他"),
-    }.get(kind, kind)
-
-
-def event_location(event: Event) -> str:
-    """Venue name and address; online events say so (their join URL never goes here)."""
-    venue = "、".join(p for p in (event.venue_name, event.venue_address) if p)
-    if event.format == "online" or not venue:
-        return _("オンライン") if event.format in ("online", "hybrid") else venue
-    return f"{venue} / {_('オンライン')}" if event.format == "hybrid" else venue
-
-
-def event_item(event: Event, *, join_url: bool = False, kind: str = "event") -> CalendarItem:
-    """An event as a calendar item; `join_url` only for people entitled to join.
-
-    Call it inside `force_locale` for labels in the reader's language.
-    """
-    description = "\n\n".join(
-        p.strip() for p in (event.summary, event.description, event.speakers) if p and p.strip()
-    )
-    return CalendarItem(
-        kind=kind,
-        id=event.id,
-        summary=event.title,
-        starts_at=event.starts_at,
-        ends_at=event.ends_at,
-        updated_at=event.updated_at,
-        created_at=event.created_at,
-        sequence=event.sequence,
-        status="CANCELLED" if event.status == "cancelled" else "CONFIRMED",
-        label=_("中止") if event.status == "cancelled" else "",
-        description=description,
-        location=event_location(event),
-        url=event_page_url(event.id),
-        join_url=(event.online_url or None) if join_url else None,
-        categories=tuple(c for c in (kind_label(event.kind), event.unit.name) if c),
-    )
+# ---- public feeds and downloads ---------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -453,57 +292,3 @@ def single_event_feed(event: Event, locale: str = "ja") -> PreparedFeed:
         render=lambda: build_feed([item], opts),
         modified=lambda: modified,
     )
-
-
-# ---- invitations -------------------------------------------------------------------------
-
-
-def event_invitation(event_id: int, method: str, recipient: str | None = None) -> str | None:
-    """Invitation builder for messages `about="event:<id>"`, ATTENDEE being the recipient.
-
-    No join URL: a mail about the event as a whole may reach people not entitled to it;
-    registrations attach their own item (with the join URL) under their own kind.
-    """
-    event = db.session.get(Event, event_id)
-    if event is None or event.status == "draft":
-        return None
-    user = db.session.scalar(select(User).where(User.email == recipient)) if recipient else None
-    locale = (user.locale if user else None) or "ja"
-    with force_locale(locale):
-        item = event_item(event)
-        opts = settings.invitation_options(locale)
-    name = user.full_name if user else ""
-    return invitation(item, method, recipient, attendee_name=name, opts=opts)
-
-
-register_invitation_builder("event", event_invitation)
-
-
-@dataclass(frozen=True)
-class Invitee:
-    """What an invitation needs from a booking: its item and the person it is for."""
-
-    item: CalendarItem
-    email: str
-    name: str = ""
-    locale: str = "ja"
-
-
-def register_item_invitations(kind: str, lookup: Callable[[int], Invitee | None]) -> None:
-    """Attach invitations to messages `about="<kind>:<id>"` from `lookup(id)`.
-
-    The one call a booking domain makes, e.g. at import of its services module:
-    `register_item_invitations("registration", registration_invitee)`, where
-    `registration_invitee(42)` returns `Invitee(item, user.email, user.full_name, user.locale)`
-    or None (nothing to attach). The item carries the join URL if the person is entitled.
-    `lookup` runs under the app's default locale; build labels with `force_locale` if needed.
-    """
-
-    def builder(ref_id: int, method: str) -> str | None:
-        found = lookup(ref_id)
-        if found is None:
-            return None
-        opts = settings.invitation_options(found.locale or "ja")
-        return invitation(found.item, method, found.email, attendee_name=found.name, opts=opts)
-
-    register_invitation_builder(kind, builder)

@@ -18,7 +18,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from booking.calendars import services
+from booking.calendars import (
+    feed_tokens,
+    invitations,  # noqa: F401  (registers the invitation builders)
+    services,
+)
+from booking.calendars.event_items import kind_label
 from booking.calendars.responses import calendar_response
 from booking.errors import NotFound
 from booking.events.models import KINDS
@@ -44,7 +49,7 @@ def public_feed():
 
 @bp.get("/calendar/<token>.ics")
 def person_feed(token: str):
-    owner = services.token_owner(token)
+    owner = feed_tokens.token_owner(token)
     if owner is None:
         abort(404)
     return calendar_response(services.person_feed(owner, now_utc()))
@@ -72,8 +77,8 @@ def public_feeds_page():
 
         query = urlencode(params)
         url = base + (f"?{query}" if query else "")
-        return {"label": label, "url": url, "webcal_url": services.webcal_url(url),
-                "google_url": services.google_subscribe_url(url)}  # fmt: skip
+        return {"label": label, "url": url, "webcal_url": feed_tokens.webcal_url(url),
+                "google_url": feed_tokens.google_subscribe_url(url)}  # fmt: skip
 
     units = db.session.scalars(
         select(Unit).where(Unit.kind.in_(("branch", "section"))).order_by(Unit.position, Unit.id)
@@ -81,7 +86,7 @@ def public_feeds_page():
     return render_template(
         "calendars/public.html",
         everything=entry(_("すべての公開イベント")),
-        by_kind=[entry(services.kind_label(k), kind=k) for k in KINDS],
+        by_kind=[entry(kind_label(k), kind=k) for k in KINDS],
         by_branch=[entry(u.name, branch=u.slug) for u in units if u.kind == "branch"],
         by_section=[entry(u.name, section=u.slug) for u in units if u.kind == "section"],
     )
@@ -91,13 +96,13 @@ def public_feeds_page():
 @login_required
 def issue_feed(purpose: str):
     """Issue the person's feed URL (first time) or, with `regenerate`, replace it."""
-    if purpose not in services.feed_purposes(current_user):
+    if purpose not in feed_tokens.feed_purposes(current_user):
         abort(404)
     if request.form.get("action") == "regenerate":
-        services.regenerate_feed_token(current_user, now_utc(), purpose)
+        feed_tokens.regenerate_feed_token(current_user, now_utc(), purpose)
         message = _("新しい購読URLを発行しました。以前のURLは使えなくなりました。")
     else:
-        services.ensure_feed_token(current_user, now_utc(), purpose)
+        feed_tokens.ensure_feed_token(current_user, now_utc(), purpose)
         message = _("購読URLを発行しました。")
     db.session.commit()
     flash(message, "success")
@@ -111,10 +116,10 @@ def feed_box_helpers():
         if not current_user.is_authenticated:
             return []
         feeds = []
-        for purpose in services.feed_purposes(current_user):
-            token = services.shown_token(current_user, purpose)
+        for purpose in feed_tokens.feed_purposes(current_user):
+            token = feed_tokens.shown_token(current_user, purpose)
             feeds.append(
-                {"purpose": purpose, "links": services.feed_links(token) if token else None}
+                {"purpose": purpose, "links": feed_tokens.feed_links(token) if token else None}
             )
         return feeds
 

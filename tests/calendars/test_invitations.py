@@ -97,7 +97,8 @@ def test_alarm_follows_the_setting(app, make_event):
 
 def test_a_booking_domain_registers_its_invitations_with_one_call(app, member, make_event,
                                                                   sent_mail, monkeypatch):  # fmt: skip
-    from booking.calendars.services import Invitee, event_item, register_item_invitations
+    from booking.calendars.event_items import event_item
+    from booking.calendars.invitations import Invitee, register_item_invitations
     from booking.notifications import hooks
 
     monkeypatch.setattr(hooks, "invitation_builders", dict(hooks.invitation_builders))

@@ -7,8 +7,8 @@ from datetime import timedelta
 
 import pytest
 
+from booking.calendars.feed_tokens import ensure_feed_token, regenerate_feed_token
 from booking.calendars.models import FeedToken
-from booking.calendars.services import ensure_feed_token, regenerate_feed_token
 from booking.extensions import db
 from booking.timefmt import now_utc
 from tests.calendars.conftest import JAPANESE_LONG, PUNCTUATED

@@ -3,8 +3,8 @@
 import threading
 
 from booking.accounts.models import User
+from booking.calendars.feed_tokens import ensure_feed_token
 from booking.calendars.models import FeedToken
-from booking.calendars.services import ensure_feed_token
 from booking.extensions import db
 from booking.timefmt import now_utc
 from tests.conftest import make_app
