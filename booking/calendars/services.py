@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from booking.calendars import settings
-from booking.calendars.event_items import event_item, kind_label
+from booking.calendars.event_items import EventLabels, event_item, kind_label
 from booking.calendars.ics import FeedOptions, build_feed
 from booking.calendars.items import (
     CalendarItem,
@@ -245,7 +245,8 @@ def public_feed(flt: PublicFilter, now: datetime) -> PreparedFeed:
             .order_by(Event.starts_at, Event.id)
         ).all()
         with force_locale(PUBLIC_LOCALE):
-            items = [event_item(e) for e in events]
+            labels = EventLabels.current()
+        items = [event_item(e, labels=labels) for e in events]
         return build_feed(items, opts)
 
     return PreparedFeed(
