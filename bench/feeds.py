@@ -49,7 +49,7 @@ def main() -> None:
     from booking.accounts.services import PersonDetails, create_user
     from booking.calendars import feed_tokens, settings
     from booking.calendars import items as registry
-    from booking.calendars.event_items import event_item
+    from booking.calendars.event_items import EventLabels, event_item
     from booking.calendars.ics import build_feed
     from booking.demo import chamber_data
     from booking.events.models import Event
@@ -98,7 +98,10 @@ def main() -> None:
                 select(Event).options(joinedload(Event.unit)).order_by(Event.id)
                 .limit(args.bookings)
             ).all()  # fmt: skip
-            return [event_item(e, join_url=True, kind="registration") for e in events]
+            labels = EventLabels.current()  # once per feed, as a real source should
+            return [
+                event_item(e, join_url=True, kind="registration", labels=labels) for e in events
+            ]
 
         def bookings_version(user, now_):
             # What a registrations source would do: one aggregate over the person's rows.
