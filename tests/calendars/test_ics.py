@@ -176,3 +176,74 @@ def test_pass_link_is_in_the_description_of_live_items_only(make_item):
     gone = build_feed([make_item(pass_url="http://tsunagu.test/pass/abc", status="CANCELLED")],
                       OPTS)  # fmt: skip
     assert b"/pass/abc" not in gone
+
+
+# {SP}: a space that ends a folded line (the fold fell right after "; ").
+EXPECTED = r"""
+BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//Tsunagu//Tsunagu Calendar//JA
+CALSCALE:GREGORIAN
+METHOD:PUBLISH
+NAME:東京商工会議所 マイカレンダー
+X-WR-CALNAME:東京商工会議所 マイカレンダー
+REFRESH-INTERVAL;VALUE=DURATION:PT15M
+X-PUBLISHED-TTL:PT15M
+X-WR-TIMEZONE:Asia/Tokyo
+BEGIN:VTIMEZONE
+TZID:Asia/Tokyo
+COMMENT:This timezone only works from 1970-01-01 to 2100-01-01.
+BEGIN:STANDARD
+DTSTART:19700101T000000
+TZNAME:JST
+TZOFFSETFROM:+0900
+TZOFFSETTO:+0900
+END:STANDARD
+END:VTIMEZONE
+BEGIN:VEVENT
+SUMMARY:【キャンセル待ち】DX推進セミナー\, 第1回\; 入門
+ 編
+DTSTART;TZID=Asia/Tokyo:20260601T140000
+DTEND;TZID=Asia/Tokyo:20260601T160000
+DTSTAMP:20260520T010203Z
+UID:registration-42@tsunagu.test
+SEQUENCE:2
+CATEGORIES:セミナー・講演会,本部
+CLASS:PRIVATE
+CONFERENCE;FEATURE=VIDEO;LABEL=参加URL;VALUE=URI:https://meet.example.jp
+ /j/7
+CREATED:20260501T000000Z
+DESCRIPTION:生成AIの活用事例を紹介します。\n\n参加URL: htt
+ ps://meet.example.jp/j/7\n\n詳細: http://tsunagu.test/events/7
+LAST-MODIFIED:20260520T010203Z
+LOCATION:本部 会議室、東京都千代田区丸の内3-2-2
+STATUS:TENTATIVE
+TRANSP:OPAQUE
+URL;VALUE=URI:http://tsunagu.test/events/7
+BEGIN:VALARM
+ACTION:DISPLAY
+DESCRIPTION:【キャンセル待ち】DX推進セミナー\, 第1回\;{SP}
+ 入門編
+TRIGGER:-PT1H
+END:VALARM
+END:VEVENT
+END:VCALENDAR
+"""
+
+
+def test_a_waitlisted_registration_reads_as_expected():
+    """The whole text, so a reviewer (or an icalendar upgrade) sees every line that changes."""
+    start = datetime(2026, 6, 1, 5, 0, tzinfo=UTC)
+    item = CalendarItem(
+        "registration", 42, "DX推進セミナー, 第1回; 入門編", start, start + timedelta(hours=2),
+        datetime(2026, 5, 20, 1, 2, 3, tzinfo=UTC), sequence=2, status="TENTATIVE",
+        label="キャンセル待ち", description="生成AIの活用事例を紹介します。",
+        location="本部 会議室、東京都千代田区丸の内3-2-2", url="http://tsunagu.test/events/7",
+        join_url="https://meet.example.jp/j/7", categories=("セミナー・講演会", "本部"),
+        created_at=datetime(2026, 5, 1, tzinfo=UTC),
+    )  # fmt: skip
+    opts = FeedOptions(host="tsunagu.test", name="東京商工会議所 マイカレンダー",
+                       alarm_before=timedelta(hours=1), classification="PRIVATE",
+                       refresh=timedelta(minutes=15))  # fmt: skip
+    expected = EXPECTED.lstrip("\n").replace("{SP}", " ").replace("\n", "\r\n")
+    assert build_feed([item], opts).decode() == expected
