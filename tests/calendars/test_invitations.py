@@ -119,3 +119,15 @@ def test_a_booking_domain_registers_its_invitations_with_one_call(app, member, m
     assert str(vevent["UID"]) == "registration-42@tsunagu.test"
     assert str(vevent["ATTENDEE"]) == f"mailto:{email}"
     assert "meet.example.jp/j/7" in ics.replace("\r\n ", "")
+
+
+def test_builders_without_a_recipient_parameter_still_work(app, monkeypatch):
+    from booking.notifications import hooks
+
+    monkeypatch.setattr(hooks, "invitation_builders", {})
+    hooks.register_invitation_builder("old", lambda ref, method: f"{ref}:{method}")
+    hooks.register_invitation_builder(
+        "new", lambda ref, method, recipient=None: f"{ref}:{method}:{recipient}"
+    )
+    assert hooks.build_invitation("old:1", "REQUEST", "a@example.jp") == "1:REQUEST"
+    assert hooks.build_invitation("new:2", "CANCEL", "a@example.jp") == "2:CANCEL:a@example.jp"
