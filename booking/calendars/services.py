@@ -223,6 +223,8 @@ def public_feed(flt: PublicFilter, now: datetime) -> PreparedFeed:
         ).where(*_public_conditions(flt))
     ).one()
     count, newest, id_sum, seq_sum, last_out, last_cancelled = row
+    # Organisers' names are in every entry (CATEGORIES): a renamed unit is a new version.
+    units = db.session.execute(select(Unit.id, Unit.name).order_by(Unit.id)).all()
     moments = [datetime(2000, 1, 1, tzinfo=now.tzinfo)]
     if newest is not None:
         moments.append(as_utc(newest))
@@ -250,7 +252,7 @@ def public_feed(flt: PublicFilter, now: datetime) -> PreparedFeed:
         return build_feed(items, opts)
 
     return PreparedFeed(
-        fingerprint=_digest(FORMAT_VERSION, opts, flt, count, moments, id_sum, seq_sum),
+        fingerprint=_digest(FORMAT_VERSION, opts, flt, count, moments, id_sum, seq_sum, units),
         private=False,
         max_age=int(opts.refresh.total_seconds()),
         render=render,

@@ -217,3 +217,13 @@ def test_public_feed_is_the_same_whatever_language_the_browser_chose(client, mak
     english = client.get("/calendar/public.ics")
     assert english.data == japanese.data
     assert english.headers["ETag"] == japanese.headers["ETag"]
+
+
+def test_renaming_the_organiser_changes_the_etag(client, make_event):
+    event = make_event()
+    first = client.get("/calendar/public.ics").headers["ETag"]
+    event.unit.name = "本部（新名称）"
+    db.session.commit()
+    again = client.get("/calendar/public.ics", headers={"If-None-Match": first})
+    assert again.status_code == 200
+    assert "本部（新名称）" in unfolded(again.data)
