@@ -101,6 +101,7 @@ def select_locale() -> str:
 def register_blueprints(app: Flask) -> None:
     from booking.accounts.views import bp as accounts_bp
     from booking.api import bp as api_bp
+    from booking.calendars.views import bp as calendars_bp
     from booking.consultations.desk import bp as desk_bp
     from booking.consultations.views import bp as consult_bp
     from booking.main.views import bp as main_bp
@@ -108,7 +109,8 @@ def register_blueprints(app: Flask) -> None:
     from booking.notifications.views import bp as outbox_bp
     from booking.staff.views import bp as staff_bp
 
-    for bp in (main_bp, accounts_bp, mypage_bp, staff_bp, api_bp, outbox_bp, consult_bp, desk_bp):
+    for bp in (main_bp, accounts_bp, mypage_bp, staff_bp, api_bp, outbox_bp, consult_bp, desk_bp,
+               calendars_bp):  # fmt: skip
         app.register_blueprint(bp)
 
 

@@ -2,6 +2,7 @@
 
 # ruff: noqa: F401
 from booking.accounts.models import AccountToken, ApiToken, Company, User
+from booking.calendars.models import FeedToken
 from booking.consultations.models import (
     Advisor,
     AvailabilityException,

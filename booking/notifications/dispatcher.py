@@ -175,7 +175,9 @@ def render_message(msg: OutboxMessage, now: datetime | None = None) -> Message:
     message_id = message_id_for(msg.dedupe_key, msg.resends or 0)
     tag = message_id[1:17]
     body.set_boundary(f"=_alt_{tag}")
-    ics = msg.ics or (build_invitation(msg.about, msg.invite) if msg.invite else None)
+    ics = msg.ics or (
+        build_invitation(msg.about, msg.invite, msg.recipient) if msg.invite else None
+    )
     if ics:
         invitation = MIMEText(ics, "calendar", "utf-8")
         invitation.set_param("method", "CANCEL" if "METHOD:CANCEL" in ics else "REQUEST")

@@ -11,13 +11,15 @@ Keys are the part of `about` before the colon: `registration:42` → `registrati
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from datetime import datetime
 
 # (ref_id, planned_version, now) -> still holds?
 AboutCheck = Callable[[int, int | None, datetime], bool]
-# (ref_id, method) -> iCalendar text, or None when there is nothing to attach
-InvitationBuilder = Callable[[int, str], str | None]
+# (ref_id, method) -> iCalendar text, or None when there is nothing to attach. A builder
+# that also takes a `recipient` keyword is given the message's recipient (the ATTENDEE).
+InvitationBuilder = Callable[..., str | None]
 
 about_checks: dict[str, AboutCheck] = {}
 invitation_builders: dict[str, InvitationBuilder] = {}
@@ -42,7 +44,11 @@ def still_holds(about: str, version: int | None, now: datetime) -> bool:
     return True if check is None or ref is None else check(ref, version, now)
 
 
-def build_invitation(about: str, method: str) -> str | None:
+def build_invitation(about: str, method: str, recipient: str | None = None) -> str | None:
     kind, ref = split_about(about)
     builder = invitation_builders.get(kind)
-    return None if builder is None or ref is None else builder(ref, method)
+    if builder is None or ref is None:
+        return None
+    if recipient is not None and "recipient" in inspect.signature(builder).parameters:
+        return builder(ref, method, recipient=recipient)
+    return builder(ref, method)

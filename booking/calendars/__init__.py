@@ -1,0 +1,29 @@
+"""Calendars: the one place that turns bookings and events into iCalendar (RFC 5545).
+
+Modules: `items` (CalendarItem, source registries), `ics` (items → iCalendar text),
+`event_items` (Event → CalendarItem), `feed_tokens` (secret feed URLs), `services` (which
+items a feed holds, its ETag), `responses` (HTTP: 304, caching), `invitations` (mail
+attachments), `views` (routes).
+
+How another domain appears in calendars:
+
+- Private feeds (`/calendar/<token>.ics`): at import of your services module call
+  `register_private_source(fn, version=v)` with `fn(user, now) -> Iterable[CalendarItem]`,
+  the person's own bookings (one item per registration, per session of a series, per
+  consultation), including those cancelled in the last 30 days (`status="CANCELLED"`; older
+  ones are dropped here). Set `join_url` / `pass_url` only for what the person is entitled
+  to. `v(user, now)` (optional) is a cheap value that changes whenever `fn`'s output would,
+  so a 304 needs neither the items nor the serialisation.
+- Advisor feeds: `register_advisor_source(fn, version=v)`; `user` is the advisor.
+- Mail invitations: `booking.calendars.invitations.register_item_invitations(kind, lookup)`
+  with `lookup(ref_id) -> Invitee(item, email, name, locale) | None`; then plan mails with
+  `about="<kind>:<id>"` and `invite="REQUEST"` or `"CANCEL"`. (Or, lower level,
+  `booking.notifications.hooks.register_invitation_builder(kind, fn)` with `fn` returning
+  `booking.calendars.ics.invitation(item, method, attendee_email, organiser=None)`.)
+- Buttons: `{% from "calendars/_add.html" import add_to_calendar %}` in templates, and
+  `booking.calendars.responses.ics_download(items, filename)` for a booking's own download.
+"""
+
+from booking.calendars.items import CalendarItem, register_advisor_source, register_private_source
+
+__all__ = ["CalendarItem", "register_advisor_source", "register_private_source"]

@@ -1,0 +1,146 @@
+"""Feeds (`/calendar/<token>.ics`, `/calendar/public.ics`), `/events/<id>.ics`, the feed pages."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from booking.calendars import (
+    feed_tokens,
+    invitations,  # noqa: F401  (registers the invitation builders)
+    services,
+)
+from booking.calendars.event_items import kind_label
+from booking.calendars.responses import calendar_response
+from booking.errors import NotFound
+from booking.events.models import KINDS
+from booking.extensions import db, login_manager
+from booking.org.models import Unit
+from booking.timefmt import now_utc
+
+bp = Blueprint("calendars", __name__)
+
+
+@bp.get("/calendar/public.ics")
+def public_feed():
+    try:
+        flt = services.public_filter(
+            branches=request.args.getlist("branch"),
+            kinds=request.args.getlist("kind"),
+            sections=request.args.getlist("section"),
+        )
+    except services.BadFilter as exc:  # calendar clients and people both read plain text
+        return Response(exc.message + "\n", status=400, content_type="text/plain; charset=utf-8")
+    return calendar_response(services.public_feed(flt, now_utc()))
+
+
+@bp.get("/calendar/<token>.ics")
+def person_feed(token: str):
+    owner = feed_tokens.token_owner(token)
+    if owner is None:
+        abort(404)
+    return calendar_response(services.person_feed(owner, now_utc()))
+
+
+@bp.get("/events/<int:event_id>.ics")
+def event_ics(event_id: int):
+    try:
+        event = services.downloadable_event(event_id, current_user)
+    except services.SignInNeeded:
+        return login_manager.unauthorized()
+    except NotFound:
+        abort(404)
+    feed = services.single_event_feed(event, str(get_locale() or "ja"))
+    return calendar_response(feed, download_name=f"event-{event.id}.ics")
+
+
+@bp.get("/calendar/")
+def public_feeds_page():
+    """Every public feed worth subscribing to: all events, per kind, per branch, per section."""
+    base = current_app.config["BASE_URL"] + url_for("calendars.public_feed")
+
+    def entry(label: str, **params) -> dict:
+        from urllib.parse import urlencode
+
+        query = urlencode(params)
+        url = base + (f"?{query}" if query else "")
+        return {"label": label, "url": url, "webcal_url": feed_tokens.webcal_url(url),
+                "google_url": feed_tokens.google_subscribe_url(url)}  # fmt: skip
+
+    units = db.session.scalars(
+        select(Unit).where(Unit.kind.in_(("branch", "section"))).order_by(Unit.position, Unit.id)
+    ).all()
+    return render_template(
+        "calendars/public.html",
+        everything=entry(_("すべての公開イベント")),
+        by_kind=[entry(kind_label(k), kind=k) for k in KINDS],
+        by_branch=[entry(u.name, branch=u.slug) for u in units if u.kind == "branch"],
+        by_section=[entry(u.name, section=u.slug) for u in units if u.kind == "section"],
+    )
+
+
+@bp.post("/calendar/feed/<purpose>")
+@login_required
+def issue_feed(purpose: str):
+    """Issue the person's feed URL (first time) or, with `regenerate`, replace it."""
+    if purpose not in feed_tokens.feed_purposes(current_user):
+        abort(404)
+    if request.form.get("action") == "regenerate":
+        feed_tokens.regenerate_feed_token(current_user, now_utc(), purpose)
+        message = _("新しい購読URLを発行しました。以前のURLは使えなくなりました。")
+    else:
+        feed_tokens.ensure_feed_token(current_user, now_utc(), purpose)
+        message = _("購読URLを発行しました。")
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("mypage.index") + "#calendar-heading")
+
+
+@bp.app_context_processor
+def feed_box_helpers():
+    def calendar_feeds() -> list[dict]:
+        """The signed-in person's feeds for My Page (read-only: issuing is a POST)."""
+        if not current_user.is_authenticated:
+            return []
+        feeds = []
+        for purpose in feed_tokens.feed_purposes(current_user):
+            token = feed_tokens.shown_token(current_user, purpose)
+            feeds.append(
+                {"purpose": purpose, "links": feed_tokens.feed_links(token) if token else None}
+            )
+        return feeds
+
+    return {"calendar_feeds": calendar_feeds}
+
+
+@bp.app_template_global()
+def google_calendar_link(title, starts_at, ends_at, location: str = "", details: str = "") -> str:
+    """A Google Calendar "new entry" link, prefilled (for the add-to-calendar macro)."""
+    from urllib.parse import urlencode
+
+    from booking.calendars.ics import ics_datetime
+
+    query = {
+        "action": "TEMPLATE",
+        "text": title,
+        "dates": f"{ics_datetime(starts_at)}/{ics_datetime(ends_at)}",
+        "ctz": current_app.config["TIMEZONE"],
+    }
+    if location:
+        query["location"] = location
+    if details:
+        query["details"] = details
+    return "https://calendar.google.com/calendar/render?" + urlencode(query)

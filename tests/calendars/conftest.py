@@ -1,0 +1,84 @@
+"""Factories for calendar tests: events, in-memory items, a private source, the parsers."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from booking.calendars import items as item_registry
+from booking.calendars.items import CalendarItem
+from booking.events.models import Event
+from booking.extensions import db
+from booking.org.services import unit_by_key
+from booking.timefmt import now_utc
+
+JAPANESE_LONG = (
+    "中小企業のためのデジタル化推進セミナー〜生成AIの活用と情報セキュリティ対策の基礎〜（第1回）"
+)
+PUNCTUATED = "交流会, 名刺交換; 商談会\\特別編"
+
+
+@pytest.fixture
+def make_event() -> Callable[..., Event]:
+    """Factory: a published, public, in-person event of HQ ten days ahead, 14:00–16:00 JST."""
+    counter = iter(range(1, 10_000))
+
+    def factory(**fields) -> Event:
+        n = next(counter)
+        start = fields.pop("starts_at", None) or (
+            now_utc().replace(hour=5, minute=0, second=0, microsecond=0) + timedelta(days=10 + n)
+        )
+        unit = unit_by_key(fields.pop("unit", "hq"))
+        values = {
+            "kind": "seminar", "format": "in_person", "title": f"テストセミナー{n}",
+            "summary": "概要です。", "venue_name": "本部 会議室",
+            "venue_address": "東京都千代田区丸の内3-2-2", "status": "published",
+            "member_only": False,
+        }  # fmt: skip
+        values.update(fields)
+        event = Event(unit=unit, starts_at=start, ends_at=start + timedelta(hours=2), **values)
+        db.session.add(event)
+        db.session.commit()
+        return event
+
+    return factory
+
+
+@pytest.fixture
+def make_item() -> Callable[..., CalendarItem]:
+    counter = iter(range(1, 10_000))
+    base = datetime(2026, 6, 1, 5, 0, tzinfo=UTC)
+
+    def factory(**fields) -> CalendarItem:
+        n = next(counter)
+        start = fields.pop("starts_at", base + timedelta(days=n))
+        values = {
+            "kind": "registration", "id": n, "summary": f"予定{n}", "starts_at": start,
+            "ends_at": start + timedelta(hours=2), "updated_at": base - timedelta(days=1),
+        }  # fmt: skip
+        values.update(fields)
+        return CalendarItem(**values)
+
+    return factory
+
+
+@pytest.fixture
+def private_items(monkeypatch) -> dict[int, list[CalendarItem]]:
+    """A registered private source: `private_items[user.id]` is that person's bookings."""
+    store: dict[int, list[CalendarItem]] = defaultdict(list)
+    monkeypatch.setitem(
+        item_registry.private_sources, "tests.private", lambda user, now: store[user.id]
+    )
+    return store
+
+
+@pytest.fixture
+def advisor_items(monkeypatch) -> dict[int, list[CalendarItem]]:
+    store: dict[int, list[CalendarItem]] = defaultdict(list)
+    monkeypatch.setitem(
+        item_registry.advisor_sources, "tests.advisor", lambda user, now: store[user.id]
+    )
+    return store
