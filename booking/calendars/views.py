@@ -19,6 +19,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from booking.calendars import (
+    consultation_items,  # noqa: F401  (registers consultations in feeds and mails)
     feed_tokens,
     invitations,  # noqa: F401  (registers the invitation builders)
     services,
