@@ -83,9 +83,9 @@ def find_events(viewer, filters: EventFilters, now: datetime, limit: int = 200) 
         )
         query = query.where(or_(Event.unit_id == unit.id, tagged))
     if filters.date_from is not None:
-        query = query.where(Event.ends_at >= filters.date_from)
+        query = query.where(Event.ends_at >= as_utc(filters.date_from))
     if filters.date_to is not None:
-        query = query.where(Event.starts_at < filters.date_to)
+        query = query.where(Event.starts_at < as_utc(filters.date_to))
     if filters.q:
         for word in filters.q.split()[:5]:
             like = f"%{word}%"
@@ -405,3 +405,22 @@ def _new_frame(f: FrameInput, position: int) -> Frame:
         per_company_limit=f.per_company_limit, lottery=f.lottery, waitlist=f.waitlist,
         price_label=f.price_label, opens_at=f.opens_at, closes_at=f.closes_at, taken=0,
     )  # fmt: skip
+
+
+def my_registrations(user, now: datetime) -> tuple[list[Registration], list[Registration]]:
+    """(upcoming, past) registrations of a person for My Page; cancelled ones only upcoming."""
+    regs = list(
+        db.session.scalars(
+            select(Registration)
+            .join(Event, Event.id == Registration.event_id)
+            .where(Registration.user_id == user.id)
+            .order_by(Event.starts_at, Registration.id)
+            .options(
+                selectinload(Registration.event).selectinload(Event.unit),
+                selectinload(Registration.frame),
+            )
+        )
+    )
+    upcoming = [r for r in regs if as_utc(r.event.ends_at) > now]
+    past = [r for r in reversed(regs) if as_utc(r.event.ends_at) <= now and r.status != "cancelled"]
+    return upcoming, past

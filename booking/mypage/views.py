@@ -8,7 +8,9 @@ from flask_login import current_user, login_required
 
 from booking.accounts.forms import ProfileForm
 from booking.accounts.services import PersonDetails, update_profile
+from booking.events.services import my_registrations
 from booking.extensions import db
+from booking.timefmt import now_utc
 
 bp = Blueprint("mypage", __name__, url_prefix="/mypage")
 
@@ -16,7 +18,8 @@ bp = Blueprint("mypage", __name__, url_prefix="/mypage")
 @bp.get("/")
 @login_required
 def index():
-    return render_template("mypage/index.html")
+    upcoming, past = my_registrations(current_user, now_utc())
+    return render_template("mypage/index.html", event_upcoming=upcoming, event_past=past)
 
 
 @bp.route("/profile", methods=["GET", "POST"])
