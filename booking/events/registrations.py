@@ -422,8 +422,27 @@ def draw_order(frame_id: int, seed: str) -> list[Registration]:
             .order_by(Registration.id)
         )
     )
-    random.Random(seed).shuffle(applicants)
-    return applicants
+    return shuffled(applicants, seed)
+
+
+def shuffled(applicants: list[Registration], seed: str) -> list[Registration]:
+    """The draw itself: a seeded shuffle of applications in id order."""
+    order = sorted(applicants, key=lambda r: r.id)
+    random.Random(seed).shuffle(order)
+    return order
+
+
+def lottery_applicants_at_draw(frame: Frame) -> list[Registration]:
+    """Audit: re-run a recorded draw; the order must match the ranks decided then."""
+    drawn = frame.lottery_drawn_at
+    regs = db.session.scalars(
+        select(Registration).where(
+            Registration.frame_id == frame.id,
+            Registration.created_at <= drawn,
+            (Registration.cancelled_at.is_(None)) | (Registration.cancelled_at > drawn),
+        )
+    )
+    return shuffled(list(regs), frame.lottery_seed or "")
 
 
 # ---- signed cancel links and passes
