@@ -17,6 +17,7 @@ from sqlalchemy import select
 from booking.accounts.models import Company, User
 from booking.accounts.services import PersonDetails, create_user, hash_password
 from booking.consultations.services import load_catalogue
+from booking.events.demo import load_season
 from booking.events.models import Event, Frame
 from booking.extensions import db
 from booking.org.models import Unit
@@ -63,6 +64,7 @@ def load(now: datetime, path: Path | None = None) -> dict:
     counts.update(load_catalogue(data))
     people = load_people()
     counts["events"] = load_events(data, now)
+    counts["events"] += load_season(now)
     db.session.flush()
     return {"counts": counts, "logins": people}
 

@@ -222,3 +222,25 @@ def test_the_cancel_page_after_the_deadline_says_so(client, make_event, member):
     db.session.commit()
     html = client.get(f"/r/{cancel_link_token(reg)}").get_data(as_text=True)
     assert "期限を過ぎています" in html
+
+
+def test_demo_load_adds_a_full_event_with_a_waitlist_and_a_lottery(app):
+    from booking.demo import load
+    from booking.events.models import Event, Frame
+
+    now = now_utc()
+    load(now)
+    load(now)  # idempotent
+    db.session.commit()
+    statuses = dict(
+        db.session.execute(
+            select(Registration.status, db.func.count()).group_by(Registration.status)
+        ).all()
+    )
+    assert statuses.get("waitlisted", 0) > 0 and statuses.get("applied", 0) > 0
+    assert (
+        db.session.scalar(select(db.func.count()).select_from(Frame).where(Frame.lottery.is_(True)))
+        >= 1
+    )
+    kinds = set(db.session.scalars(select(Event.kind)))
+    assert kinds == {"seminar", "exchange", "exhibition", "other"}
