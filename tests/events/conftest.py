@@ -16,6 +16,11 @@ from booking.timefmt import now_utc
 @pytest.fixture
 def make_event(app) -> Callable[..., Event]:
     """`make_event(capacity=50, days=7, status="published", frames=None, questions=(), **fields)`."""
+    return event_factory()
+
+
+def event_factory() -> Callable[..., Event]:
+    """The factory behind `make_event` (other test folders make their own fixture of it)."""
 
     def factory(
         capacity: int = 50, days: float = 7, status: str = "published", frames=None,
