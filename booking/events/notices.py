@@ -30,12 +30,6 @@ def _base_url() -> str:
     return current_app.config["BASE_URL"]
 
 
-def pass_qr_data_uri(reg: Registration) -> str:
-    import segno
-
-    return segno.make(reg.pass_token, error="m").png_data_uri(scale=5, border=2)
-
-
 def context(reg: Registration, kind: str, **extra) -> dict:
     """What every event mail shows: who, what, when, where, 受付番号 and the links."""
     from booking.events.registrations import cancel_link_token, waitlist_position
@@ -65,7 +59,7 @@ def context(reg: Registration, kind: str, **extra) -> dict:
     }
     if reg.status == "confirmed":
         ctx["pass_url"] = f"{_base_url()}/mypage/registrations/{reg.id}"
-        ctx["qr"] = pass_qr_data_uri(reg)
+        ctx["pass_token"] = reg.pass_token  # the QR code is drawn when the mail is rendered
         if reg.frame.mode == "online" and event.online_url:
             ctx["join_url"] = event.online_url
     ctx.update(extra)
@@ -73,25 +67,29 @@ def context(reg: Registration, kind: str, **extra) -> dict:
 
 
 def _plan(reg: Registration, kind: str, now: datetime, invite: str | None = None, **extra):
+    """Plan the notice of `kind` and return its context (reused for reminders)."""
+    ctx = context(reg, kind, **extra)
     plan_message(
-        f"{about(reg)}:{kind}:{reg.sequence}", reg.user.email, "event_notice",
-        context(reg, kind, **extra), locale=reg.user.locale or "ja", due_at=now,
-        about=about(reg), about_version=reg.sequence, invite=invite,
+        f"{about(reg)}:{kind}:{reg.sequence}", reg.user.email, "event_notice", ctx,
+        locale=reg.user.locale or "ja", due_at=now, about=about(reg),
+        about_version=reg.sequence, invite=invite,
     )  # fmt: skip
+    return ctx
 
 
-def schedule(reg: Registration, now: datetime) -> None:
+def schedule(reg: Registration, now: datetime, ctx: dict | None = None) -> None:
     """Reminders at REMINDER_OFFSETS and the thank-you mail after the event (confirmed only)."""
     if reg.status != "confirmed" or reg.event.status == "cancelled":
         unschedule(reg)
         return
     event = reg.event
+    base = dict(ctx or context(reg, "reminder"), change=None)
     plan_reminders(
         about(reg), reg.user.email, reg.user.locale or "ja", event.starts_at, "event_notice",
-        context(reg, "reminder"), now, version=reg.sequence,
+        dict(base, kind="reminder"), now, version=reg.sequence,
     )  # fmt: skip
     plan_message(
-        f"{about(reg)}:thanks", reg.user.email, "event_notice", context(reg, "thanks"),
+        f"{about(reg)}:thanks", reg.user.email, "event_notice", dict(base, kind="thanks"),
         locale=reg.user.locale or "ja", due_at=as_utc(event.ends_at) + THANKS_AFTER,
         about=about(reg), about_version=reg.sequence,
     )  # fmt: skip
@@ -104,19 +102,22 @@ def unschedule(reg: Registration) -> None:
 
 def registered(reg: Registration, now: datetime) -> None:
     kinds = {"confirmed": "confirmed", "waitlisted": "waitlisted", "applied": "applied"}
-    _plan(reg, kinds[reg.status], now, invite="REQUEST" if reg.status == "confirmed" else None)
-    schedule(reg, now)
+    ctx = _plan(
+        reg, kinds[reg.status], now, invite="REQUEST" if reg.status == "confirmed" else None
+    )
+    schedule(reg, now, ctx)
 
 
 def promoted(reg: Registration, now: datetime) -> None:
-    _plan(reg, "promoted", now, invite="REQUEST")
-    schedule(reg, now)
+    schedule(reg, now, _plan(reg, "promoted", now, invite="REQUEST"))
 
 
 def lottery_result(reg: Registration, now: datetime) -> None:
     won = reg.status == "confirmed"
-    _plan(reg, "lottery_won" if won else "lottery_lost", now, invite="REQUEST" if won else None)
-    schedule(reg, now)
+    ctx = _plan(
+        reg, "lottery_won" if won else "lottery_lost", now, invite="REQUEST" if won else None
+    )
+    schedule(reg, now, ctx)
 
 
 def cancelled(reg: Registration, now: datetime, kind: str = "cancelled", **extra) -> None:
@@ -127,8 +128,7 @@ def cancelled(reg: Registration, now: datetime, kind: str = "cancelled", **extra
 def changed(reg: Registration, now: datetime, what: str) -> None:
     """Time or place changed (or moved online): a new invitation and re-timed reminders."""
     invite = "REQUEST" if reg.status == "confirmed" else None
-    _plan(reg, "changed", now, invite=invite, change=what)
-    schedule(reg, now)
+    schedule(reg, now, _plan(reg, "changed", now, invite=invite, change=what))
 
 
 def staff_message(reg: Registration, now: datetime, subject: str, body: str, batch: str):

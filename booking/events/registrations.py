@@ -211,6 +211,8 @@ def register_for_frame(
         attestation=bool(attestation), pass_token=secrets.token_urlsafe(16),
         created_at=now, updated_at=now,
     )  # fmt: skip
+    # Related objects are set, not lazy-loaded, so nothing is read while the seat is held.
+    reg.user, reg.event, reg.frame = user, event, frame
     db.session.add(reg)
     try:
         # Inserted before the seat is sought: a concurrent twin fails here, holding no seat.
@@ -218,6 +220,7 @@ def register_for_frame(
             db.session.flush()
     except IntegrityError:
         raise AlreadyRegistered(_l("このイベントには既にお申し込み済みです。")) from None
+    # The seat is sought last: its row lock is held only for the status and the outbox rows.
     if frame.lottery:
         reg.status = "applied"
     elif take_seat(frame.id):
@@ -226,9 +229,9 @@ def register_for_frame(
         reg.status = "waitlisted"
     else:
         raise Full(_l("満席のためお申し込みいただけません。"))
-    db.session.flush()
-    db.session.refresh(frame)
     notices.registered(reg, now)
+    db.session.flush()
+    db.session.expire(frame, ["taken"])
     return reg
 
 

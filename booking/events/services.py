@@ -64,7 +64,9 @@ class EventFilters:
     include_past: bool = False
 
 
-def find_events(viewer, filters: EventFilters, now: datetime, limit: int = 200) -> list[Event]:
+def find_events(
+    viewer, filters: EventFilters, now: datetime, limit: int = 200, offset: int = 0
+) -> list[Event]:
     """Visible events matching the filters, soonest first; a fixed number of queries."""
     query = visible_events(viewer)
     if not filters.include_past and filters.date_from is None:
@@ -98,6 +100,7 @@ def find_events(viewer, filters: EventFilters, now: datetime, limit: int = 200) 
     query = (
         query.order_by(Event.starts_at, Event.id)
         .limit(limit)
+        .offset(offset)
         .options(selectinload(Event.frames), selectinload(Event.unit))
     )
     return list(db.session.scalars(query))

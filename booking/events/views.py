@@ -24,11 +24,13 @@ from booking.events.registrations import (
     waitlist_position,
 )
 from booking.events.services import EventFilters, find_events, get_visible_event
+from booking.events.words import event_words
 from booking.extensions import db
 from booking.org.services import units_of_kind
 from booking.timefmt import as_utc, local_zone, now_utc, to_local
 
 bp = Blueprint("events", __name__)
+PAGE = 30  # cards per page of the list
 
 
 @bp.app_template_filter("markdown")
@@ -45,6 +47,17 @@ def qr_svg(token: str) -> Markup:
 
     svg = segno.make(token, error="m").svg_inline(scale=8, border=2, title=_("参加証のQRコード"))
     return Markup(svg)
+
+
+bp.add_app_template_global(event_words, "event_words")
+
+
+@bp.app_template_filter("qr_png")
+def qr_png(token: str) -> str:
+    """A data: URI of the pass QR code, for mails (rendered at send time, not stored)."""
+    import segno
+
+    return segno.make(token, error="m").png_data_uri(scale=5, border=2)
 
 
 @bp.app_template_filter("hhmm")
@@ -92,14 +105,18 @@ def index():
         filters.include_past = True
         prev_month = (month_start - timedelta(days=1)).strftime("%Y-%m")
         next_month = next_month.strftime("%Y-%m")
-    events = find_events(current_user, filters, now)
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
     if view == "month":
-        month_grid = _month_grid(month_start, events)
+        events = find_events(current_user, filters, now, limit=500)
+        month_grid, more = _month_grid(month_start, events), False
+    else:
+        events = find_events(current_user, filters, now, PAGE + 1, (page - 1) * PAGE)
+        more, events = len(events) > PAGE, events[:PAGE]
     return render_template(
         "events/list.html", events=events, filters=filters, view=view, now=now,
         month_grid=month_grid, month_start=month_start, prev_month=prev_month,
         next_month=next_month, unit_groups=_unit_groups(),
-        kinds=KINDS, frame_state=frame_state,
+        kinds=KINDS, frame_state=frame_state, page=page, more=more,
     )  # fmt: skip
 
 

@@ -129,3 +129,11 @@ def test_english_speakers_get_english_mail(make_event, make_user, sent_mail):
     _register(user, make_event())
     mail = sent_mail()[0]
     assert "Your registration is confirmed" in mail["Subject"]
+
+
+def test_the_confirmation_mail_carries_the_pass_qr_code(make_event, member, sent_mail):
+    reg = _register(member, make_event(days=5))
+    mail = next(m for m in sent_mail() if reg.reference in m.get_body(("plain",)).get_content())
+    html = mail.get_body(("html",)).get_content()
+    assert 'src="data:image/png;base64,' in html
+    assert reg.pass_token not in mail.get_body(("plain",)).get_content()
