@@ -10,7 +10,7 @@ from sqlalchemy import select
 from booking.errors import Invalid, NotAllowed
 from booking.events import notices
 from booking.events.models import ACTIVE_STATUSES, Event, Frame, Question, Registration
-from booking.events.registrations import change_capacity
+from booking.events.registrations import change_capacity, promote_waitlist
 from booking.events.services import FrameInput, _check_times, _new_frame, can_manage
 from booking.extensions import db
 from booking.timefmt import as_utc
@@ -168,6 +168,7 @@ def move_online(event: Event, by, now: datetime, online_url: str) -> int:
         reg.frame = online
     db.session.flush()
     _announce(event, now, "online")
+    promote_waitlist(online.id, now)  # the online frame may have room for those waiting
     return len(moving)
 
 

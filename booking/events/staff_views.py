@@ -30,7 +30,14 @@ from booking.events.services import (
     event_from_payload,
     managed_events,
 )
-from booking.events.staff_forms import EventForm, MessageForm, fill_from, payload_from
+from booking.events.staff_forms import (
+    EventForm,
+    MessageForm,
+    fill_from,
+    parse_questions,
+    payload_from,
+    questions_text,
+)
 from booking.extensions import db
 from booking.main.forms import apply_domain_error
 from booking.org.models import Unit
@@ -38,6 +45,8 @@ from booking.staff.access import staff_required
 from booking.timefmt import as_utc, now_utc, parse_local
 
 bp = Blueprint("staff_events", __name__, url_prefix="/staff/events")
+FRAME_FIELDS = ("venue_capacity", "venue_price", "venue_audience", "online_capacity",
+                "online_price", "online_audience", "per_company_limit", "lottery", "closes_at")  # fmt: skip
 
 
 def _event(event_id: int) -> Event:
@@ -106,17 +115,14 @@ def edit(event_id: int):
     event = _event(event_id)
     form = EventForm()
     form.unit.choices = _unit_choices()
+    for name in FRAME_FIELDS:  # frames are changed on the manage page, one by one
+        delattr(form, name)
     if request.method == "GET":
         fill_from(form, event)
-    for name in ("venue_capacity", "online_capacity", "per_company_limit", "closes_at"):
-        form[name].validators = []
     if form.validate_on_submit():
         payload = payload_from(form, with_frames=False)
-        if not event.questions or form.questions.data != "":
-            from booking.events.staff_forms import parse_questions, questions_text
-
-            if form.questions.data.strip() != questions_text(event).strip():
-                payload["questions"] = parse_questions(form.questions.data)
+        if (form.questions.data or "").strip() != questions_text(event).strip():
+            payload["questions"] = parse_questions(form.questions.data or "")
         try:
             values = event_from_payload(payload, partial=True)
             update_event(event, values, current_user, now_utc())

@@ -244,3 +244,12 @@ def test_demo_load_adds_a_full_event_with_a_waitlist_and_a_lottery(app):
     )
     kinds = set(db.session.scalars(select(Event.kind)))
     assert kinds == {"seminar", "exchange", "exhibition", "other"}
+
+
+def test_the_list_is_paged(client, make_event):
+    for i in range(32):
+        make_event(title=f"ページ送り{i:02d}", days=1 + i / 10)
+    first = client.get("/events/").get_data(as_text=True)
+    second = client.get("/events/?page=2").get_data(as_text=True)
+    assert "ページ送り00" in first and "ページ送り31" not in first and 'rel="next"' in first
+    assert "ページ送り31" in second and "ページ送り00" not in second

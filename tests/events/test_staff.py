@@ -205,7 +205,7 @@ def test_rescheduling_retimes_reminders(staff_client, make_event, member):
 
 
 def test_lottery_from_the_staff_page_records_its_seed(staff_client, make_event, make_user):
-    event = make_event(capacity=1, lottery=True, closes_at=now_utc() + timedelta(seconds=1))
+    event = make_event(capacity=1, lottery=True, closes_at=now_utc() + timedelta(minutes=5))
     regs = [_register(make_user("member"), event) for _ in range(3)]
     event.frames[0].closes_at = now_utc() - timedelta(seconds=1)
     db.session.commit()
@@ -218,3 +218,24 @@ def test_lottery_from_the_staff_page_records_its_seed(staff_client, make_event, 
         f"/staff/events/{event.id}/frames/{event.frames[0].id}/lottery/replay"
     )
     assert replay.status_code == 200 and "abc123" in replay.get_data(as_text=True)
+
+
+def test_editing_the_time_announces_the_change(staff_client, make_event, member):
+    event = make_event(days=10)
+    reg = _register(member, event)
+    page = staff_client.get(f"/staff/events/{event.id}/edit")
+    assert page.status_code == 200 and event.title in page.get_data(as_text=True)
+    new_start = event.starts_at + timedelta(days=2)
+    response = staff_client.post(f"/staff/events/{event.id}/edit", data={
+        "title": "新しい題名", "kind": "seminar", "unit": "hq", "format": "in_person",
+        "starts_at": _local(new_start), "ends_at": _local(new_start + timedelta(hours=2)),
+        "venue_name": event.venue_name, "venue_address": event.venue_address,
+    })  # fmt: skip
+    html = response.get_data(as_text=True)
+    assert response.status_code == 302, html[
+        html.find("error-summary") : html.find("error-summary") + 600
+    ]
+    assert event.title == "新しい題名" and event.sequence == 1
+    assert db.session.scalar(
+        select(OutboxMessage).where(OutboxMessage.dedupe_key == f"registration:{reg.id}:changed:1")
+    )
