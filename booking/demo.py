@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -130,7 +130,10 @@ def load_events(data: dict, now: datetime) -> int:
         if sample["kind"] not in ("seminar", "exchange", "exhibition", "other"):
             continue
         unit = organiser_unit(sample["organiser"])
-        start = datetime.combine(today + timedelta(days=days), time(hour), tzinfo=tokyo)
+        # Stored as UTC: SQLite keeps the wall-clock time of an aware value, not its offset.
+        start = datetime.combine(today + timedelta(days=days), time(hour), tzinfo=tokyo).astimezone(
+            UTC
+        )
         event = db.session.scalar(select(Event).where(Event.title == sample["title"]))
         if event is None:
             event = Event(title=sample["title"], status="published")

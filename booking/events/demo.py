@@ -9,7 +9,7 @@ Idempotent: people by e-mail, events by title, registrations by (event, person).
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -32,7 +32,8 @@ INDUSTRIES = ["製造", "卸売", "小売", "建設", "情報通信", "サービ
 
 def _at(now: datetime, days: int, hour: int, minute: int = 0) -> datetime:
     day = now.astimezone(TOKYO).date() + timedelta(days=days)
-    return datetime.combine(day, time(hour, minute), tzinfo=TOKYO)
+    # UTC: SQLite would keep the wall-clock time of an aware value and drop its offset.
+    return datetime.combine(day, time(hour, minute), tzinfo=TOKYO).astimezone(UTC)
 
 
 def participants(n: int = 40) -> list[User]:

@@ -253,3 +253,14 @@ def test_the_list_is_paged(client, make_event):
     second = client.get("/events/?page=2").get_data(as_text=True)
     assert "ページ送り00" in first and "ページ送り31" not in first and 'rel="next"' in first
     assert "ページ送り31" in second and "ページ送り00" not in second
+
+
+def test_demo_times_show_in_tokyo_time(app, client):
+    from booking.demo import load
+    from booking.events.models import Event
+
+    load(now_utc())
+    db.session.commit()
+    event = db.session.scalar(select(Event).where(Event.title.like("千代田ビジネス交流会%")))
+    html = client.get(f"/events/{event.id}").get_data(as_text=True)
+    assert "18:30〜20:30" in html
