@@ -187,7 +187,7 @@ def seed(url: str, people: int, seats: int, list_events: int, list_regs: int) ->
             for k in range(per_event):
                 uid = user_ids[(n * per_event + k) % len(user_ids)]
                 rows.append({
-                    "reference": secrets.token_hex(4).upper(), "event_id": eid, "frame_id": frames[eid],
+                    "reference": f"B{n:05d}-{k:03d}", "event_id": eid, "frame_id": frames[eid],
                     "user_id": uid, "active_user_id": uid, "status": "confirmed", "answers": {},
                     "attestation": False, "queue_rank": 0, "pass_token": secrets.token_urlsafe(16),
                     "late_cancel": False, "sequence": 0, "created_at": now, "updated_at": now,

@@ -213,13 +213,20 @@ def register_for_frame(
     )  # fmt: skip
     # Related objects are set, not lazy-loaded, so nothing is read while the seat is held.
     reg.user, reg.event, reg.frame = user, event, frame
-    db.session.add(reg)
-    try:
-        # Inserted before the seat is sought: a concurrent twin fails here, holding no seat.
-        with db.session.begin_nested():
-            db.session.flush()
-    except IntegrityError:
-        raise AlreadyRegistered(_l("このイベントには既にお申し込み済みです。")) from None
+    for attempt in range(3):
+        try:
+            # Inserted before the seat is sought: a concurrent twin fails here, holding no seat.
+            with db.session.begin_nested():
+                db.session.add(reg)
+                db.session.flush()
+            break
+        except IntegrityError as exc:
+            if (
+                "reference" not in str(exc.orig) and "pass_token" not in str(exc.orig)
+            ) or attempt == 2:
+                raise AlreadyRegistered(_l("このイベントには既にお申し込み済みです。")) from None
+            # A (very unlikely) clash of random 受付番号 or pass token: draw new ones.
+            reg.reference, reg.pass_token = new_reference(), secrets.token_urlsafe(16)
     # The seat is sought last: its row lock is held only for the status and the outbox rows.
     if frame.lottery:
         reg.status = "applied"
