@@ -85,7 +85,11 @@ class Event(db.Model):
     )
     tags: Mapped[list[Unit]] = relationship(secondary=event_tags)
 
-    __table_args__ = (CheckConstraint("ends_at > starts_at", name="ends_after_start"),)
+    __table_args__ = (
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        # The list page: published events in start order, read a page at a time.
+        Index("ix_events_status_starts_at", "status", "starts_at"),
+    )
 
     @property
     def is_series(self) -> bool:

@@ -2,7 +2,7 @@
 
 Revision ID: 0003
 Revises: 0001
-Create Date: 2026-11-27 19:00:46.078644
+Create Date: 2026-11-27 19:51:37.547120
 
 """
 from alembic import op
@@ -91,6 +91,7 @@ def upgrade():
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.add_column(sa.Column('cancel_until', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('attestation', sa.Boolean(), server_default=sa.false(), nullable=False))
+        batch_op.create_index('ix_events_status_starts_at', ['status', 'starts_at'], unique=False)
 
     with op.batch_alter_table('frames', schema=None) as batch_op:
         batch_op.add_column(sa.Column('lottery_seed', sa.String(length=64), nullable=True))
@@ -110,6 +111,7 @@ def downgrade():
         batch_op.drop_column('lottery_seed')
 
     with op.batch_alter_table('events', schema=None) as batch_op:
+        batch_op.drop_index('ix_events_status_starts_at')
         batch_op.drop_column('attestation')
         batch_op.drop_column('cancel_until')
 
