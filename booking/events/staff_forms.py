@@ -9,6 +9,7 @@ from wtforms import (
     DateTimeLocalField,
     IntegerField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -57,6 +58,9 @@ class EventForm(FlaskForm):
     venue_access = StringField(_l("アクセス"), validators=[Length(max=300)])
     online_url = StringField(_l("オンライン参加用URL"), validators=[Length(max=500)])
     attestation = BooleanField(_l("会場参加者に健康状態の確認を求める"))
+    tags = SelectMultipleField(
+        _l("関連する部会・グループ（会員の関心と照合）"), choices=[], validate_choice=True
+    )
     questions = TextAreaField(
         _l("申込時の質問"),
         description=_l(
@@ -140,6 +144,7 @@ def payload_from(form: EventForm, status: str | None = None, with_frames: bool =
         "venue": {"name": form.venue_name.data or "", "address": form.venue_address.data or "",
                   "access": form.venue_access.data or ""},
         "attestation": bool(form.attestation.data),
+        "tags": list(form.tags.data or []),
     }  # fmt: skip
     if form.cancel_until.data:
         payload["cancel_until"] = _fmt(form.cancel_until.data)
@@ -175,6 +180,7 @@ def fill_from(form: EventForm, event: Event) -> None:
     form.venue_name.data, form.venue_address.data = event.venue_name, event.venue_address
     form.venue_access.data, form.attestation.data = event.venue_access, event.attestation
     form.questions.data = questions_text(event)
+    form.tags.data = [t.key for t in event.tags]
 
 
 class MessageForm(FlaskForm):

@@ -56,6 +56,15 @@ def _event(event_id: int) -> Event:
     return event
 
 
+def _tag_choices() -> list[SelectChoice]:
+    units = db.session.scalars(
+        select(Unit)
+        .where(Unit.kind.in_(("section", "group")))
+        .order_by(Unit.kind.desc(), Unit.position)
+    )
+    return [SelectChoice(u.key, u.name) for u in units]
+
+
 def _unit_choices() -> list[SelectChoice]:
     units = db.session.scalars(select(Unit).order_by(Unit.kind != "hq", Unit.kind, Unit.position))
     return [SelectChoice(u.key, u.name) for u in units if can_manage(current_user, u)]
@@ -83,6 +92,7 @@ def index():
 def new():
     form = EventForm()
     form.unit.choices = _unit_choices()
+    form.tags.choices = _tag_choices()
     if request.method == "GET":
         form.venue_capacity.data = 50
     if form.validate_on_submit():
@@ -115,6 +125,7 @@ def edit(event_id: int):
     event = _event(event_id)
     form = EventForm()
     form.unit.choices = _unit_choices()
+    form.tags.choices = _tag_choices()
     for name in FRAME_FIELDS:  # frames are changed on the manage page, one by one
         delattr(form, name)
     if request.method == "GET":

@@ -239,3 +239,17 @@ def test_editing_the_time_announces_the_change(staff_client, make_event, member)
     assert db.session.scalar(
         select(OutboxMessage).where(OutboxMessage.dedupe_key == f"registration:{reg.id}:changed:1")
     )
+
+
+def test_tags_link_an_event_to_sections_and_the_list_filter(staff_client, client):
+    start = now_utc() + timedelta(days=20)
+    staff_client.post("/staff/events/new", data={
+        "title": "建設業向けBCP講座", "kind": "seminar", "unit": "hq", "format": "in_person",
+        "starts_at": _local(start), "ends_at": _local(start + timedelta(hours=2)),
+        "venue_capacity": "30", "venue_audience": "all", "online_audience": "all",
+        "tags": ["section:construction"], "publish": "1",
+    })  # fmt: skip
+    event = db.session.scalar(select(Event).where(Event.title == "建設業向けBCP講座"))
+    assert [t.key for t in event.tags] == ["section:construction"]
+    html = staff_client.get("/events/?unit=section:construction").get_data(as_text=True)
+    assert "建設業向けBCP講座" in html
