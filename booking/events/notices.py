@@ -15,7 +15,7 @@ from sqlalchemy import select
 from booking.events.models import Event, Registration
 from booking.extensions import db
 from booking.notifications.hooks import register_about_check
-from booking.notifications.reminders import cancel_reminders, plan_reminders
+from booking.notifications.reminders import cancel_reminders, parse_offsets, plan_reminders
 from booking.notifications.services import cancel_messages, plan_message
 from booking.timefmt import as_utc, format_deadline, format_when
 
@@ -88,11 +88,30 @@ def schedule(reg: Registration, now: datetime, ctx: dict | None = None) -> None:
         about(reg), reg.user.email, reg.user.locale or "ja", event.starts_at, "event_notice",
         dict(base, kind="reminder"), now, version=reg.sequence,
     )  # fmt: skip
+    _plan_session_reminders(reg, dict(base, kind="reminder"), now)
     plan_message(
         f"{about(reg)}:thanks", reg.user.email, "event_notice", dict(base, kind="thanks"),
         locale=reg.user.locale or "ja", due_at=as_utc(event.ends_at) + THANKS_AFTER,
         about=about(reg), about_version=reg.sequence,
     )  # fmt: skip
+
+
+def _plan_session_reminders(reg: Registration, ctx: dict, now: datetime) -> None:
+    """A series (連続講座): reminders before each later session too, under the same prefix."""
+    locale = reg.user.locale or "ja"
+    for n, session in enumerate(reg.event.sessions[1:], start=2):
+        for label, offset in parse_offsets(current_app.config["REMINDER_OFFSETS"]):
+            key = f"reminder:{about(reg)}:s{n}:{label}"
+            due = as_utc(session.starts_at) - offset
+            if due <= now:
+                cancel_messages(key)
+                continue
+            session_ctx = dict(ctx, offset=label, session=n,
+                               when=format_when(session.starts_at, session.ends_at, locale))  # fmt: skip
+            plan_message(
+                key, reg.user.email, "event_notice", session_ctx, locale=locale, due_at=due,
+                about=about(reg), about_version=reg.sequence,
+            )  # fmt: skip
 
 
 def unschedule(reg: Registration) -> None:

@@ -137,3 +137,23 @@ def test_the_confirmation_mail_carries_the_pass_qr_code(make_event, member, sent
     html = mail.get_body(("html",)).get_content()
     assert 'src="data:image/png;base64,' in html
     assert reg.pass_token not in mail.get_body(("plain",)).get_content()
+
+
+def test_a_series_gets_reminders_before_every_session(make_event, member):
+    from booking.events.models import EventSession
+
+    event = make_event(days=3)
+    for days in (3, 10, 17):
+        start = now_utc() + timedelta(days=days)
+        event.sessions.append(EventSession(starts_at=start, ends_at=start + timedelta(hours=2)))
+    db.session.commit()
+    reg = _register(member, event)
+    keys = set(_messages(reg))
+    for n in (2, 3):
+        assert {
+            f"reminder:registration:{reg.id}:s{n}:P1D",
+            f"reminder:registration:{reg.id}:s{n}:PT1H",
+        } <= keys
+    cancel_registration(reg, now_utc())
+    db.session.commit()
+    assert _messages(reg)[f"reminder:registration:{reg.id}:s3:P1D"].status == "cancelled"
