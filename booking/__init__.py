@@ -104,13 +104,15 @@ def register_blueprints(app: Flask) -> None:
     from booking.calendars.views import bp as calendars_bp
     from booking.consultations.desk import bp as desk_bp
     from booking.consultations.views import bp as consult_bp
+    from booking.events.staff_views import bp as staff_events_bp
+    from booking.events.views import bp as events_bp
     from booking.main.views import bp as main_bp
     from booking.mypage.views import bp as mypage_bp
     from booking.notifications.views import bp as outbox_bp
     from booking.staff.views import bp as staff_bp
 
     for bp in (main_bp, accounts_bp, mypage_bp, staff_bp, api_bp, outbox_bp, consult_bp, desk_bp,
-               calendars_bp):  # fmt: skip
+               calendars_bp, events_bp, staff_events_bp):  # fmt: skip
         app.register_blueprint(bp)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -17,6 +17,7 @@ from sqlalchemy import select
 from booking.accounts.models import Company, User
 from booking.accounts.services import PersonDetails, create_user, hash_password
 from booking.consultations.services import load_catalogue
+from booking.events.demo import load_season
 from booking.events.models import Event, Frame
 from booking.extensions import db
 from booking.org.models import Unit
@@ -64,6 +65,7 @@ def load(now: datetime, path: Path | None = None) -> dict:
     people = load_people()
     counts["events"] = load_events(data, now)
     counts["advisors"] = load_consultations(now)
+    counts["events"] += load_season(now)
     db.session.flush()
     return {"counts": counts, "logins": people}
 
@@ -136,7 +138,10 @@ def load_events(data: dict, now: datetime) -> int:
         if sample["kind"] not in ("seminar", "exchange", "exhibition", "other"):
             continue
         unit = organiser_unit(sample["organiser"])
-        start = datetime.combine(today + timedelta(days=days), time(hour), tzinfo=tokyo)
+        # Stored as UTC: SQLite keeps the wall-clock time of an aware value, not its offset.
+        start = datetime.combine(today + timedelta(days=days), time(hour), tzinfo=tokyo).astimezone(
+            UTC
+        )
         event = db.session.scalar(select(Event).where(Event.title == sample["title"]))
         if event is None:
             event = Event(title=sample["title"], status="published")

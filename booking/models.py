@@ -13,6 +13,6 @@ from booking.consultations.models import (
     Theme,
     WeeklyAvailability,
 )
-from booking.events.models import Event, Frame
+from booking.events.models import Event, EventSession, Frame, Question, Registration
 from booking.notifications.models import OutboxMessage, ReminderRule
 from booking.org.models import Unit

@@ -3,7 +3,7 @@
 Importing a module registers its routes on `bp`; add a domain's module to the list below.
 """
 
-from booking.api import calendar, consultations, me  # noqa: F401  (routes register on import)
+from booking.api import calendar, consultations, events, me  # noqa: F401  (routes register on import)
 from booking.api.blueprint import bp
 
 __all__ = ["bp"]

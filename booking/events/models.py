@@ -1,12 +1,24 @@
-"""Events and participation frames (参加枠)."""
+"""Events, participation frames (参加枠), sessions of a series, questions and registrations."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from booking.accounts.models import Company, User
 from booking.dbtypes import UTCDateTime
 from booking.extensions import db
 from booking.org.models import Unit
@@ -17,6 +29,18 @@ FORMATS = ("in_person", "online", "hybrid")
 STATUSES = ("draft", "published", "cancelled")
 MODES = ("in_person", "online")
 AUDIENCES = ("members", "guests", "all")
+QUESTION_KINDS = ("text", "choice", "checkbox")
+# applied: a lottery application waiting for the draw.
+REGISTRATION_STATUSES = ("confirmed", "waitlisted", "applied", "cancelled")
+ACTIVE_STATUSES = ("confirmed", "waitlisted", "applied")
+
+# Sections and interests an event is about (matched against a company's interests).
+event_tags = Table(
+    "event_tags",
+    db.metadata,
+    Column("event_id", ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
+    Column("unit_id", ForeignKey("units.id", ondelete="CASCADE"), primary_key=True),
+)
 
 
 class Event(db.Model):
@@ -38,6 +62,10 @@ class Event(db.Model):
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(String(16), default="draft", index=True)
     member_only: Mapped[bool] = mapped_column(default=False)
+    # Cancelling after this is refused for members (staff are exempt); None: until the start.
+    cancel_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # In-person attendees confirm a health attestation (checked at the door).
+    attestation: Mapped[bool] = mapped_column(default=False, server_default=false())
     # Grows with every change of time, place or status (iCalendar SEQUENCE, reminder checks).
     sequence: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
@@ -47,6 +75,37 @@ class Event(db.Model):
     frames: Mapped[list[Frame]] = relationship(
         back_populates="event", order_by="Frame.position", cascade="all, delete-orphan"
     )
+    sessions: Mapped[list[EventSession]] = relationship(
+        back_populates="event", order_by="EventSession.starts_at", cascade="all, delete-orphan"
+    )
+    questions: Mapped[list[Question]] = relationship(
+        back_populates="event", order_by="Question.position", cascade="all, delete-orphan"
+    )
+    tags: Mapped[list[Unit]] = relationship(secondary=event_tags)
+
+    __table_args__ = (
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        # The list page: published events in start order, read a page at a time.
+        Index("ix_events_status_starts_at", "status", "starts_at"),
+    )
+
+    @property
+    def is_series(self) -> bool:
+        return len(self.sessions) > 1
+
+
+class EventSession(db.Model):
+    """One meeting of a series (連続講座); a registration for the event covers them all."""
+
+    __tablename__ = "event_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200), default="")
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    event: Mapped[Event] = relationship(back_populates="sessions")
 
     __table_args__ = (CheckConstraint("ends_at > starts_at", name="ends_after_start"),)
 
@@ -69,6 +128,10 @@ class Frame(db.Model):
     per_company_limit: Mapped[int | None] = mapped_column()
     lottery: Mapped[bool] = mapped_column(default=False)
     waitlist: Mapped[bool] = mapped_column(default=True)
+    # The draw, recorded so that anyone can re-run it and get the same result.
+    lottery_seed: Mapped[str | None] = mapped_column(String(64))
+    lottery_drawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    lottery_drawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     event: Mapped[Event] = relationship(back_populates="frames")
 
@@ -80,3 +143,71 @@ class Frame(db.Model):
     @property
     def remaining(self) -> int:
         return max(self.capacity - self.taken, 0)
+
+
+class Question(db.Model):
+    """A custom question on an event's registration form."""
+
+    __tablename__ = "event_questions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    label: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16), default="text")
+    choices: Mapped[list] = mapped_column(JSON, default=list)
+    required: Mapped[bool] = mapped_column(default=False)
+
+    event: Mapped[Event] = relationship(back_populates="questions")
+
+    @property
+    def key(self) -> str:
+        return f"q{self.id}"
+
+
+class Registration(db.Model):
+    """One person's registration for an event, in one frame."""
+
+    __tablename__ = "registrations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # 受付番号: shown to people and staff, printed on passes and in mails.
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    frame_id: Mapped[int] = mapped_column(ForeignKey("frames.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id"), index=True)
+    # Equals user_id while active and is NULL once cancelled: the unique constraint below is
+    # then "one active registration per person per event" on every database.
+    active_user_id: Mapped[int | None] = mapped_column()
+    status: Mapped[str] = mapped_column(String(16))
+    answers: Mapped[dict] = mapped_column(JSON, default=dict)
+    attestation: Mapped[bool] = mapped_column(default=False)
+    # Waitlist order: the draw order after a lottery, else 0 (then first come, first served).
+    queue_rank: Mapped[int] = mapped_column(default=0)
+    # The QR pass: short, opaque and unguessable.
+    pass_token: Mapped[str] = mapped_column(String(32), unique=True)
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    promoted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    late_cancel: Mapped[bool] = mapped_column(default=False)
+    # Grows with every change of time, place or status (iCalendar SEQUENCE, reminder checks).
+    sequence: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
+
+    event: Mapped[Event] = relationship()
+    frame: Mapped[Frame] = relationship()
+    user: Mapped[User] = relationship()
+    company: Mapped[Company | None] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("event_id", "active_user_id", name="one_active_per_person"),
+        Index("ix_registrations_frame_status", "frame_id", "status"),
+        Index("ix_registrations_event_status", "event_id", "status"),
+    )
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES

@@ -9,8 +9,10 @@ from wtforms.fields.choices import SelectChoice
 
 from booking.accounts.forms import CompanyInterestsForm, ProfileForm
 from booking.accounts.services import PersonDetails, set_company_interests, update_profile
+from booking.events.services import my_registrations
 from booking.extensions import db
 from booking.org.services import units_of_kind
+from booking.timefmt import now_utc
 
 bp = Blueprint("mypage", __name__, url_prefix="/mypage")
 
@@ -19,10 +21,13 @@ bp = Blueprint("mypage", __name__, url_prefix="/mypage")
 @login_required
 def index():
     from booking.consultations.services import upcoming_for_member
-    from booking.timefmt import now_utc
 
-    consultations = upcoming_for_member(current_user, now_utc())
-    return render_template("mypage/index.html", consultations=consultations)
+    now = now_utc()
+    consultations = upcoming_for_member(current_user, now)
+    upcoming, past = my_registrations(current_user, now)
+    return render_template(
+        "mypage/index.html", consultations=consultations, event_upcoming=upcoming, event_past=past
+    )
 
 
 @bp.route("/profile", methods=["GET", "POST"])

@@ -45,7 +45,7 @@ def make_event():
     return factory
 
 
-def _plan(about="registration:1", start=START, now=NOW, **kw):
+def _plan(about="booking:1", start=START, now=NOW, **kw):
     n = plan_reminders(
         about, "taro@example.jp", kw.pop("locale", "ja"), start, "reminder", CONTEXT, now, **kw
     )
@@ -53,7 +53,7 @@ def _plan(about="registration:1", start=START, now=NOW, **kw):
     return n
 
 
-def _reminders(about="registration:1") -> dict[str, OutboxMessage]:
+def _reminders(about="booking:1") -> dict[str, OutboxMessage]:
     db.session.expire_all()
     rows = db.session.scalars(
         select(OutboxMessage).where(OutboxMessage.dedupe_key.startswith(f"reminder:{about}:"))
@@ -104,13 +104,13 @@ def test_moving_the_start_later_again_revives_the_cancelled_reminder(app):
 
 def test_cancelling_the_booking_cancels_its_pending_reminders_only(app):
     _plan()
-    _plan(about="registration:2")
+    _plan(about="booking:2")
     assert dispatch_due(now=START - timedelta(days=1)) == 2  # both P1D reminders went out
-    assert cancel_reminders("registration:1") == 1
+    assert cancel_reminders("booking:1") == 1
     db.session.commit()
     rows = _reminders()
     assert rows["P1D"].status == "sent" and rows["PT1H"].status == "cancelled"
-    assert _reminders("registration:2")["PT1H"].status == "pending"
+    assert _reminders("booking:2")["PT1H"].status == "pending"
 
 
 def test_an_overdue_reminder_found_after_the_start_is_not_sent(app):
@@ -135,7 +135,7 @@ def test_staff_text_replaces_the_default_subject_and_body(app, make_event):
     )  # fmt: skip
     db.session.commit()
     _plan(event_id=event.id)
-    _plan(about="registration:2", event_id=event.id, locale="en")
+    _plan(about="booking:2", event_id=event.id, locale="en")
     dispatch_due(now=START - timedelta(days=1))
     subjects = sorted(m["Subject"] for m in mailer.outbox_memory)
     assert subjects == [
@@ -175,17 +175,17 @@ def test_editing_rules_re_plans_the_bookings_the_events_domain_lists(app, make_e
 
     def bookings_of(event_id):
         if event_id == event.id:
-            yield ReminderTarget("registration:7", "hanako@example.jp", "ja", START, END,
+            yield ReminderTarget("booking:7", "hanako@example.jp", "ja", START, END,
                                  "reminder", CONTEXT, version=1)  # fmt: skip
 
     register_reminder_targets(bookings_of)
     try:
         rule = save_reminder_rule(event.id, NOW, anchor="end", direction="after", duration="P1D")
         db.session.commit()
-        assert set(_reminders("registration:7")) == {"P1D", "PT1H", "end+P1D"}
+        assert set(_reminders("booking:7")) == {"P1D", "PT1H", "end+P1D"}
         delete_reminder_rule(event.id, rule.id, NOW)
         db.session.commit()
-        rows = _reminders("registration:7")
+        rows = _reminders("booking:7")
         assert rows["end+P1D"].status == "cancelled"
         assert rows["P1D"].status == rows["PT1H"].status == "pending"
     finally:

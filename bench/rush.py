@@ -1,0 +1,311 @@
+"""Registration rush: gunicorn (4 workers) + PostgreSQL, over the JSON API.
+
+    .venv/bin/python bench/rush.py                 # default: short (well under 2 minutes)
+    .venv/bin/python bench/rush.py --full          # 5,000 events / 50,000 registrations list test
+
+Phase 1: the same rig's `GET /healthz` rate (the baseline).
+Phase 2: N registrations (default 1,000) from C concurrent clients (default 50), one token each,
+         for one 200-seat frame: requests/s, p50/p99, confirmed/waitlisted (must be exactly
+         200/800), 5xx (must be 0), ratio to /healthz (target ≥ 30 %), p99 (target < 300 ms).
+Phase 3: the event list page with many published events and registrations: p95 (target < 150 ms).
+
+It creates (and drops) its own database `<prefix>_bench` on the given server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+class Client:
+    """One keep-alive-when-possible HTTP connection per thread."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+
+    def call(self, method: str, path: str, body=None, headers=None) -> tuple[int, float]:
+        data = json.dumps(body).encode() if body is not None else None
+        h = dict(headers or {})
+        if data is not None:
+            h["Content-Type"] = "application/json"
+        start = time.perf_counter()
+        try:
+            self.conn.request(method, path, body=data, headers=h)
+            resp = self.conn.getresponse()
+            resp.read()
+            status = resp.status
+            if resp.getheader("Connection", "").lower() == "close":
+                self.conn.close()
+        except (http.client.HTTPException, OSError):
+            self.conn.close()
+            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+            status = 599
+        return status, time.perf_counter() - start
+
+
+def run_load(port: int, jobs: list[tuple], clients: int) -> tuple[float, list[float], list[int]]:
+    """Run (method, path, body, headers) jobs from `clients` threads; returns (secs, lat, statuses)."""
+    local = threading.local()
+    lat: list[float] = []
+    statuses: list[int] = []
+    lock = threading.Lock()
+
+    def one(job):
+        if not hasattr(local, "client"):
+            local.client = Client(port)
+        status, secs = local.client.call(*job)
+        with lock:
+            lat.append(secs)
+            statuses.append(status)
+
+    start = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        list(pool.map(one, jobs))
+    return time.perf_counter() - start, lat, statuses
+
+
+def make_database(server_url: str, name: str) -> str:
+    import psycopg
+
+    admin = server_url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin.replace("+psycopg", ""), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return server_url.rsplit("/", 1)[0] + "/" + name
+
+
+def drop_database(server_url: str, name: str) -> None:
+    import psycopg
+
+    admin = server_url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin.replace("+psycopg", ""), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def seed(url: str, people: int, seats: int, list_events: int, list_regs: int) -> dict:
+    """Units, people with API tokens, the rush event, and the list page's events."""
+    from sqlalchemy import insert, select
+
+    from booking import create_app
+    from booking.accounts.models import ApiToken, Company, User
+    from booking.demo import chamber_data
+    from booking.events.models import Event, Frame, Registration
+    from booking.extensions import db
+    from booking.org.models import Unit
+    from booking.org.services import load_structure
+    from booking.tokens import token_hash
+
+    app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        load_structure(chamber_data())
+        db.session.commit()
+        units = db.session.scalars(select(Unit.id)).all()
+        hq = db.session.scalar(select(Unit.id).where(Unit.kind == "hq"))
+        now = datetime.now(UTC)
+        db.session.execute(insert(Company), [
+            {"name": f"株式会社ベンチ{i}", "name_kana": "ベンチ", "member_no": f"88{i:06d}",
+             "created_at": now, "updated_at": now} for i in range(people)
+        ])  # fmt: skip
+        company_ids = db.session.scalars(select(Company.id).order_by(Company.id)).all()
+        db.session.execute(insert(User), [
+            {"email": f"bench{i}@example.jp", "role": "member", "family_name": "負荷",
+             "given_name": str(i), "family_kana": "フカ", "given_kana": "テスト",
+             "company_id": company_ids[i], "locale": "ja", "active": True, "session_version": 1,
+             "created_at": now, "updated_at": now} for i in range(people)
+        ])  # fmt: skip
+        user_ids = db.session.scalars(select(User.id).order_by(User.id)).all()
+        tokens = [secrets.token_urlsafe(32) for _ in user_ids]
+        db.session.execute(insert(ApiToken), [
+            {"user_id": uid, "token_hash": token_hash(t), "created_at": now}
+            for uid, t in zip(user_ids, tokens, strict=True)
+        ])  # fmt: skip
+        start = now + timedelta(days=30)
+        rush = Event(title="ラッシュ計測セミナー", kind="seminar", format="in_person", unit_id=hq,
+                     starts_at=start, ends_at=start + timedelta(hours=2), status="published",
+                     frames=[Frame(name="会場参加", capacity=seats, taken=0)])  # fmt: skip
+        db.session.add(rush)
+        db.session.flush()
+        rush_id, frame_id = rush.id, rush.frames[0].id
+
+        kinds, formats = (
+            ("seminar", "exchange", "exhibition", "other"),
+            ("in_person", "online", "hybrid"),
+        )
+        db.session.execute(insert(Event), [
+            {"title": f"計測イベント {i}", "kind": kinds[i % 4], "format": formats[i % 3],
+             "unit_id": units[i % len(units)], "starts_at": now + timedelta(hours=2 + i),
+             "ends_at": now + timedelta(hours=4 + i), "status": "published", "member_only": i % 7 == 0,
+             "summary": "", "description": "", "speakers": "", "venue_name": "本部 会議室",
+             "venue_address": "", "venue_access": "", "online_url": "", "attestation": False,
+             "sequence": 0, "created_at": now, "updated_at": now}
+            for i in range(list_events)
+        ])  # fmt: skip
+        event_ids = db.session.scalars(
+            select(Event.id).where(Event.id != rush_id).order_by(Event.id)
+        ).all()
+        per_event = max(list_regs // max(list_events, 1), 0)
+        db.session.execute(insert(Frame), [
+            {"event_id": eid, "position": 0, "name": "会場参加", "mode": "in_person", "audience": "all",
+             "capacity": per_event + 5, "taken": per_event, "price_label": "無料", "lottery": False,
+             "waitlist": True} for eid in event_ids
+        ])  # fmt: skip
+        frames = dict(
+            db.session.execute(
+                select(Frame.event_id, Frame.id).where(Frame.event_id != rush_id)
+            ).all()
+        )
+        rows = []
+        for n, eid in enumerate(event_ids):
+            for k in range(per_event):
+                uid = user_ids[(n * per_event + k) % len(user_ids)]
+                rows.append({
+                    "reference": f"B{n:05d}-{k:03d}", "event_id": eid, "frame_id": frames[eid],
+                    "user_id": uid, "active_user_id": uid, "status": "confirmed", "answers": {},
+                    "attestation": False, "queue_rank": 0, "pass_token": secrets.token_urlsafe(16),
+                    "late_cancel": False, "sequence": 0, "created_at": now, "updated_at": now,
+                })  # fmt: skip
+            if len(rows) >= 5000:
+                db.session.execute(insert(Registration), rows)
+                rows = []
+        if rows:
+            db.session.execute(insert(Registration), rows)
+        db.session.commit()
+        db.engine.dispose()
+    return {"tokens": tokens, "event": rush_id, "frame": frame_id}
+
+
+def counts(url: str, frame_id: int) -> tuple[int, int, int, int]:
+    import psycopg
+
+    with psycopg.connect(url.replace("+psycopg", "")) as conn:
+        rows = dict(conn.execute(
+            "SELECT status, count(*) FROM registrations WHERE frame_id = %s GROUP BY status", (frame_id,)
+        ).fetchall())  # fmt: skip
+        taken, capacity = conn.execute(
+            "SELECT taken, capacity FROM frames WHERE id = %s", (frame_id,)
+        ).fetchone()
+    return rows.get("confirmed", 0), rows.get("waitlisted", 0), taken, capacity
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--database-url", default=os.environ.get(
+        "BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/tsunagu_events"))  # fmt: skip
+    ap.add_argument("--registrations", type=int, default=1000)
+    ap.add_argument("--clients", type=int, default=50)
+    ap.add_argument("--seats", type=int, default=200)
+    ap.add_argument("--workers", type=int, default=4)
+    ap.add_argument("--healthz", type=int, default=2000, help="requests in the baseline phase")
+    ap.add_argument("--list-events", type=int, default=1000)
+    ap.add_argument("--list-registrations", type=int, default=10000)
+    ap.add_argument("--list-requests", type=int, default=200)
+    ap.add_argument("--full", action="store_true", help="5,000 events with 50,000 registrations")
+    args = ap.parse_args()
+    if args.full:
+        args.list_events, args.list_registrations = 5000, 50000
+    name = args.database_url.rsplit("/", 1)[1] + "_bench"
+    url = make_database(args.database_url, name)
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": secrets.token_hex(32),
+           "SCHEDULER_ENABLED": "0", "MAIL_BACKEND": "console", "TSUNAGU_ENV": "development",
+           "API_RATE_LIMIT": "100000 per minute", "PYTHONUNBUFFERED": "1"}  # fmt: skip
+    bin_dir = Path(sys.executable).parent
+    server = None
+    try:
+        subprocess.run([str(bin_dir / "flask"), "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=env,
+                       check=True, capture_output=True)  # fmt: skip
+        t0 = time.perf_counter()
+        data = seed(
+            url,
+            max(args.registrations, 1000),
+            args.seats,
+            args.list_events,
+            args.list_registrations,
+        )
+        print(f"seeded {args.registrations} people, {args.list_events} events, "
+              f"{args.list_registrations} registrations in {time.perf_counter() - t0:.1f} s")  # fmt: skip
+        port = free_port()
+        server = subprocess.Popen(
+            [str(bin_dir / "gunicorn"), "-w", str(args.workers), "-b", f"127.0.0.1:{port}",
+             "--log-level", "warning", "wsgi:app"],
+            cwd=ROOT, env=env, start_new_session=True,
+        )  # fmt: skip
+        for _ in range(120):
+            try:
+                if Client(port).call("GET", "/healthz")[0] == 200:
+                    break
+            except OSError:
+                pass
+            time.sleep(0.25)
+        # Warm every worker up (imports, connection pools) before measuring.
+        run_load(port, [("GET", "/healthz")] * 200, args.clients)
+        run_load(port, [("GET", "/events/")] * 20, 4)
+
+        secs, lat, statuses = run_load(port, [("GET", "/healthz")] * args.healthz, args.clients)
+        healthz_rps = len(lat) / secs
+        print(f"/healthz: {healthz_rps:.0f} req/s, p50 {pct(lat, 50) * 1000:.1f} ms, "
+              f"p99 {pct(lat, 99) * 1000:.1f} ms ({args.healthz} requests, {args.clients} clients)")  # fmt: skip
+
+        path = f"/api/v1/events/{data['event']}/registrations"
+        jobs = [("POST", path, {"frame": data["frame"], "answers": {}}, {"Authorization": f"Bearer {t}"})
+                for t in data["tokens"][: args.registrations]]  # fmt: skip
+        secs, lat, statuses = run_load(port, jobs, args.clients)
+        rps = len(lat) / secs
+        confirmed, waitlisted, taken, capacity = counts(url, data["frame"])
+        five = sum(1 for s in statuses if s >= 500)
+        p50, p99 = pct(lat, 50) * 1000, pct(lat, 99) * 1000
+        print(f"registrations: {rps:.0f} req/s, p50 {p50:.1f} ms, p99 {p99:.1f} ms "
+              f"({args.registrations} requests, {args.clients} clients, {args.workers} workers)")  # fmt: skip
+        print(f"  statuses: { {s: statuses.count(s) for s in sorted(set(statuses))} }, 5xx: {five}")
+        print(f"  confirmed/waitlisted: {confirmed}/{waitlisted} (frame taken {taken}/{capacity})")
+        ratio = rps / healthz_rps
+        print(f"  ratio to /healthz: {ratio:.0%} (target ≥ 30%), p99 target < 300 ms")
+        expected = (min(args.seats, args.registrations), max(args.registrations - args.seats, 0))
+        ok = (confirmed, waitlisted) == expected and five == 0 and taken == confirmed <= capacity
+
+        results = {}
+        for label, list_path in (("list page", "/events/"), ("list page, filtered", "/events/?kind=seminar&seats=1"),
+                                 ("list page 5", "/events/?page=5")):  # fmt: skip
+            secs, lat, statuses = run_load(port, [("GET", list_path)] * args.list_requests, 8)
+            results[label] = pct(lat, 95) * 1000
+            print(f"{label} ({args.list_events} events, {args.list_registrations} registrations): "
+                  f"p50 {pct(lat, 50) * 1000:.1f} ms, p95 {pct(lat, 95) * 1000:.1f} ms, "
+                  f"{len(lat) / secs:.0f} req/s, non-200: {sum(1 for s in statuses if s != 200)} (target p95 < 150 ms)")  # fmt: skip
+        print("RESULT:", "OK" if ok else "FAILED (counts or 5xx)")
+        return 0 if ok else 1
+    finally:
+        if server is not None:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(30)
+        drop_database(args.database_url, name)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

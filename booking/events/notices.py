@@ -1,0 +1,174 @@
+"""Mails about registrations, planned into the outbox in the caller's transaction.
+
+Every message is `about="registration:<id>"` with the registration's `sequence` as its
+version: when the registration changes again before the mail is due (cancelled, promoted,
+moved), the about-check drops the stale mail instead of sending it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import select
+
+from booking.events.models import Event, Registration
+from booking.extensions import db
+from booking.notifications.hooks import register_about_check
+from booking.notifications.reminders import cancel_reminders, parse_offsets, plan_reminders
+from booking.notifications.services import cancel_messages, plan_message
+from booking.timefmt import as_utc, format_deadline, format_when
+
+THANKS_AFTER = timedelta(hours=3)
+
+
+def about(reg: Registration) -> str:
+    return f"registration:{reg.id}"
+
+
+def _base_url() -> str:
+    return current_app.config["BASE_URL"]
+
+
+def context(reg: Registration, kind: str, **extra) -> dict:
+    """What every event mail shows: who, what, when, where, 受付番号 and the links."""
+    from booking.events.registrations import cancel_link_token, waitlist_position
+
+    event, user = reg.event, reg.user
+    locale = user.locale or "ja"
+    ctx = {
+        "kind": kind,
+        "name": user.full_name or user.email,
+        "title": event.title,
+        "when": format_when(event.starts_at, event.ends_at, locale),
+        "sessions": [format_when(s.starts_at, s.ends_at, locale) for s in event.sessions]
+        if len(event.sessions) > 1
+        else [],
+        "venue": " ".join(x for x in (event.venue_name, event.venue_address) if x)
+        if reg.frame.mode == "in_person"
+        else "",
+        "frame": reg.frame.name,
+        "mode": reg.frame.mode,
+        "reference": reg.reference,
+        "status": reg.status,
+        "event_url": f"{_base_url()}/events/{event.id}",
+        "mypage_url": f"{_base_url()}/mypage/",
+        "cancel_url": f"{_base_url()}/r/{cancel_link_token(reg)}",
+        "cancel_deadline": format_deadline(event.cancel_until or event.starts_at, locale),
+        "position": waitlist_position(reg),
+    }
+    if reg.status == "confirmed":
+        ctx["pass_url"] = f"{_base_url()}/mypage/registrations/{reg.id}"
+        ctx["pass_token"] = reg.pass_token  # the QR code is drawn when the mail is rendered
+        if reg.frame.mode == "online" and event.online_url:
+            ctx["join_url"] = event.online_url
+    ctx.update(extra)
+    return ctx
+
+
+def _plan(reg: Registration, kind: str, now: datetime, invite: str | None = None, **extra):
+    """Plan the notice of `kind` and return its context (reused for reminders)."""
+    ctx = context(reg, kind, **extra)
+    plan_message(
+        f"{about(reg)}:{kind}:{reg.sequence}", reg.user.email, "event_notice", ctx,
+        locale=reg.user.locale or "ja", due_at=now, about=about(reg),
+        about_version=reg.sequence, invite=invite,
+    )  # fmt: skip
+    return ctx
+
+
+def schedule(reg: Registration, now: datetime, ctx: dict | None = None) -> None:
+    """Reminders at REMINDER_OFFSETS and the thank-you mail after the event (confirmed only)."""
+    if reg.status != "confirmed" or reg.event.status == "cancelled":
+        unschedule(reg)
+        return
+    event = reg.event
+    base = dict(ctx or context(reg, "reminder"), change=None)
+    plan_reminders(
+        about(reg), reg.user.email, reg.user.locale or "ja", event.starts_at, "event_notice",
+        dict(base, kind="reminder"), now, version=reg.sequence,
+    )  # fmt: skip
+    _plan_session_reminders(reg, dict(base, kind="reminder"), now)
+    plan_message(
+        f"{about(reg)}:thanks", reg.user.email, "event_notice", dict(base, kind="thanks"),
+        locale=reg.user.locale or "ja", due_at=as_utc(event.ends_at) + THANKS_AFTER,
+        about=about(reg), about_version=reg.sequence,
+    )  # fmt: skip
+
+
+def _plan_session_reminders(reg: Registration, ctx: dict, now: datetime) -> None:
+    """A series (連続講座): reminders before each later session too, under the same prefix."""
+    locale = reg.user.locale or "ja"
+    for n, session in enumerate(reg.event.sessions[1:], start=2):
+        for label, offset in parse_offsets(current_app.config["REMINDER_OFFSETS"]):
+            key = f"reminder:{about(reg)}:s{n}:{label}"
+            due = as_utc(session.starts_at) - offset
+            if due <= now:
+                cancel_messages(key)
+                continue
+            session_ctx = dict(ctx, offset=label, session=n,
+                               when=format_when(session.starts_at, session.ends_at, locale))  # fmt: skip
+            plan_message(
+                key, reg.user.email, "event_notice", session_ctx, locale=locale, due_at=due,
+                about=about(reg), about_version=reg.sequence,
+            )  # fmt: skip
+
+
+def unschedule(reg: Registration) -> None:
+    cancel_reminders(about(reg))
+    cancel_messages(f"{about(reg)}:thanks")
+
+
+def registered(reg: Registration, now: datetime) -> None:
+    kinds = {"confirmed": "confirmed", "waitlisted": "waitlisted", "applied": "applied"}
+    ctx = _plan(
+        reg, kinds[reg.status], now, invite="REQUEST" if reg.status == "confirmed" else None
+    )
+    schedule(reg, now, ctx)
+
+
+def promoted(reg: Registration, now: datetime) -> None:
+    schedule(reg, now, _plan(reg, "promoted", now, invite="REQUEST"))
+
+
+def lottery_result(reg: Registration, now: datetime) -> None:
+    won = reg.status == "confirmed"
+    ctx = _plan(
+        reg, "lottery_won" if won else "lottery_lost", now, invite="REQUEST" if won else None
+    )
+    schedule(reg, now, ctx)
+
+
+def cancelled(reg: Registration, now: datetime, kind: str = "cancelled", **extra) -> None:
+    _plan(reg, kind, now, invite="CANCEL", **extra)
+    unschedule(reg)
+
+
+def changed(reg: Registration, now: datetime, what: str) -> None:
+    """Time or place changed (or moved online): a new invitation and re-timed reminders."""
+    invite = "REQUEST" if reg.status == "confirmed" else None
+    schedule(reg, now, _plan(reg, "changed", now, invite=invite, change=what))
+
+
+def staff_message(reg: Registration, now: datetime, subject: str, body: str, batch: str):
+    plan_message(
+        f"{about(reg)}:message:{batch}", reg.user.email, "event_notice",
+        context(reg, "message", subject=subject, body=body), locale=reg.user.locale or "ja",
+        due_at=now, about=about(reg),
+    )  # fmt: skip
+
+
+def registration_still_holds(ref: int, version: int | None, now: datetime) -> bool:
+    """The about-check: the registration exists and has not changed since the mail was planned."""
+    row = db.session.execute(
+        select(Registration.sequence, Registration.status, Event.status)
+        .join(Event, Event.id == Registration.event_id)
+        .where(Registration.id == ref)
+    ).first()
+    if row is None:
+        return False
+    sequence, _status, _event_status = row
+    return version is None or version == sequence
+
+
+register_about_check("registration", registration_still_holds)

@@ -1,0 +1,525 @@
+"""Registration rules: seats by an atomic conditional UPDATE, waitlist, cancellation, lottery.
+
+Capacity is guarded by the database: a seat is taken only by
+`UPDATE frames SET taken = taken + 1 WHERE id = ? AND taken < capacity`, in the transaction
+that writes the registration, so no number of concurrent requests can overbook a frame.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import random
+import secrets
+from datetime import datetime
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from booking.accounts.models import Company, User
+from booking.errors import AlreadyRegistered, Conflict, Full, Invalid, NotAllowed, NotFound
+from booking.events import notices
+from booking.events.models import ACTIVE_STATUSES, Event, Frame, Registration
+from booking.events.services import can_manage, can_see_member_only
+from booking.extensions import db
+from booking.timefmt import as_utc
+
+_REF_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+class WindowClosed(Conflict):
+    code = "window_closed"
+
+
+class CompanyLimit(Conflict):
+    code = "company_limit"
+
+
+class CancelTooLate(Conflict):
+    code = "cancel_deadline_passed"
+
+
+def new_reference() -> str:
+    """受付番号: 8 characters without look-alikes (0/O, 1/I), e.g. `K7QX-2M4P`."""
+    raw = "".join(secrets.choice(_REF_ALPHABET) for _ in range(8))
+    return f"{raw[:4]}-{raw[4:]}"
+
+
+def window_of(frame: Frame) -> tuple[datetime | None, datetime]:
+    """When registration opens (None: already) and closes (default: the event's start)."""
+    closes = frame.closes_at or frame.event.starts_at
+    return (as_utc(frame.opens_at) if frame.opens_at else None), as_utc(closes)
+
+
+def frame_state(frame: Frame, now: datetime) -> str:
+    """What the frame offers now: open, few_left, waitlist, lottery, full, closed, not_open, cancelled, ended."""
+    event = frame.event
+    if event.status == "cancelled":
+        return "cancelled"
+    if as_utc(event.ends_at) <= now:
+        return "ended"
+    opens, closes = window_of(frame)
+    if opens and now < opens:
+        return "not_open"
+    if now >= closes:
+        return "closed"
+    if frame.lottery:
+        return "lottery"
+    if frame.remaining <= 0:
+        return "waitlist" if frame.waitlist else "full"
+    if frame.remaining <= max(3, frame.capacity // 10):
+        return "few_left"
+    return "open"
+
+
+def audience_allows(frame: Frame, user: User) -> bool:
+    if frame.audience == "members":
+        return user.is_member
+    if frame.audience == "guests":
+        return not user.is_member
+    return True
+
+
+def validate_answers(event: Event, answers) -> dict:
+    """Keep only answers to the event's questions; check required ones and choices.
+
+    :raises Invalid: `field` is the question's key (`q<id>`).
+    """
+    if answers is None:
+        answers = {}
+    if not isinstance(answers, dict):
+        raise Invalid(_l("回答の形式が正しくありません。"), field="answers")
+    clean: dict[str, object] = {}
+    for q in event.questions:
+        value = answers.get(q.key, answers.get(str(q.id)))
+        if q.kind == "checkbox":
+            if isinstance(value, str):
+                value = [value]
+            value = [v for v in (value or []) if isinstance(v, str)]
+            if q.choices and any(v not in q.choices for v in value):
+                raise Invalid(_l("選択肢にない回答です。"), field=q.key)
+            if not q.choices:  # a single "I agree"-style box
+                value = bool(value) or answers.get(q.key) is True
+            if q.required and not value:
+                raise Invalid(_l("「%(q)s」は必須です。", q=q.label), field=q.key)
+        else:
+            if value is not None and not isinstance(value, str):
+                raise Invalid(_l("回答の形式が正しくありません。"), field=q.key)
+            value = (value or "").strip()
+            if q.kind == "choice" and value and value not in q.choices:
+                raise Invalid(_l("選択肢にない回答です。"), field=q.key)
+            if len(value) > 2000:
+                raise Invalid(_l("回答が長すぎます。"), field=q.key)
+            if q.required and not value:
+                raise Invalid(_l("「%(q)s」は必須です。", q=q.label), field=q.key)
+        clean[q.key] = value
+    return clean
+
+
+def check_can_register(frame: Frame, user: User, now: datetime) -> None:
+    """Every rule before a seat is sought. :raises DomainError: with a clear message."""
+    event = frame.event
+    if event.status == "cancelled":
+        raise Conflict(_l("このイベントは中止になりました。"), code="event_cancelled")
+    if event.status != "published" or (event.member_only and not can_see_member_only(user)):
+        raise NotFound(_l("イベントが見つかりません。"))
+    if not audience_allows(frame, user):
+        if frame.audience == "members":
+            raise NotAllowed(_l("この参加枠は会員の方のみお申し込みいただけます。"))
+        raise NotAllowed(_l("この参加枠は一般（非会員）の方のための枠です。"))
+    opens, closes = window_of(frame)
+    if opens and now < opens:
+        raise WindowClosed(_l("申込受付はまだ始まっていません。"))
+    if now >= closes:
+        raise WindowClosed(_l("申込受付は終了しました。"))
+
+
+def _lock_company(company_id: int) -> None:
+    """Serialise registrations of one company (PostgreSQL row lock; SQLite is serial anyway)."""
+    db.session.execute(select(Company.id).where(Company.id == company_id).with_for_update())
+
+
+def _company_active(frame_id: int, company_id: int, statuses=ACTIVE_STATUSES) -> int:
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Registration)
+        .where(
+            Registration.frame_id == frame_id,
+            Registration.company_id == company_id,
+            Registration.status.in_(statuses),
+        )
+    )
+
+
+def take_seat(frame_id: int) -> bool:
+    """The one place a seat is taken: atomic, never beyond capacity."""
+    result = db.session.execute(
+        update(Frame)
+        .where(Frame.id == frame_id, Frame.taken < Frame.capacity)
+        .values(taken=Frame.taken + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def free_seat(frame_id: int) -> None:
+    db.session.execute(
+        update(Frame)
+        .where(Frame.id == frame_id, Frame.taken > 0)
+        .values(taken=Frame.taken - 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def register_for_frame(
+    user: User, event_id: int, frame_id, answers, now: datetime, attestation: bool = False
+) -> Registration:
+    """Register `user` in one frame: confirmed, waitlisted or (lottery) applied.
+
+    :raises NotFound: no such visible event or frame.
+    :raises AlreadyRegistered: the person has an active registration for the event.
+    :raises NotAllowed: the frame's audience excludes the person.
+    :raises WindowClosed | CompanyLimit | Full | Invalid: other rules said no.
+    """
+    event = db.session.get(Event, event_id)
+    if isinstance(frame_id, bool) or not isinstance(frame_id, int):
+        raise Invalid(_l("参加枠を選んでください。"), field="frame")
+    frame = db.session.get(Frame, frame_id)
+    if event is None or frame is None or frame.event_id != event.id:
+        raise NotFound(_l("参加枠が見つかりません。"))
+    check_can_register(frame, user, now)
+    clean = validate_answers(event, answers)
+    if event.attestation and frame.mode == "in_person" and not attestation:
+        raise Invalid(_l("会場参加には健康状態の確認への同意が必要です。"), field="attestation")
+    existing = db.session.scalar(
+        select(Registration.id).where(
+            Registration.event_id == event.id, Registration.active_user_id == user.id
+        )
+    )
+    if existing:
+        raise AlreadyRegistered(_l("このイベントには既にお申し込み済みです。"))
+    company_id = user.company_id
+    if company_id and frame.per_company_limit:
+        _lock_company(company_id)
+        if _company_active(frame.id, company_id) >= frame.per_company_limit:
+            raise CompanyLimit(_l("この参加枠は1社%(n)s名までです。", n=frame.per_company_limit))
+    reg = Registration(
+        reference=new_reference(), event_id=event.id, frame_id=frame.id, user_id=user.id,
+        company_id=company_id, active_user_id=user.id, status="pending", answers=clean,
+        attestation=bool(attestation), pass_token=secrets.token_urlsafe(16),
+        created_at=now, updated_at=now,
+    )  # fmt: skip
+    # Related objects are set, not lazy-loaded, so nothing is read while the seat is held.
+    reg.user, reg.event, reg.frame = user, event, frame
+    for attempt in range(3):
+        try:
+            # Inserted before the seat is sought: a concurrent twin fails here, holding no seat.
+            with db.session.begin_nested():
+                db.session.add(reg)
+                db.session.flush()
+            break
+        except IntegrityError as exc:
+            if (
+                "reference" not in str(exc.orig) and "pass_token" not in str(exc.orig)
+            ) or attempt == 2:
+                raise AlreadyRegistered(_l("このイベントには既にお申し込み済みです。")) from None
+            # A (very unlikely) clash of random 受付番号 or pass token: draw new ones.
+            reg.reference, reg.pass_token = new_reference(), secrets.token_urlsafe(16)
+    # The seat is sought last: its row lock is held only for the status and the outbox rows.
+    if frame.lottery:
+        reg.status = "applied"
+    elif take_seat(frame.id):
+        reg.status, reg.confirmed_at = "confirmed", now
+    elif frame.waitlist:
+        reg.status = "waitlisted"
+    else:
+        raise Full(_l("満席のためお申し込みいただけません。"))
+    notices.registered(reg, now)
+    db.session.flush()
+    db.session.expire(frame, ["taken"])
+    return reg
+
+
+def get_own_registration(reg_id, user: User) -> Registration:
+    """The person's registration, or staff who manage its event. :raises NotFound:"""
+    reg = db.session.get(Registration, reg_id) if isinstance(reg_id, int) else None
+    if reg is None or not (reg.user_id == user.id or can_manage(user, reg.event)):
+        raise NotFound(_l("お申し込みが見つかりません。"))
+    return reg
+
+
+def cancel_deadline(event: Event) -> datetime:
+    return as_utc(event.cancel_until or event.starts_at)
+
+
+def cancel_registration(
+    reg: Registration, now: datetime, by_staff: bool = False, notify: bool = True
+) -> list[Registration]:
+    """Cancel (or leave the waitlist) and promote the waitlist in the same transaction.
+
+    Returns the people promoted. :raises Conflict: already cancelled or past the deadline.
+    """
+    locked = db.session.execute(
+        select(Registration.status).where(Registration.id == reg.id).with_for_update()
+    ).scalar_one()
+    if locked == "cancelled":
+        raise Conflict(_l("このお申し込みは既にキャンセルされています。"), code="already_cancelled")
+    late = now >= cancel_deadline(reg.event)
+    if late and not by_staff:
+        raise CancelTooLate(_l("キャンセルの受付期限を過ぎています。主催者にご連絡ください。"))
+    was_confirmed = locked == "confirmed"
+    reg.status, reg.cancelled_at, reg.active_user_id = "cancelled", now, None
+    reg.late_cancel = late
+    reg.sequence += 1
+    reg.updated_at = now
+    db.session.flush()
+    if notify:
+        notices.cancelled(reg, now)
+    else:
+        notices.unschedule(reg)
+    promoted: list[Registration] = []
+    if was_confirmed:
+        free_seat(reg.frame_id)
+        promoted = promote_waitlist(reg.frame_id, now)
+    db.session.refresh(reg.frame)
+    return promoted
+
+
+def _waiting(frame_id: int) -> list[Registration]:
+    return list(
+        db.session.scalars(
+            select(Registration)
+            .where(Registration.frame_id == frame_id, Registration.status == "waitlisted")
+            .order_by(Registration.queue_rank, Registration.id)
+        )
+    )
+
+
+def promote_waitlist(frame_id: int, now: datetime) -> list[Registration]:
+    """Fill free seats from the waitlist, first come first served, within company limits."""
+    frame = db.session.get(Frame, frame_id)
+    if frame.lottery and frame.lottery_drawn_at is None:
+        return []  # applications wait for the draw
+    if frame.event.status == "cancelled" or as_utc(frame.event.ends_at) <= now:
+        return []
+    promoted: list[Registration] = []
+    skipped: set[int] = set()
+    while take_seat(frame_id):
+        chosen = None
+        for cand in _waiting(frame_id):
+            if cand.id in skipped:
+                continue
+            if cand.company_id and frame.per_company_limit:
+                confirmed = _company_active(frame_id, cand.company_id, ("confirmed",))
+                if confirmed >= frame.per_company_limit:
+                    skipped.add(cand.id)
+                    continue
+            # Conditional: a concurrent promoter may have taken this person already.
+            won = db.session.execute(
+                update(Registration)
+                .where(Registration.id == cand.id, Registration.status == "waitlisted")
+                .values(
+                    status="confirmed",
+                    confirmed_at=now,
+                    promoted_at=now,
+                    sequence=Registration.sequence + 1,
+                    updated_at=now,
+                )
+                .execution_options(synchronize_session=False)
+            )
+            if won.rowcount == 1:
+                chosen = cand
+                break
+        if chosen is None:
+            free_seat(frame_id)
+            break
+        db.session.refresh(chosen)
+        notices.promoted(chosen, now)
+        promoted.append(chosen)
+    return promoted
+
+
+def waitlist_position(reg: Registration) -> int | None:
+    """キャンセル待ちN番目 (1-based), or None when not waiting."""
+    if reg.status != "waitlisted":
+        return None
+    ahead = db.session.scalar(
+        select(func.count())
+        .select_from(Registration)
+        .where(
+            Registration.frame_id == reg.frame_id,
+            Registration.status == "waitlisted",
+            (Registration.queue_rank < reg.queue_rank)
+            | ((Registration.queue_rank == reg.queue_rank) & (Registration.id < reg.id)),
+        )
+    )
+    return ahead + 1
+
+
+def change_capacity(frame: Frame, capacity, now: datetime) -> list[Registration]:
+    """Set a frame's capacity; an increase promotes the waitlist at once.
+
+    :raises Invalid: below the confirmed count.
+    """
+    if isinstance(capacity, bool) or not isinstance(capacity, int) or capacity < 0:
+        raise Invalid(_l("定員は0以上の整数で指定してください。"), field="capacity")
+    result = db.session.execute(
+        update(Frame)
+        .where(Frame.id == frame.id, Frame.taken <= capacity)
+        .values(capacity=capacity)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.refresh(frame)
+        raise Invalid(
+            _l("定員は確定済みの%(n)s名より少なくできません。", n=frame.taken), field="capacity"
+        )
+    promoted = promote_waitlist(frame.id, now)
+    db.session.refresh(frame)
+    return promoted
+
+
+def run_lottery(frame: Frame, now: datetime, by: User, seed: str | None = None) -> dict:
+    """Draw a lottery frame after its deadline with a recorded seed (reproducible).
+
+    Winners are confirmed up to capacity within per-company limits; the rest are waitlisted
+    in draw order. :raises Conflict: not a lottery, not yet closed, or already drawn.
+    """
+    if not frame.lottery:
+        raise Conflict(_l("この参加枠は抽選ではありません。"), code="not_lottery")
+    if frame.lottery_drawn_at is not None:
+        raise Conflict(_l("抽選は実施済みです。"), code="already_drawn")
+    _, closes = window_of(frame)
+    if now < closes:
+        raise Conflict(_l("抽選は申込締切の後に実施できます。"), code="too_early")
+    db.session.execute(select(Frame.id).where(Frame.id == frame.id).with_for_update())
+    seed = seed or secrets.token_hex(8)
+    order = draw_order(frame.id, seed)
+    per_company: dict[int, int] = {}
+    won = lost = 0
+    for rank, reg in enumerate(order, start=1):
+        company_ok = not (
+            reg.company_id
+            and frame.per_company_limit
+            and per_company.get(reg.company_id, 0) >= frame.per_company_limit
+        )
+        reg.sequence += 1
+        reg.updated_at = now
+        if company_ok and take_seat(frame.id):
+            reg.status, reg.confirmed_at = "confirmed", now
+            if reg.company_id:
+                per_company[reg.company_id] = per_company.get(reg.company_id, 0) + 1
+            won += 1
+        else:
+            reg.status, reg.queue_rank = "waitlisted", rank
+            lost += 1
+        db.session.flush()
+        notices.lottery_result(reg, now)
+    frame.lottery_seed, frame.lottery_drawn_at, frame.lottery_drawn_by_id = seed, now, by.id
+    db.session.flush()
+    db.session.refresh(frame)
+    return {"seed": seed, "won": won, "waitlisted": lost}
+
+
+def draw_order(frame_id: int, seed: str) -> list[Registration]:
+    """The applicants in draw order: applications sorted by id, shuffled by the seed."""
+    applicants = list(
+        db.session.scalars(
+            select(Registration)
+            .where(Registration.frame_id == frame_id, Registration.status == "applied")
+            .order_by(Registration.id)
+        )
+    )
+    return shuffled(applicants, seed)
+
+
+def shuffled(applicants: list[Registration], seed: str) -> list[Registration]:
+    """The draw itself: a seeded shuffle of applications in id order."""
+    order = sorted(applicants, key=lambda r: r.id)
+    random.Random(seed).shuffle(order)
+    return order
+
+
+def lottery_applicants_at_draw(frame: Frame) -> list[Registration]:
+    """Audit: re-run a recorded draw; the order must match the ranks decided then."""
+    drawn = frame.lottery_drawn_at
+    regs = db.session.scalars(
+        select(Registration).where(
+            Registration.frame_id == frame.id,
+            Registration.created_at <= drawn,
+            (Registration.cancelled_at.is_(None)) | (Registration.cancelled_at > drawn),
+        )
+    )
+    return shuffled(list(regs), frame.lottery_seed or "")
+
+
+# ---- signed cancel links and passes
+
+
+def _link_mac(reg_id: int) -> str:
+    key = current_app.config["SECRET_KEY"].encode()
+    digest = hmac.new(key, f"registration-cancel:{reg_id}".encode(), hashlib.sha256).digest()
+    import base64
+
+    return base64.urlsafe_b64encode(digest[:18]).decode()
+
+
+def cancel_link_token(reg: Registration) -> str:
+    """`<id>-<mac>`: no dots, so the access-log filter can redact it."""
+    return f"{reg.id}-{_link_mac(reg.id)}"
+
+
+def registration_for_link(token: str) -> Registration:
+    """:raises NotFound: the token is malformed or its signature is wrong."""
+    ref, _, mac = (token or "").partition("-")
+    if not ref.isdigit() or len(ref) > 12 or not hmac.compare_digest(mac, _link_mac(int(ref))):
+        raise NotFound(_l("リンクが正しくありません。"))
+    reg = db.session.get(Registration, int(ref))
+    if reg is None:
+        raise NotFound(_l("リンクが正しくありません。"))
+    return reg
+
+
+def registration_for_pass(token: str) -> Registration | None:
+    token = (token or "").strip()
+    if not token or len(token) > 64:
+        return None
+    return db.session.scalar(select(Registration).where(Registration.pass_token == token))
+
+
+def check_in(reg: Registration, now: datetime) -> bool:
+    """Mark attendance; returns False when the person was already checked in (second scan).
+
+    :raises Conflict: not a confirmed registration.
+    """
+    if reg.status != "confirmed":
+        raise Conflict(_l("確定していないお申し込みです。"), code="not_confirmed")
+    result = db.session.execute(
+        update(Registration)
+        .where(Registration.id == reg.id, Registration.checked_in_at.is_(None))
+        .values(checked_in_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(reg)
+    return result.rowcount == 1
+
+
+def company_no_shows(company_ids: list[int], now: datetime) -> dict[int, int]:
+    """Confirmed registrations of past events never checked in, per company."""
+    if not company_ids:
+        return {}
+    rows = db.session.execute(
+        select(Registration.company_id, func.count())
+        .join(Event, Event.id == Registration.event_id)
+        .where(
+            Registration.company_id.in_(company_ids),
+            Registration.status == "confirmed",
+            Registration.checked_in_at.is_(None),
+            Event.ends_at < now,
+            Event.status != "cancelled",
+        )
+        .group_by(Registration.company_id)
+    )
+    return dict(rows.all())

@@ -1,0 +1,267 @@
+"""Event pages for everyone: list, month calendar, detail, registration, pass, cancellation."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, datetime, time, timedelta
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from markupsafe import Markup
+from sqlalchemy import select
+
+from booking.errors import DomainError
+from booking.events.forms import answers_from, offered_frames, registration_form
+from booking.events.models import KINDS, Registration
+from booking.events.registrations import (
+    cancel_deadline,
+    cancel_registration,
+    frame_state,
+    get_own_registration,
+    register_for_frame,
+    registration_for_link,
+    waitlist_position,
+)
+from booking.events.services import EventFilters, find_events, get_visible_event
+from booking.events.words import event_words
+from booking.extensions import db
+from booking.org.services import units_of_kind
+from booking.timefmt import as_utc, local_zone, now_utc, to_local
+
+bp = Blueprint("events", __name__)
+PAGE = 30  # cards per page of the list
+
+
+@bp.app_template_filter("markdown")
+def markdown_filter(text: str) -> Markup:
+    """Markdown without raw HTML (the `js-default` preset escapes it): safe to show."""
+    from markdown_it import MarkdownIt
+
+    return Markup(MarkdownIt("js-default").render(text or ""))
+
+
+@bp.app_template_filter("qr_svg")
+def qr_svg(token: str) -> Markup:
+    import segno
+
+    svg = segno.make(token, error="m").svg_inline(scale=8, border=2, title=_("参加証のQRコード"))
+    return Markup(svg)
+
+
+bp.add_app_template_global(event_words, "event_words")
+
+
+@bp.app_template_filter("qr_png")
+def qr_png(token: str) -> str:
+    """A data: URI of the pass QR code, for mails (rendered at send time, not stored)."""
+    import segno
+
+    return segno.make(token, error="m").png_data_uri(scale=5, border=2)
+
+
+@bp.app_template_filter("hhmm")
+def hhmm(value: datetime) -> str:
+    return to_local(value).strftime("%H:%M")
+
+
+def _parse_day(value: str) -> datetime | None:
+    try:
+        return datetime.combine(date.fromisoformat(value), time(0), tzinfo=local_zone())
+    except (TypeError, ValueError):
+        return None
+
+
+def _filters_from_args(args) -> EventFilters:
+    date_to = _parse_day(args.get("to", ""))
+    return EventFilters(
+        kind=args.get("kind", ""), unit=args.get("unit", ""), format=args.get("format", ""),
+        q=args.get("q", "").strip()[:100], date_from=_parse_day(args.get("from", "")),
+        date_to=date_to + timedelta(days=1) if date_to else None,
+        has_seats=args.get("seats") == "1",
+    )  # fmt: skip
+
+
+def _unit_groups():
+    return [
+        (_("支部"), units_of_kind("branch")),
+        (_("部会"), units_of_kind("section")),
+        (_("委員会"), units_of_kind("committee")),
+        (_("青年部・女性会"), units_of_kind("group")),
+    ]
+
+
+@bp.get("/events/")
+def index():
+    now = now_utc()
+    filters = _filters_from_args(request.args)
+    view = request.args.get("view", "list")
+    month_grid, month_start, prev_month, next_month = None, None, "", ""
+    if view == "month":
+        month_start = _month_start(request.args.get("month", ""), now)
+        filters.date_from = month_start
+        next_month = (month_start + timedelta(days=32)).replace(day=1)
+        filters.date_to = next_month
+        filters.include_past = True
+        prev_month = (month_start - timedelta(days=1)).strftime("%Y-%m")
+        next_month = next_month.strftime("%Y-%m")
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    if view == "month":
+        events = find_events(current_user, filters, now, limit=500)
+        month_grid, more = _month_grid(month_start, events), False
+    else:
+        events = find_events(current_user, filters, now, PAGE + 1, (page - 1) * PAGE)
+        more, events = len(events) > PAGE, events[:PAGE]
+    return render_template(
+        "events/list.html", events=events, filters=filters, view=view, now=now,
+        month_grid=month_grid, month_start=month_start, prev_month=prev_month,
+        next_month=next_month, unit_groups=_unit_groups(),
+        kinds=KINDS, frame_state=frame_state, page=page, more=more,
+    )  # fmt: skip
+
+
+def _month_start(value: str, now: datetime) -> datetime:
+    try:
+        year, month = (int(x) for x in value.split("-"))
+        return datetime(year, month, 1, tzinfo=local_zone())
+    except ValueError:
+        local = to_local(now)
+        return datetime(local.year, local.month, 1, tzinfo=local_zone())
+
+
+def _month_grid(month_start: datetime, events) -> list[list[tuple[date | None, list]]]:
+    """Weeks (Sunday first, as Japanese calendars are) of (day, events that day)."""
+    by_day: dict[date, list] = {}
+    for event in events:
+        by_day.setdefault(to_local(event.starts_at).date(), []).append(event)
+    cal = calendar.Calendar(firstweekday=calendar.SUNDAY)
+    weeks = []
+    for week in cal.monthdatescalendar(month_start.year, month_start.month):
+        weeks.append(
+            [(d if d.month == month_start.month else None, by_day.get(d, [])) for d in week]
+        )
+    return weeks
+
+
+def _mine(event_id: int) -> Registration | None:
+    if not current_user.is_authenticated:
+        return None
+    return db.session.scalar(
+        select(Registration).where(
+            Registration.event_id == event_id, Registration.active_user_id == current_user.id
+        )
+    )
+
+
+@bp.get("/events/<int:event_id>")
+def detail(event_id: int):
+    event = get_visible_event(event_id, current_user)
+    now = now_utc()
+    mine = _mine(event.id)
+    states = {f.id: frame_state(f, now) for f in event.frames}
+    offered = offered_frames(event, current_user, now) if current_user.is_authenticated else []
+    in_person_full = any(
+        f.mode == "in_person" and states[f.id] in ("waitlist", "full") for f in event.frames
+    )
+    online_open = [
+        f for f in event.frames if f.mode == "online" and states[f.id] in ("open", "few_left")
+    ]
+    return render_template(
+        "events/detail.html", event=event, now=now, mine=mine, states=states, offered=offered,
+        overflow=online_open if in_person_full else [], cancel_deadline=cancel_deadline(event),
+        position=waitlist_position(mine) if mine else None,
+    )  # fmt: skip
+
+
+@bp.route("/events/<int:event_id>/register", methods=["GET", "POST"])
+@login_required
+def register(event_id: int):
+    """Form → confirmation page → POST again with `confirmed=1` → completion."""
+    event = get_visible_event(event_id, current_user)
+    if event.status != "published":
+        abort(404)
+    now = now_utc()
+    if _mine(event.id):
+        return redirect(url_for("events.detail", event_id=event.id))
+    form = registration_form(
+        event, current_user, now, request.form if request.method == "POST" else None
+    )
+    error = None
+    if request.method == "POST" and form.validate():
+        frame_id = int(form.frame.data)
+        attestation = bool(getattr(form, "attestation", None) and form.attestation.data)
+        if request.form.get("confirmed") != "1":
+            frame = next(f for f in event.frames if f.id == frame_id)
+            return render_template(
+                "events/confirm.html", event=event, form=form, frame=frame,
+                state=frame_state(frame, now), attestation=attestation,
+            )  # fmt: skip
+        try:
+            reg = register_for_frame(
+                current_user, event.id, frame_id, answers_from(form, event), now, attestation
+            )
+        except DomainError as exc:
+            db.session.rollback()
+            target = getattr(form, exc.field, None) if exc.field else None
+            if target is not None:
+                target.errors = [*target.errors, exc.message]
+            else:
+                error = exc.message
+        else:
+            db.session.commit()
+            return redirect(url_for("events.registration", reg_id=reg.id, done=1))
+    status = 422 if request.method == "POST" else 200
+    return render_template("events/register.html", event=event, form=form, error=error), status
+
+
+@bp.get("/mypage/registrations/<int:reg_id>")
+@login_required
+def registration(reg_id: int):
+    reg = get_own_registration(reg_id, current_user)
+    if reg.user_id != current_user.id:
+        abort(404)
+    now = now_utc()
+    return render_template(
+        "events/registration.html", reg=reg, event=reg.event, now=now,
+        done=request.args.get("done") == "1", position=waitlist_position(reg),
+        can_cancel=reg.is_active and now < cancel_deadline(reg.event),
+        deadline=cancel_deadline(reg.event),
+    )  # fmt: skip
+
+
+@bp.route("/mypage/registrations/<int:reg_id>/cancel", methods=["GET", "POST"])
+@login_required
+def cancel(reg_id: int):
+    reg = get_own_registration(reg_id, current_user)
+    if reg.user_id != current_user.id:
+        abort(404)
+    return _cancel_page(reg, action=url_for("events.cancel", reg_id=reg.id))
+
+
+@bp.route("/r/<token>", methods=["GET", "POST"])
+def cancel_link(token: str):
+    """The link in every mail: GET only shows a confirmation, so link scanners cancel nothing."""
+    reg = registration_for_link(token)
+    return _cancel_page(reg, action=request.path)
+
+
+def _cancel_page(reg: Registration, action: str):
+    now = now_utc()
+    deadline = cancel_deadline(reg.event)
+    error = None
+    if request.method == "POST" and reg.is_active:
+        try:
+            cancel_registration(reg, now)
+        except DomainError as exc:
+            db.session.rollback()
+            error = exc.message
+        else:
+            db.session.commit()
+            return render_template("events/cancelled.html", reg=reg, event=reg.event)
+    if not reg.is_active:
+        return render_template("events/cancelled.html", reg=reg, event=reg.event)
+    status = 409 if error else 200
+    return render_template(
+        "events/cancel.html", reg=reg, event=reg.event, action=action, error=error,
+        too_late=now >= as_utc(deadline), deadline=deadline,
+    ), status  # fmt: skip
