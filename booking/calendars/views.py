@@ -22,6 +22,7 @@ from booking.calendars import (
     consultation_items,  # noqa: F401  (registers consultations in feeds and mails)
     feed_tokens,
     invitations,  # noqa: F401  (registers the invitation builders)
+    registration_items,  # noqa: F401  (registers registrations in feeds and mails)
     services,
 )
 from booking.calendars.event_items import kind_label
