@@ -63,11 +63,14 @@ def shown_token(user: User, purpose: str = "private") -> str | None:
 
 def ensure_feed_token(user: User, now: datetime, purpose: str = "private") -> str:
     """The person's feed token, issuing one the first time (safe against a concurrent twin)."""
-    token = shown_token(user, purpose)
-    if token:
-        return token
+    # Read the row once: reading it twice lets a twin's commit land in between, and the
+    # second read would then look like a changed SECRET_KEY and regenerate the twin's token.
     row = _row(user, purpose)
-    if row is not None:  # SECRET_KEY changed: the URL can no longer be shown, so renew it
+    if row is not None:
+        token = _derive(row.seed)
+        if hmac.compare_digest(token_hash(token), row.token_hash):
+            return token
+        # SECRET_KEY changed: the URL can no longer be shown, so renew it.
         return regenerate_feed_token(user, now, purpose)
     try:
         with db.session.begin_nested():
