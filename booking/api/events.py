@@ -15,6 +15,7 @@ from booking.api.openapi import PATHS, SCHEMAS, error_responses, json_response
 from booking.errors import Invalid, NotAllowed, NotFound
 from booking.events.changes import update_event
 from booking.events.models import Registration
+from booking.events.payload import event_from_payload
 from booking.events.registrations import (
     cancel_registration,
     get_own_registration,
@@ -25,7 +26,6 @@ from booking.events.services import (
     EventFilters,
     can_manage,
     create_event,
-    event_from_payload,
     find_events,
     get_visible_event,
 )

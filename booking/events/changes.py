@@ -10,8 +10,9 @@ from sqlalchemy import select
 from booking.errors import Invalid, NotAllowed
 from booking.events import notices
 from booking.events.models import ACTIVE_STATUSES, Event, Frame, Question, Registration
+from booking.events.payload import FrameInput
 from booking.events.registrations import change_capacity, promote_waitlist
-from booking.events.services import FrameInput, _check_times, _new_frame, can_manage
+from booking.events.services import _check_times, _new_frame, can_manage
 from booking.extensions import db
 from booking.timefmt import as_utc
 

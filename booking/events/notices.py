@@ -32,7 +32,8 @@ def _base_url() -> str:
 
 def context(reg: Registration, kind: str, **extra) -> dict:
     """What every event mail shows: who, what, when, where, 受付番号 and the links."""
-    from booking.events.registrations import cancel_link_token, waitlist_position
+    from booking.events.passes import cancel_link_token
+    from booking.events.registrations import waitlist_position
 
     event, user = reg.event, reg.user
     locale = user.locale or "ja"

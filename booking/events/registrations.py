@@ -1,4 +1,4 @@
-"""Registration rules: seats by an atomic conditional UPDATE, waitlist, cancellation, lottery.
+"""Registration rules: seats by an atomic conditional UPDATE, waitlist, cancellation.
 
 Capacity is guarded by the database: a seat is taken only by
 `UPDATE frames SET taken = taken + 1 WHERE id = ? AND taken < capacity`, in the transaction
@@ -7,13 +7,9 @@ that writes the registration, so no number of concurrent requests can overbook a
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import random
 import secrets
 from datetime import datetime
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -379,147 +375,3 @@ def change_capacity(frame: Frame, capacity, now: datetime) -> list[Registration]
     promoted = promote_waitlist(frame.id, now)
     db.session.refresh(frame)
     return promoted
-
-
-def run_lottery(frame: Frame, now: datetime, by: User, seed: str | None = None) -> dict:
-    """Draw a lottery frame after its deadline with a recorded seed (reproducible).
-
-    Winners are confirmed up to capacity within per-company limits; the rest are waitlisted
-    in draw order. :raises Conflict: not a lottery, not yet closed, or already drawn.
-    """
-    if not frame.lottery:
-        raise Conflict(_l("この参加枠は抽選ではありません。"), code="not_lottery")
-    if frame.lottery_drawn_at is not None:
-        raise Conflict(_l("抽選は実施済みです。"), code="already_drawn")
-    _, closes = window_of(frame)
-    if now < closes:
-        raise Conflict(_l("抽選は申込締切の後に実施できます。"), code="too_early")
-    db.session.execute(select(Frame.id).where(Frame.id == frame.id).with_for_update())
-    seed = seed or secrets.token_hex(8)
-    order = draw_order(frame.id, seed)
-    per_company: dict[int, int] = {}
-    won = lost = 0
-    for rank, reg in enumerate(order, start=1):
-        company_ok = not (
-            reg.company_id
-            and frame.per_company_limit
-            and per_company.get(reg.company_id, 0) >= frame.per_company_limit
-        )
-        reg.sequence += 1
-        reg.updated_at = now
-        if company_ok and take_seat(frame.id):
-            reg.status, reg.confirmed_at = "confirmed", now
-            if reg.company_id:
-                per_company[reg.company_id] = per_company.get(reg.company_id, 0) + 1
-            won += 1
-        else:
-            reg.status, reg.queue_rank = "waitlisted", rank
-            lost += 1
-        db.session.flush()
-        notices.lottery_result(reg, now)
-    frame.lottery_seed, frame.lottery_drawn_at, frame.lottery_drawn_by_id = seed, now, by.id
-    db.session.flush()
-    db.session.refresh(frame)
-    return {"seed": seed, "won": won, "waitlisted": lost}
-
-
-def draw_order(frame_id: int, seed: str) -> list[Registration]:
-    """The applicants in draw order: applications sorted by id, shuffled by the seed."""
-    applicants = list(
-        db.session.scalars(
-            select(Registration)
-            .where(Registration.frame_id == frame_id, Registration.status == "applied")
-            .order_by(Registration.id)
-        )
-    )
-    return shuffled(applicants, seed)
-
-
-def shuffled(applicants: list[Registration], seed: str) -> list[Registration]:
-    """The draw itself: a seeded shuffle of applications in id order."""
-    order = sorted(applicants, key=lambda r: r.id)
-    random.Random(seed).shuffle(order)
-    return order
-
-
-def lottery_applicants_at_draw(frame: Frame) -> list[Registration]:
-    """Audit: re-run a recorded draw; the order must match the ranks decided then."""
-    drawn = frame.lottery_drawn_at
-    regs = db.session.scalars(
-        select(Registration).where(
-            Registration.frame_id == frame.id,
-            Registration.created_at <= drawn,
-            (Registration.cancelled_at.is_(None)) | (Registration.cancelled_at > drawn),
-        )
-    )
-    return shuffled(list(regs), frame.lottery_seed or "")
-
-
-# ---- signed cancel links and passes
-
-
-def _link_mac(reg_id: int) -> str:
-    key = current_app.config["SECRET_KEY"].encode()
-    digest = hmac.new(key, f"registration-cancel:{reg_id}".encode(), hashlib.sha256).digest()
-    import base64
-
-    return base64.urlsafe_b64encode(digest[:18]).decode()
-
-
-def cancel_link_token(reg: Registration) -> str:
-    """`<id>-<mac>`: no dots, so the access-log filter can redact it."""
-    return f"{reg.id}-{_link_mac(reg.id)}"
-
-
-def registration_for_link(token: str) -> Registration:
-    """:raises NotFound: the token is malformed or its signature is wrong."""
-    ref, _, mac = (token or "").partition("-")
-    if not ref.isdigit() or len(ref) > 12 or not hmac.compare_digest(mac, _link_mac(int(ref))):
-        raise NotFound(_l("リンクが正しくありません。"))
-    reg = db.session.get(Registration, int(ref))
-    if reg is None:
-        raise NotFound(_l("リンクが正しくありません。"))
-    return reg
-
-
-def registration_for_pass(token: str) -> Registration | None:
-    token = (token or "").strip()
-    if not token or len(token) > 64:
-        return None
-    return db.session.scalar(select(Registration).where(Registration.pass_token == token))
-
-
-def check_in(reg: Registration, now: datetime) -> bool:
-    """Mark attendance; returns False when the person was already checked in (second scan).
-
-    :raises Conflict: not a confirmed registration.
-    """
-    if reg.status != "confirmed":
-        raise Conflict(_l("確定していないお申し込みです。"), code="not_confirmed")
-    result = db.session.execute(
-        update(Registration)
-        .where(Registration.id == reg.id, Registration.checked_in_at.is_(None))
-        .values(checked_in_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.refresh(reg)
-    return result.rowcount == 1
-
-
-def company_no_shows(company_ids: list[int], now: datetime) -> dict[int, int]:
-    """Confirmed registrations of past events never checked in, per company."""
-    if not company_ids:
-        return {}
-    rows = db.session.execute(
-        select(Registration.company_id, func.count())
-        .join(Event, Event.id == Registration.event_id)
-        .where(
-            Registration.company_id.in_(company_ids),
-            Registration.status == "confirmed",
-            Registration.checked_in_at.is_(None),
-            Event.ends_at < now,
-            Event.status != "cancelled",
-        )
-        .group_by(Registration.company_id)
-    )
-    return dict(rows.all())

@@ -13,23 +13,12 @@ from wtforms.fields.choices import SelectChoice
 from booking.errors import DomainError, Invalid
 from booking.events.attendees import attendees, attendees_csv, message_attendees
 from booking.events.changes import cancel_event, move_online, update_event
+from booking.events.lottery import lottery_applicants_at_draw, run_lottery
 from booking.events.models import Event, Frame, Registration
-from booking.events.registrations import (
-    cancel_registration,
-    change_capacity,
-    check_in,
-    company_no_shows,
-    lottery_applicants_at_draw,
-    registration_for_pass,
-    run_lottery,
-)
-from booking.events.services import (
-    can_manage,
-    confirmed_counts,
-    create_event,
-    event_from_payload,
-    managed_events,
-)
+from booking.events.passes import check_in, company_no_shows, registration_for_pass
+from booking.events.payload import event_from_payload
+from booking.events.registrations import cancel_registration, change_capacity
+from booking.events.services import can_manage, confirmed_counts, create_event, managed_events
 from booking.events.staff_forms import (
     EventForm,
     MessageForm,

@@ -14,13 +14,13 @@ from sqlalchemy import select
 from booking.errors import DomainError
 from booking.events.forms import answers_from, offered_frames, registration_form
 from booking.events.models import KINDS, Registration
+from booking.events.passes import registration_for_link
 from booking.events.registrations import (
     cancel_deadline,
     cancel_registration,
     frame_state,
     get_own_registration,
     register_for_frame,
-    registration_for_link,
     waitlist_position,
 )
 from booking.events.services import EventFilters, find_events, get_visible_event

@@ -5,12 +5,8 @@ from datetime import timedelta
 import pytest
 
 from booking.errors import Conflict
-from booking.events.registrations import (
-    cancel_registration,
-    lottery_applicants_at_draw,
-    register_for_frame,
-    run_lottery,
-)
+from booking.events.lottery import lottery_applicants_at_draw, run_lottery
+from booking.events.registrations import cancel_registration, register_for_frame
 from booking.extensions import db
 from booking.timefmt import now_utc
 

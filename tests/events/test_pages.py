@@ -6,7 +6,8 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import select
 
 from booking.events.models import Registration
-from booking.events.registrations import cancel_link_token, register_for_frame
+from booking.events.passes import cancel_link_token
+from booking.events.registrations import register_for_frame
 from booking.extensions import db
 from booking.timefmt import now_utc
 

@@ -1,0 +1,82 @@
+"""Signed cancel links, QR pass tokens, door check-in and the no-show record."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import datetime
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, update
+
+from booking.errors import Conflict, NotFound
+from booking.events.models import Event, Registration
+from booking.extensions import db
+
+
+def _link_mac(reg_id: int) -> str:
+    key = current_app.config["SECRET_KEY"].encode()
+    digest = hmac.new(key, f"registration-cancel:{reg_id}".encode(), hashlib.sha256).digest()
+    import base64
+
+    return base64.urlsafe_b64encode(digest[:18]).decode()
+
+
+def cancel_link_token(reg: Registration) -> str:
+    """`<id>-<mac>`: no dots, so the access-log filter can redact it."""
+    return f"{reg.id}-{_link_mac(reg.id)}"
+
+
+def registration_for_link(token: str) -> Registration:
+    """:raises NotFound: the token is malformed or its signature is wrong."""
+    ref, _, mac = (token or "").partition("-")
+    if not ref.isdigit() or len(ref) > 12 or not hmac.compare_digest(mac, _link_mac(int(ref))):
+        raise NotFound(_l("リンクが正しくありません。"))
+    reg = db.session.get(Registration, int(ref))
+    if reg is None:
+        raise NotFound(_l("リンクが正しくありません。"))
+    return reg
+
+
+def registration_for_pass(token: str) -> Registration | None:
+    token = (token or "").strip()
+    if not token or len(token) > 64:
+        return None
+    return db.session.scalar(select(Registration).where(Registration.pass_token == token))
+
+
+def check_in(reg: Registration, now: datetime) -> bool:
+    """Mark attendance; returns False when the person was already checked in (second scan).
+
+    :raises Conflict: not a confirmed registration.
+    """
+    if reg.status != "confirmed":
+        raise Conflict(_l("確定していないお申し込みです。"), code="not_confirmed")
+    result = db.session.execute(
+        update(Registration)
+        .where(Registration.id == reg.id, Registration.checked_in_at.is_(None))
+        .values(checked_in_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(reg)
+    return result.rowcount == 1
+
+
+def company_no_shows(company_ids: list[int], now: datetime) -> dict[int, int]:
+    """Confirmed registrations of past events never checked in, per company."""
+    if not company_ids:
+        return {}
+    rows = db.session.execute(
+        select(Registration.company_id, func.count())
+        .join(Event, Event.id == Registration.event_id)
+        .where(
+            Registration.company_id.in_(company_ids),
+            Registration.status == "confirmed",
+            Registration.checked_in_at.is_(None),
+            Event.ends_at < now,
+            Event.status != "cancelled",
+        )
+        .group_by(Registration.company_id)
+    )
+    return dict(rows.all())
