@@ -106,6 +106,14 @@ def register_blueprints(app: Flask) -> None:
     from booking.consultations.views import bp as consult_bp
     from booking.events.staff_views import bp as staff_events_bp
     from booking.events.views import bp as events_bp
+    from booking.exhibitions import (
+        application_views,
+        entrance_views,
+        meeting_views,
+        page_views,
+        staff_views,
+        views,
+    )
     from booking.main.views import bp as main_bp
     from booking.mypage.views import bp as mypage_bp
     from booking.notifications.views import bp as outbox_bp
@@ -114,6 +122,10 @@ def register_blueprints(app: Flask) -> None:
     for bp in (main_bp, accounts_bp, mypage_bp, staff_bp, api_bp, outbox_bp, consult_bp, desk_bp,
                calendars_bp, events_bp, staff_events_bp):  # fmt: skip
         app.register_blueprint(bp)
+    exhibition_modules = (views, page_views, application_views, staff_views, meeting_views,
+                          entrance_views)  # fmt: skip
+    for module in exhibition_modules:
+        app.register_blueprint(module.bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

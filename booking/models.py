@@ -14,5 +14,17 @@ from booking.consultations.models import (
     WeeklyAvailability,
 )
 from booking.events.models import Event, EventSession, Frame, Question, Registration
+from booking.exhibitions.models import (
+    Bookmark,
+    Booth,
+    Entry,
+    Exhibition,
+    Exhibitor,
+    ExhibitorLogo,
+    Lead,
+    Meeting,
+    MeetingHours,
+    Zone,
+)
 from booking.notifications.models import OutboxMessage, ReminderRule
 from booking.org.models import Unit

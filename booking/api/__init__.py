@@ -3,7 +3,14 @@
 Importing a module registers its routes on `bp`; add a domain's module to the list below.
 """
 
-from booking.api import calendar, consultations, events, me  # noqa: F401  (routes register on import)
+from booking.api import (  # noqa: F401  (routes register on import)
+    calendar,
+    consultations,
+    events,
+    exhibitions,
+    me,
+    meetings,
+)
 from booking.api.blueprint import bp
 
 __all__ = ["bp"]

@@ -22,7 +22,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -45,6 +45,7 @@ from booking.consultations.models import (
 )
 from booking.extensions import db
 from booking.org.models import Unit
+from booking.slotgrid import EPOCH, outside, slot_starts, subtract, to_minutes
 from booking.timefmt import as_utc, local_zone
 
 
@@ -203,16 +204,15 @@ def free_slots(
     # The hot loop works in whole minutes since the epoch (ints are far cheaper to add,
     # compare, hash and sort than aware datetimes); datetimes are made once per distinct time.
     len_m, buf_m = theme.slot_minutes, theme.buffer_minutes
-    start_m, end_m = _minutes(start), _minutes(end)
+    start_m, end_m = to_minutes(start), to_minutes(end)
     found: list[tuple] = []
-    step = len_m + buf_m
     starts_cache: dict = {}
     clock_cache: dict = {}
     interval_cache: dict = {}
     for aid in ids:
         # Buffered bookings of one advisor never overlap, so sorted by start their ends are
         # sorted too: bisect finds the first that can touch an interval.
-        taken = sorted((_minutes(b0), _minutes(b1)) for b0, b1 in busy[aid])
+        taken = sorted((to_minutes(b0), to_minutes(b1)) for b0, b1 in busy[aid])
         taken_ends = [b1 for _b0, b1 in taken]
         # Advisors often share office hours: compute each distinct schedule once per call.
         key = (tuple(weekly[aid]), tuple(exceptions[aid]), tuple(days_by_advisor[aid]),
@@ -238,44 +238,21 @@ def free_slots(
             slug = branch_slugs.get(unit_id) or ""
             starts = starts_cache.get((lo, hi))
             if starts is None:
-                starts = starts_cache[lo, hi] = range(
-                    max(lo, lo + -(-(start_m - lo) // step) * step),
-                    min(hi - len_m, end_m - 1) + 1,
-                    step,
-                )
+                starts = starts_cache[lo, hi] = slot_starts(lo, hi, len_m, buf_m, start_m, end_m)
             if near:
-                starts = _outside(starts, near, len_m)
+                starts = outside(starts, near, len_m)
             day_key = day_id or 0
             found.extend([(t, aid, chan, slug, day_key) for t in starts for chan in chans])
     found.sort()
     # Two overlapping rules can offer the same slot twice: keep one.
     ordered = list(dict.fromkeys(found))
-    made = {m: _EPOCH + timedelta(minutes=m) for m in {x[0] for x in ordered}}
-    made.update({m + len_m: _EPOCH + timedelta(minutes=m + len_m) for m in list(made)})
+    made = {m: EPOCH + timedelta(minutes=m) for m in {x[0] for x in ordered}}
+    made.update({m + len_m: EPOCH + timedelta(minutes=m + len_m) for m in list(made)})
     new = tuple.__new__  # Slot(...) without the keyword handling, for thousands of slots
     return [
         new(Slot, (made[t], made[t + len_m], aid, chan, slug or None, day_id or None))
         for t, aid, chan, slug, day_id in ordered
     ]
-
-
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def _outside(starts, busy: list[tuple[int, int]], length: int) -> list[int]:
-    """The starts whose slot touches none of `busy` (both ascending: one merge walk)."""
-    out, j, n = [], 0, len(busy)
-    for t in starts:
-        while j < n and busy[j][1] <= t:
-            j += 1
-        if j < n and busy[j][0] < t + length:
-            continue
-        out.append(t)
-    return out
-
-
-def _minutes(value: datetime) -> int:
-    return int((value - _EPOCH).total_seconds()) // 60
 
 
 def _covering(theme: Theme, advisor_id, branch_id, channel_slug) -> list:
@@ -354,7 +331,7 @@ def _intervals(weekly, exceptions, cdays, first_day, last_day, channels_of, home
         key = (day, clock)
         value = clock_cache.get(key)
         if value is None:
-            value = clock_cache[key] = _minutes(datetime.combine(day, clock, tzinfo=zone))
+            value = clock_cache[key] = to_minutes(datetime.combine(day, clock, tzinfo=zone))
         return value
 
     def chans(channel_id):
@@ -380,26 +357,10 @@ def _intervals(weekly, exceptions, cdays, first_day, last_day, channels_of, home
             opened += [r for kind, r in exc_today
                        if kind == "extra" and r is not None and r.ends is not None]  # fmt: skip
             for rule in opened:
-                for lo, hi in _subtract(at(day, rule.starts), at(day, rule.ends), offs):
+                for lo, hi in subtract(at(day, rule.starts), at(day, rule.ends), offs):
                     out.append((lo, hi, chans(rule.channel_id), rule.branch_id or home, None))
         for _day, day_id, starts, ends, b_id in cdays_by_day.get(day, ()):
             if "branch" in offered or not offered:
                 out.append((at(day, starts), at(day, ends), ["branch"], b_id, day_id))
         day += timedelta(days=1)
     return out
-
-
-def _subtract(lo, hi, holes):
-    pieces = [(lo, hi)]
-    for h_lo, h_hi in holes:
-        nxt = []
-        for p_lo, p_hi in pieces:
-            if h_hi <= p_lo or h_lo >= p_hi:
-                nxt.append((p_lo, p_hi))
-                continue
-            if p_lo < h_lo:
-                nxt.append((p_lo, h_lo))
-            if h_hi < p_hi:
-                nxt.append((h_hi, p_hi))
-        pieces = nxt
-    return pieces

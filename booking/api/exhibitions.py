@@ -1,0 +1,3 @@
+"""`/exhibitions/...`: exhibitions read endpoints (being built)."""
+
+from __future__ import annotations

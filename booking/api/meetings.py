@@ -1,0 +1,3 @@
+"""`/exhibitions/...`: meetings read endpoints (being built)."""
+
+from __future__ import annotations
