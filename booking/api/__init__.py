@@ -6,6 +6,7 @@ Importing a module registers its routes on `bp`; add a domain's module to the li
 from booking.api import (  # noqa: F401  (routes register on import)
     calendar,
     consultations,
+    entries,
     events,
     exhibitions,
     me,

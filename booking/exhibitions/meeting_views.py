@@ -4,4 +4,4 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-bp = Blueprint("meetings", __name__, url_prefix="/meetings")
+bp = Blueprint("meetings", __name__)
