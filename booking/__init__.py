@@ -26,9 +26,10 @@ def create_app(config: str | dict | None = None) -> Flask:
     register_template_helpers(app)
     register_commands(app)
     if app.config["SCHEDULER_ENABLED"]:
-        from booking.scheduler import start_background_scheduler
+        from booking.scheduler import serving, start_background_scheduler
 
-        start_background_scheduler(app)
+        if serving():
+            start_background_scheduler(app)
     return app
 
 

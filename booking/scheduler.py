@@ -31,6 +31,19 @@ def dispatch_job(app: Flask, stop: threading.Event | None = None) -> int:
             db.session.remove()
 
 
+def serving() -> bool:
+    """True unless the app was built for a `flask` command other than `run` (`db upgrade`,
+    `demo load`, …): those finish in seconds and must not start a background dispatcher."""
+    import click
+
+    ctx = click.get_current_context(silent=True)
+    while ctx is not None:
+        if ctx.command is not None and ctx.command.name == "run":
+            return True
+        ctx = ctx.parent
+    return click.get_current_context(silent=True) is None
+
+
 def start_background_scheduler(app: Flask) -> BackgroundScheduler:
     """Development only: production runs `flask scheduler run` processes instead."""
     scheduler = BackgroundScheduler(timezone="UTC", daemon=True)

@@ -53,3 +53,28 @@ def test_the_contract_defaults():
     assert Config.DISPATCH_INTERVAL == 15
     assert Config.TIMEZONE == "Asia/Tokyo"
     assert app.config["BABEL_DEFAULT_LOCALE"] == "ja"
+
+
+def _app_built_inside(command: str, tmp_path):
+    import click
+
+    parent = click.Context(click.Group("flask"), info_name="flask")
+    with parent, click.Context(click.Command(command), parent=parent, info_name=command):
+        return create_app(
+            {"ENV_NAME": "testing", "SCHEDULER_ENABLED": True,
+             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 's.sqlite'}"}
+        )  # fmt: skip
+
+
+def test_flask_commands_other_than_run_start_no_background_dispatcher(tmp_path):
+    app = _app_built_inside("upgrade", tmp_path)
+    assert "scheduler" not in app.extensions
+
+
+def test_flask_run_starts_the_background_dispatcher(tmp_path):
+    app = _app_built_inside("run", tmp_path)
+    scheduler = app.extensions["scheduler"]
+    try:
+        assert scheduler.running
+    finally:
+        scheduler.shutdown(wait=False)
