@@ -71,7 +71,7 @@ def logo(exhibitor_id: int):
     """GET: the exhibitor's own preview (the public URL waits for the fair's publication)."""
     exhibitor = own_exhibitor(exhibitor_id, current_user)
     if request.method == "GET":
-        return logo_response(exhibitor.logo)
+        return logo_response(exhibitor.logo, public=False)
     form = LogoForm()
     if form.validate_on_submit():
         upload = form.logo.data
