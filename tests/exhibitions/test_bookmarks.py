@@ -15,7 +15,7 @@ from booking.exhibitions.bookmarks import set_bookmark
 from booking.exhibitions.models import Bookmark, Exhibitor
 from booking.extensions import db
 from booking.timefmt import now_utc
-from tests.conftest import IsolatedClient, login, make_app
+from tests.conftest import IsolatedClient, make_app
 
 
 @pytest.fixture

@@ -239,7 +239,7 @@ def test_logos_of_unpublished_fairs_or_unaccepted_exhibitors_are_404(
     x, _ = make_exhibitor(draft)
     fair = make_fair()
     pending, _ = make_exhibitor(fair, status="applied")
-    for f, e in ((draft, x), (fair, pending)):
+    for e in (x, pending):
         db.session.add(ExhibitorLogo(exhibitor_id=e.id, content_type="image/png",
                                      data=image_bytes(), width=120, height=80, digest="d" * 64))  # fmt: skip
     db.session.commit()
