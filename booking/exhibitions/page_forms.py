@@ -7,10 +7,11 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from booking.accounts.forms import CheckboxesField
-from booking.exhibitions.pages import PageDetails
+from booking.errors import Invalid
+from booking.exhibitions.pages import PageDetails, web_link
 from booking.forms import KanaInput
 from booking.org.services import units_of_kind
 from booking.textnorm import nfkc
@@ -18,6 +19,18 @@ from booking.textnorm import nfkc
 
 def _at_most(n: int) -> Length:
     return Length(max=n, message=_l("%(n)s文字以内で入力してください。", n=n))
+
+
+def _link(*schemes: str):
+    """The service's link rule as a field check, so every mistake shows at once."""
+
+    def check(_form, field) -> None:
+        try:
+            web_link(field.data or "", schemes=schemes, field_name=field.name)
+        except Invalid as exc:
+            raise ValidationError(str(exc.message)) from None
+
+    return check
 
 
 def _strip(value):
@@ -35,12 +48,12 @@ class PageForm(FlaskForm):
     categories = CheckboxesField(_l("分野（部会）"), coerce=str, validate_choice=False)
     # (the service refuses unknown sections, with a message in the user's language)
     website = StringField(
-        _l("ウェブサイト"), filters=[nfkc], validators=[_at_most(300)],
+        _l("ウェブサイト"), filters=[nfkc], validators=[_at_most(300), _link("http", "https")],
         render_kw={"type": "url", "inputmode": "url", "placeholder": "https://"},
     )  # fmt: skip
     online_meetings = BooleanField(_l("オンライン商談を受け付ける"))
     online_meeting_url = StringField(
-        _l("オンライン商談のURL"), filters=[nfkc], validators=[_at_most(500)],
+        _l("オンライン商談のURL"), filters=[nfkc], validators=[_at_most(500), _link("https")],
         render_kw={"type": "url", "inputmode": "url", "placeholder": "https://"},
     )  # fmt: skip
 

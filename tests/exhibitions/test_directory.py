@@ -71,7 +71,7 @@ def test_each_entry_shows_booth_zone_categories_online_badge_and_logo(client, fa
     assert "B-02" in entry and "ものづくり・IT" in entry  # booth and zone name
     assert "情報通信部会" in entry and "オンライン商談" in entry
     other = body[body.index("かえで精工") :]
-    assert "オンライン商談" not in other and "ブース未定" in other
+    assert "オンライン商談" not in other and "ブース: 未定" in other
     assert f"/exhibitions/{fair.id}/exhibitors/{aoba.id}/logo?v={'ab' * 6}" in body
 
 

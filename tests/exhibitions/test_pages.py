@@ -142,3 +142,10 @@ def test_the_edit_form_starts_from_the_company_name(exhibitor_client):
     x = exhibitor_client.exhibitor
     body = exhibitor_client.get(f"/exhibitor/{x.id}/page").get_data(as_text=True)
     assert f'value="{x.company.name}"' in body
+
+
+def test_every_mistake_is_shown_at_once(exhibitor_client):
+    x = exhibitor_client.exhibitor
+    form = page_form(display_name="", website="javascript:alert(1)")
+    body = exhibitor_client.post(f"/exhibitor/{x.id}/page", data=form).get_data(as_text=True)
+    assert 'id="display_name-error"' in body and 'id="website-error"' in body
