@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
 from sqlalchemy.orm import selectinload
 
+from booking.accounts.models import Company
 from booking.errors import DomainError
 from booking.events.models import Event
 from booking.exhibitions.models import (
@@ -93,13 +94,15 @@ def find_exhibitors(exhibition: Exhibition, filters: DirectoryFilters) -> list[E
             .where(Booth.exhibitor_id == Exhibitor.id, Booth.zone_id == Zone.id)
             .where(Zone.exhibition_id == exhibition.id, Zone.code == filters.zone)
         )
+    # Only the columns the list shows: a fair's directory is a few hundred rows of each.
     query = query.options(
-        selectinload(Exhibitor.company),
-        selectinload(Exhibitor.categories),
-        selectinload(Exhibitor.booths).selectinload(Booth.zone),
-        selectinload(Exhibitor.logo).load_only(
-            ExhibitorLogo.digest, ExhibitorLogo.width, ExhibitorLogo.height
-        ),
+        selectinload(Exhibitor.company).load_only(Company.name, Company.name_kana),
+        selectinload(Exhibitor.categories).load_only(Unit.slug, Unit.name, Unit.position),
+        selectinload(Exhibitor.booths)
+        .load_only(Booth.code, Booth.zone_id, Booth.exhibitor_id)
+        .selectinload(Booth.zone)
+        .load_only(Zone.code, Zone.name),
+        selectinload(Exhibitor.logo).load_only(ExhibitorLogo.digest),
     )
     found = list(db.session.scalars(query))
     words = [fold(w) for w in filters.q.split()[:MAX_WORDS]]

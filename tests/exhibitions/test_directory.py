@@ -30,7 +30,9 @@ def add_logo(exhibitor) -> None:
 
 
 def names_in(body: str) -> list[str]:
-    return re.findall(r'<h3><a href="/exhibitions/\d+/exhibitors/\d+">([^<]+)</a></h3>', body)
+    return re.findall(
+        r"<h3 [^>]*><a href=\"/exhibitions/\d+/exhibitors/\d+\">([^<]+)</a></h3>", body
+    )
 
 
 @pytest.fixture
