@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TimeField
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 REQUIRED = _l("入力してください。")
 
@@ -17,7 +19,17 @@ def mode_labels() -> dict[str, str]:
 class HoursForm(FlaskForm):
     """One interval of meeting hours on a fair day (Tokyo time)."""
 
-    day = SelectField(_l("日付"), validators=[DataRequired(_l("日付を選んでください。"))])
+    # The service says why a day is refused ("not a fair day"), so no generic choice check.
+    day = SelectField(
+        _l("日付"), validators=[DataRequired(_l("日付を選んでください。"))], validate_choice=False
+    )
+
+    def validate_day(self, field) -> None:
+        try:
+            date.fromisoformat(field.data or "")
+        except ValueError:
+            raise ValidationError(_l("会期中の日付を選んでください。")) from None
+
     starts = TimeField(
         _l("開始時刻"), validators=[InputRequired(_l("開始時刻を入力してください。"))]
     )
