@@ -58,7 +58,7 @@ def test_booking_mails_both_sides_with_a_request_invitation(
     seller_body = text_of(to_seller)
     assert guest.full_kana in seller_body and "共有なし" in seller_body
     # Each side's link is its own.
-    link = [line for line in body.splitlines() if "/meetings/c/" in line][0]
+    link = next(line for line in body.splitlines() if "/meetings/c/" in line)
     assert link not in seller_body
     for mail, attendee in ((to_guest, guest.email), (to_seller, "eigyo@shutten.example.jp")):
         cal = invite_of(mail)
