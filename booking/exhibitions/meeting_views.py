@@ -76,9 +76,9 @@ def exhibitor_slots(exhibitor_id: int):
     """Free slots by day and mode; `?start=&mode=` (or a POST) is the booking form."""
     exhibitor = bookable_exhibitor(exhibitor_id)
     now = now_utc()
-    mode = (
-        request.args.get("mode") if request.args.get("mode") in offered_modes(exhibitor) else None
-    )
+    # `show` filters the list by mode; `mode` belongs to the slot being booked.
+    show = request.args.get("show")
+    mode = show if show in offered_modes(exhibitor) else None
     start, end = _fair_range(exhibitor)
     slots = free_meeting_slots(exhibitor, start, end, now, mode)
     signed_in = current_user.is_authenticated
@@ -94,6 +94,8 @@ def exhibitor_slots(exhibitor_id: int):
         "exhibitor": exhibitor, "by_day": slots_by_day(slots), "mode": mode, "form": form,
         "chosen": chosen, "registered": registered, "own": acts_for(current_user, exhibitor),
         "length": exhibitor.exhibition.meeting_minutes,
+        "chosen_end": chosen + timedelta(minutes=exhibitor.exhibition.meeting_minutes)
+        if chosen else None,
     }  # fmt: skip
     if request.method == "GET":
         return render_template("exhibitions/meetings/slots.html", **context)
