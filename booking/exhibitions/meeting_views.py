@@ -100,7 +100,9 @@ def exhibitor_slots(exhibitor_id: int):
     if request.method == "GET":
         return render_template("exhibitions/meetings/slots.html", **context)
     if not signed_in:
-        abort(404)
+        from booking.extensions import login_manager
+
+        return login_manager.unauthorized()
     if chosen is None or not form.validate():
         return render_template("exhibitions/meetings/slots.html", **context), 422
     try:

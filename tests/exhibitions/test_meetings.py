@@ -282,3 +282,25 @@ def test_the_buffer_keeps_a_gap_after_an_off_grid_booking(make_fair, make_exhibi
     )
     with pytest.raises(Invalid):
         book(visitor(make_user, fair), exhibitor, at(fair, 0, 13, 30))
+
+
+def test_booking_without_signing_in_leads_to_the_login(app, fair, make_exhibitor):
+    exhibitor, _ = make_exhibitor(fair)
+    response = app.test_client().post(slot_url(exhibitor), data=booking_form(at(fair, 0, 13)))
+    assert response.status_code == 302 and "/account/login" in response.headers["Location"]
+    assert db.session.query(Meeting).count() == 0
+
+
+def test_the_slot_list_can_show_one_mode(app, fair, make_exhibitor):
+    from datetime import time
+
+    from booking.exhibitions.models import MeetingHours
+
+    exhibitor, _ = make_exhibitor(fair)
+    db.session.add(MeetingHours(exhibitor_id=exhibitor.id, day=fair.days[0], starts=time(16),
+                                ends=time(17), mode="online"))  # fmt: skip
+    db.session.commit()
+    client = app.test_client()
+    assert "16:00〜16:30" in client.get(slot_url(exhibitor)).get_data(as_text=True)
+    online = client.get(slot_url(exhibitor) + "?show=online").get_data(as_text=True)
+    assert "16:00〜16:30" in online and "13:00〜13:30" not in online
