@@ -29,6 +29,7 @@ from booking.calendars.event_items import kind_label
 from booking.calendars.responses import calendar_response
 from booking.errors import NotFound
 from booking.events.models import KINDS
+from booking.exhibitions import meeting_items  # noqa: F401  (registers meetings in feeds and mails)
 from booking.extensions import db, login_manager
 from booking.org.models import Unit
 from booking.timefmt import now_utc

@@ -1,7 +1,224 @@
-"""Exhibitions: meetings pages (being built)."""
+"""Meetings (商談) for visitors: an exhibitor's free slots, booking, the meeting page, cancel
+(signed in or by the signed link in every mail: a GET shows the meeting, only a POST acts),
+and the booth page where a visitor agrees to share their contact.
+
+The exhibitor's pages (hours, the day's meetings, leads, scan) are in
+`exhibitor_meeting_views`; both register on the same blueprint (no URL prefix).
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from datetime import datetime, time, timedelta
 
-bp = Blueprint("meetings", __name__)
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from booking.errors import DomainError, NotAllowed, NotFound, SlotTaken
+from booking.exhibitions import exhibitor_meeting_views  # noqa: F401  (registers its routes)
+from booking.exhibitions.leads import (
+    active_lead,
+    consents_of_visitor,
+    record_consent,
+    source_labels,
+)
+from booking.exhibitions.leads import withdraw_consent as withdraw_lead
+from booking.exhibitions.lookup import acts_for, fair_days
+from booking.exhibitions.meeting_blueprint import bp
+from booking.exhibitions.meeting_forms import BookingForm, mode_labels
+from booking.exhibitions.meeting_notify import join_url, meeting_from_token
+from booking.exhibitions.meeting_slots import free_meeting_slots, offered_modes, slots_by_day
+from booking.exhibitions.meetings import (
+    VisitorBusy,
+    book_meeting,
+    bookable_exhibitor,
+    cancel_meeting,
+    meeting_for,
+    upcoming_for_visitor,
+    visitor_registration,
+)
+from booking.extensions import db
+from booking.timefmt import as_utc, local_zone, now_utc, parse_local, to_local
+
+__all__ = ["bp"]
+
+
+@bp.app_context_processor
+def meeting_helpers():
+    def my_meetings_panel() -> dict | None:
+        """My Page: upcoming meetings and contact shares, or None when there is neither."""
+        if not current_user.is_authenticated:
+            return None
+        meetings = upcoming_for_visitor(current_user, now_utc())
+        consents = consents_of_visitor(current_user)
+        if not meetings and not consents:
+            return None
+        return {"meetings": meetings, "consents": consents}
+
+    return {
+        "my_meetings_panel": my_meetings_panel,
+        "meeting_modes": mode_labels,
+        "lead_sources": source_labels,
+    }
+
+
+def _fair_range(exhibitor) -> tuple[datetime, datetime]:
+    days = fair_days(exhibitor.exhibition)
+    zone = local_zone()
+    return (
+        datetime.combine(days[0], time(0), tzinfo=zone),
+        datetime.combine(days[-1] + timedelta(days=1), time(0), tzinfo=zone),
+    )
+
+
+@bp.route("/meetings/exhibitors/<int:exhibitor_id>", methods=["GET", "POST"], endpoint="slots")
+def exhibitor_slots(exhibitor_id: int):
+    """Free slots by day and mode; `?start=&mode=` (or a POST) is the booking form."""
+    exhibitor = bookable_exhibitor(exhibitor_id)
+    now = now_utc()
+    # `show` filters the list by mode; `mode` belongs to the slot being booked.
+    show = request.args.get("show")
+    mode = show if show in offered_modes(exhibitor) else None
+    start, end = _fair_range(exhibitor)
+    slots = free_meeting_slots(exhibitor, start, end, now, mode)
+    signed_in = current_user.is_authenticated
+    registered = signed_in and visitor_registration(exhibitor, current_user) is not None
+    form = BookingForm(data=None if request.method == "POST" else request.args)
+    chosen = None
+    if form.start.data:
+        try:
+            chosen = parse_local(form.start.data)
+        except ValueError:
+            chosen = None
+    context = {
+        "exhibitor": exhibitor, "by_day": slots_by_day(slots), "mode": mode, "form": form,
+        "chosen": chosen, "registered": registered, "own": acts_for(current_user, exhibitor),
+        "length": exhibitor.exhibition.meeting_minutes,
+        "chosen_end": chosen + timedelta(minutes=exhibitor.exhibition.meeting_minutes)
+        if chosen else None,
+    }  # fmt: skip
+    if request.method == "GET":
+        return render_template("exhibitions/meetings/slots.html", **context)
+    if not signed_in:
+        from booking.extensions import login_manager
+
+        return login_manager.unauthorized()
+    if chosen is None or not form.validate():
+        return render_template("exhibitions/meetings/slots.html", **context), 422
+    try:
+        meeting = book_meeting(
+            current_user, exhibitor, chosen, form.mode.data or "", now,
+            topic=form.topic.data or "", share_contact=bool(form.share.data),
+        )  # fmt: skip
+    except (SlotTaken, VisitorBusy) as exc:
+        db.session.rollback()
+        return render_template("exhibitions/meetings/slots.html", taken=exc.message, **context), 409
+    except NotAllowed as exc:
+        db.session.rollback()
+        return render_template(
+            "exhibitions/meetings/slots.html", problem=exc.message, **context
+        ), 403
+    except DomainError as exc:
+        db.session.rollback()
+        return render_template(
+            "exhibitions/meetings/slots.html", problem=exc.message, **context
+        ), 422
+    db.session.commit()
+    flash(_("商談のご予約を承りました。確認のメールをお送りします。"), "success")
+    return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+
+
+# ---- one meeting: details and cancel (signed in, or by the signed link)
+
+
+def _resolve(meeting_id: int | None, token: str | None):
+    """(meeting, side, actor): signed in as the visitor or for the exhibitor, or by token."""
+    if token is not None:
+        found = meeting_from_token(token)
+        if found is None:
+            abort(404)
+        meeting, side = found
+        return meeting, side, meeting.visitor if side == "visitor" else None
+    if not current_user.is_authenticated:
+        from booking.extensions import login_manager
+
+        abort(login_manager.unauthorized())
+    meeting, side = meeting_for(current_user, meeting_id)
+    return meeting, side, current_user
+
+
+@bp.get("/meetings/<int:meeting_id>")
+def detail(meeting_id: int):
+    meeting, side, _actor = _resolve(meeting_id, None)
+    shared = active_lead(meeting.exhibitor, meeting.visitor) is not None
+    return render_template(
+        "exhibitions/meetings/detail.html", m=meeting, side=side, shared=shared,
+        join=join_url(meeting) if meeting.active else "",
+        cancel_url=url_for("meetings.cancel", meeting_id=meeting.id),
+        can_cancel=meeting.active and as_utc(meeting.starts_at) > now_utc(),
+        day_iso=to_local(meeting.starts_at).date().isoformat(),
+    )  # fmt: skip
+
+
+@bp.route("/meetings/<int:meeting_id>/cancel", methods=["GET", "POST"])
+@bp.route("/meetings/c/<token>", methods=["GET", "POST"], endpoint="cancel_by_link")
+def cancel(meeting_id: int | None = None, token: str | None = None):
+    meeting, side, actor = _resolve(meeting_id, token)
+    here = request.path
+    if request.method == "POST":
+        try:
+            cancel_meeting(meeting, now_utc(), actor, side)
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+            return redirect(here)
+        db.session.commit()
+        flash(_("商談をキャンセルしました。"), "success")
+        return redirect(here)
+    return render_template(
+        "exhibitions/meetings/cancel.html", m=meeting, side=side,
+        can_cancel=meeting.active and as_utc(meeting.starts_at) > now_utc(),
+        back=url_for("meetings.detail", meeting_id=meeting.id) if token is None else None,
+    )  # fmt: skip
+
+
+# ---- sharing the contact: the booth page (QR code) and withdrawing
+
+
+@bp.route("/meetings/share/<int:exhibitor_id>", methods=["GET", "POST"])
+@login_required
+def share(exhibitor_id: int):
+    """The visitor confirms (or withdraws) sharing their contact with this exhibitor."""
+    exhibitor = bookable_exhibitor(exhibitor_id)
+    if request.method == "POST":
+        now = now_utc()
+        if request.form.get("action") == "withdraw":
+            withdraw_lead(exhibitor.id, current_user, now)
+            db.session.commit()
+            flash(_("連絡先の共有を取り消しました。"), "success")
+        else:
+            try:
+                record_consent(exhibitor, current_user, "booth", now)
+            except DomainError as exc:
+                db.session.rollback()
+                flash(exc.message, "error")
+                return redirect(url_for("meetings.share", exhibitor_id=exhibitor.id))
+            db.session.commit()
+            flash(_("連絡先を%(name)sに共有しました。", name=exhibitor.name), "success")
+        return redirect(url_for("meetings.share", exhibitor_id=exhibitor.id))
+    return render_template(
+        "exhibitions/meetings/share.html", exhibitor=exhibitor,
+        shared=active_lead(exhibitor, current_user) is not None,
+        own=acts_for(current_user, exhibitor),
+    )  # fmt: skip
+
+
+@bp.post("/meetings/shares/<int:exhibitor_id>/withdraw")
+@login_required
+def withdraw_share(exhibitor_id: int):
+    """From My Page: stop sharing the contact with one exhibitor."""
+    if not withdraw_lead(exhibitor_id, current_user, now_utc()):
+        raise NotFound()
+    db.session.commit()
+    flash(_("連絡先の共有を取り消しました。"), "success")
+    return redirect(url_for("mypage.index"))

@@ -1,0 +1,176 @@
+"""The exhibitor's meeting pages: hours, the day's meetings, the booth QR, pass scan, leads.
+
+Only for people acting for the exhibitor (`lookup.own_exhibitor`): anyone else gets 404.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from markupsafe import Markup
+
+from booking.errors import DomainError
+from booking.exhibitions.leads import consent_by_scan, leads_csv, leads_of, shared_visitor_ids
+from booking.exhibitions.lookup import fair_days, own_exhibitor
+from booking.exhibitions.meeting_blueprint import bp
+from booking.exhibitions.meeting_forms import HoursForm, ScanForm, mode_labels
+from booking.exhibitions.meeting_hours import add_hours, hours_of, opening_hours, remove_hours
+from booking.exhibitions.meeting_slots import offered_modes
+from booking.exhibitions.meetings import day_meetings
+from booking.extensions import db
+from booking.timefmt import format_day, local_zone, now_utc, to_local
+
+
+@bp.app_template_filter("fair_day")
+def fair_day(value: date) -> str:
+    """A local date in the house style (`2026年6月2日(火)`)."""
+    return format_day(datetime.combine(value, time(12), tzinfo=local_zone()))
+
+
+def _hours_form(exhibitor, formdata=None) -> HoursForm:
+    form = HoursForm(formdata)
+    form.day.choices = [(d.isoformat(), fair_day(d)) for d in fair_days(exhibitor.exhibition)]
+    labels = mode_labels()
+    form.mode.choices = [(m, labels[m]) for m in offered_modes(exhibitor)]
+    if formdata is None and form.mode.choices:
+        form.mode.data = form.mode.choices[0][0]
+    return form
+
+
+def _hours_page(exhibitor, form, status: int = 200, problem: str | None = None):
+    return render_template(
+        "exhibitions/meetings/hours.html", exhibitor=exhibitor, form=form, problem=problem,
+        hours=hours_of(exhibitor), opening=opening_hours(exhibitor.exhibition),
+    ), status  # fmt: skip
+
+
+@bp.route("/exhibitor/<int:exhibitor_id>/hours", methods=["GET", "POST"])
+@login_required
+def hours(exhibitor_id: int):
+    exhibitor = own_exhibitor(exhibitor_id, current_user)
+    form = _hours_form(exhibitor, request.form if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.validate():
+            try:
+                add_hours(
+                    exhibitor, date.fromisoformat(form.day.data), form.starts.data,
+                    form.ends.data, form.mode.data,
+                )  # fmt: skip
+            except DomainError as exc:
+                db.session.rollback()
+                target = getattr(form, exc.field, None) if exc.field else form.starts
+                target.errors = [*target.errors, exc.message]
+                status = exc.status if exc.status == 409 else 422
+            else:
+                db.session.commit()
+                flash(_("商談時間を公開しました。"), "success")
+                return redirect(url_for("meetings.hours", exhibitor_id=exhibitor.id))
+    return _hours_page(exhibitor, form, status)
+
+
+@bp.post("/exhibitor/<int:exhibitor_id>/hours/<int:hours_id>/delete")
+@login_required
+def delete_hours(exhibitor_id: int, hours_id: int):
+    exhibitor = own_exhibitor(exhibitor_id, current_user)
+    try:
+        remove_hours(exhibitor, hours_id)
+    except DomainError as exc:
+        db.session.rollback()
+        if exc.status == 404:
+            raise
+        return _hours_page(exhibitor, _hours_form(exhibitor), exc.status, exc.message)
+    db.session.commit()
+    flash(_("商談時間を削除しました。"), "success")
+    return redirect(url_for("meetings.hours", exhibitor_id=exhibitor.id))
+
+
+@bp.get("/exhibitor/<int:exhibitor_id>/meetings")
+@login_required
+def day_list(exhibitor_id: int):
+    """The day's meetings, printable: time, visitor, company, mode, topic, contact shared."""
+    exhibitor = own_exhibitor(exhibitor_id, current_user)
+    days = fair_days(exhibitor.exhibition)
+    try:
+        day = date.fromisoformat(request.args.get("day", ""))
+    except ValueError:
+        today = to_local(now_utc()).date()
+        day = today if today in days else days[0]
+    meetings = day_meetings(exhibitor, day)
+    return render_template(
+        "exhibitions/meetings/day.html", exhibitor=exhibitor, day=day, days=days,
+        meetings=meetings, shared=shared_visitor_ids(exhibitor, [m.visitor_id for m in meetings]),
+    )  # fmt: skip
+
+
+def share_url(exhibitor) -> str:
+    return f"{current_app.config['BASE_URL']}/meetings/share/{exhibitor.id}"
+
+
+@bp.get("/exhibitor/<int:exhibitor_id>/booth-qr")
+@login_required
+def booth_qr(exhibitor_id: int):
+    """A printable QR code for the booth: visitors open it to share their contact."""
+    import segno
+
+    exhibitor = own_exhibitor(exhibitor_id, current_user)
+    url = share_url(exhibitor)
+    svg = segno.make(url, error="m").svg_inline(scale=8, border=2, title=_("連絡先共有のQRコード"))
+    return render_template(
+        "exhibitions/meetings/booth_qr.html", exhibitor=exhibitor, url=url, qr=Markup(svg)
+    )
+
+
+@bp.route("/exhibitor/<int:exhibitor_id>/scan", methods=["GET", "POST"])
+@login_required
+def scan(exhibitor_id: int):
+    """The exhibitor reads a visitor's entry pass after the visitor agreed on the spot."""
+    exhibitor = own_exhibitor(exhibitor_id, current_user)
+    form = ScanForm(request.form if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.validate():
+            try:
+                lead = consent_by_scan(
+                    exhibitor, form.token.data, bool(form.agreed.data), now_utc()
+                )
+            except DomainError as exc:
+                db.session.rollback()
+                target = getattr(form, exc.field, None) if exc.field else form.token
+                target.errors = [*target.errors, exc.message]
+            else:
+                db.session.commit()
+                flash(
+                    _("%(name)s様の連絡先を登録しました。", name=lead.visitor.full_name), "success"
+                )
+                return redirect(url_for("meetings.scan", exhibitor_id=exhibitor.id))
+    return render_template("exhibitions/meetings/scan.html", exhibitor=exhibitor, form=form), status
+
+
+@bp.get("/exhibitor/<int:exhibitor_id>/leads")
+@login_required
+def leads(exhibitor_id: int):
+    exhibitor = own_exhibitor(exhibitor_id, current_user)
+    return render_template(
+        "exhibitions/meetings/leads.html", exhibitor=exhibitor, leads=leads_of(exhibitor)
+    )
+
+
+@bp.get("/exhibitor/<int:exhibitor_id>/leads.csv")
+@login_required
+def leads_download(exhibitor_id: int):
+    exhibitor = own_exhibitor(exhibitor_id, current_user)
+    stamp = to_local(now_utc()).strftime("%Y%m%d")
+    return Response(
+        leads_csv(exhibitor),
+        mimetype="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="leads-{exhibitor.id}-{stamp}.csv"',
+            "Cache-Control": "no-store",
+        },
+    )
