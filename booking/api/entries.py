@@ -12,8 +12,7 @@ from booking.api.auth import api_user, token_required
 from booking.api.blueprint import bp, json_body
 from booking.api.openapi import PATHS, SCHEMAS, error_responses, json_response
 from booking.errors import Conflict, Invalid, NotAllowed, NotFound
-from booking.exhibitions.entries import ENTERED, EntryResult, enter
-from booking.exhibitions.lookup import get_exhibition
+from booking.exhibitions.entries import ENTERED, EntryResult, enter, exhibition_for_scan
 from booking.extensions import db
 from booking.timefmt import as_utc, now_utc
 
@@ -30,7 +29,7 @@ def post_entry(exhibition_id: int):
         raise Invalid(_l("pass は参加証の文字列で指定してください。"), field="pass")
     if not isinstance(entrance, str) or not entrance.strip():
         raise Invalid(_l("entrance は入口の名前で指定してください。"), field="entrance")
-    result = enter(get_exhibition(exhibition_id), token, entrance, now_utc(), staff=user,
+    result = enter(exhibition_for_scan(exhibition_id), token, entrance, now_utc(), staff=user,
                    day=_day(day))  # fmt: skip
     db.session.commit()
     if result.outcome == "unknown_pass":
@@ -50,19 +49,12 @@ def _day(value) -> date | None:
 
 
 def _entry_json(result: EntryResult) -> dict:
-    reg = result.registration
     return {
         "result": result.outcome,
         "day": result.day.isoformat(),
         "entered_at": as_utc(result.entered_at).isoformat(),
         "entrance": result.entered_by,
-        "registration": {
-            "reference": reg.reference,
-            "name": reg.user.full_name,
-            "kana": reg.user.full_kana,
-            "company": reg.company.name if reg.company else None,
-            "frame": reg.frame.name,
-        },
+        "registration": result.visitor,
     }
 
 

@@ -16,7 +16,13 @@ from sqlalchemy import select
 
 from booking.events.attendees import attendees
 from booking.events.models import Event
-from booking.exhibitions.entries import ENTERED, day_counts, enter, scan_day
+from booking.exhibitions.entries import (
+    ENTERED,
+    day_counts,
+    enter,
+    exhibition_for_scan,
+    scan_day,
+)
 from booking.exhibitions.lookup import fair_days, get_exhibition
 from booking.exhibitions.models import Entry, Exhibition
 from booking.extensions import db
@@ -54,7 +60,7 @@ def choose(exhibition_id: int):
 @bp.route("/<int:exhibition_id>/scan", methods=["GET", "POST"])
 @staff_required
 def scan(exhibition_id: int):
-    exhibition = get_exhibition(exhibition_id)
+    exhibition = exhibition_for_scan(exhibition_id)
     entrance = request.values.get("entrance", "").strip()
     day = _day(request.values.get("day", ""))
     if entrance not in (exhibition.entrances or []) or day is False:

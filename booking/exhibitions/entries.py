@@ -16,8 +16,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import joinedload, load_only
 
-from booking.events.models import Frame, Registration
+from booking.errors import NotFound
+from booking.events.models import Event, EventSession, Registration
 from booking.events.passes import check_in
 from booking.exhibitions.lookup import fair_days
 from booking.exhibitions.models import Entry, Exhibition
@@ -44,6 +46,8 @@ class EntryResult:
     day: date
     entrance: str
     registration: Registration | None = None
+    # What the door shows about the visitor, read before the check-in refreshes the row.
+    visitor: dict | None = None
     # The day's entry: the new one, or for "already" the first one (when and where).
     entered_at: datetime | None = None
     entered_by: str = ""
@@ -74,22 +78,23 @@ def enter(exhibition: Exhibition, pass_token: str, entrance: str, now: datetime,
     if day not in fair_days(exhibition):
         result.outcome = "not_fair_day"
         return result
-    row = _pass(pass_token)
-    if row is None:
+    reg = _pass(pass_token)
+    if reg is None:
         result.outcome = "unknown_pass"
         return result
-    reg, mode = row
-    result.registration = reg
+    result.registration, result.visitor = reg, _visitor(reg)
     if reg.event_id != exhibition.event_id:
-        result.registration = None  # another event's visitor: show nothing about them
+        # Another event's visitor: show nothing about them.
+        result.registration = result.visitor = None
         result.outcome = "other_event"
     elif reg.status != "confirmed":
         result.outcome = "not_confirmed"
-    elif mode == "online":
+    elif reg.frame.mode == "online":
         result.outcome = "online_only"
     elif _insert(exhibition, reg, day, entrance, now, staff):
         # The event's own pages (attendee list, no-show record) see the visitor as present.
-        check_in(reg, now)
+        if reg.checked_in_at is None:
+            check_in(reg, now)
         result.outcome, result.entered_at, result.entered_by = ENTERED, now, entrance
     else:
         result.outcome = ALREADY
@@ -101,16 +106,51 @@ def enter(exhibition: Exhibition, pass_token: str, entrance: str, now: datetime,
     return result
 
 
-def _pass(token: str) -> tuple[Registration, str] | None:
+def _visitor(reg: Registration) -> dict:
+    return {
+        "reference": reg.reference, "name": reg.user.full_name, "kana": reg.user.full_kana,
+        "company": reg.company.name if reg.company else None, "frame": reg.frame.name,
+    }  # fmt: skip
+
+
+def exhibition_for_scan(exhibition_id) -> Exhibition:
+    """The exhibition with its event and sessions in one query (fair_days needs them).
+
+    :raises NotFound:"""
+    exhibition = (
+        db.session.scalar(
+            select(Exhibition)
+            .where(Exhibition.id == exhibition_id)
+            .options(
+                load_only(Exhibition.event_id, Exhibition.entrances),
+                joinedload(Exhibition.event)
+                .load_only(Event.starts_at, Event.ends_at)
+                .joinedload(Event.sessions)
+                .load_only(EventSession.starts_at, EventSession.ends_at),
+            )
+        )
+        if isinstance(exhibition_id, int)
+        else None
+    )
+    if exhibition is None:
+        raise NotFound()
+    return exhibition
+
+
+def _pass(token: str) -> Registration | None:
+    """The pass's registration with what the door shows (person, company, frame) at once."""
     token = (token or "").strip()
     if not token or len(token) > 64:
         return None
-    row = db.session.execute(
-        select(Registration, Frame.mode)
-        .join(Frame, Frame.id == Registration.frame_id)
+    return db.session.scalar(
+        select(Registration)
         .where(Registration.pass_token == token)
-    ).first()
-    return (row[0], row[1]) if row else None
+        .options(
+            joinedload(Registration.user),
+            joinedload(Registration.company),
+            joinedload(Registration.frame),
+        )
+    )
 
 
 def _insert(exhibition, reg, day, entrance, now, staff) -> bool:
