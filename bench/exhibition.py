@@ -5,6 +5,8 @@
 Seeds the demo fair (300 exhibitors with booths, booking/exhibitions/demo.py) and 10,000
 visitors with confirmed in-person registrations (bulk insert). Then:
 
+gunicorn runs one sync worker per entrance (8) unless --workers says otherwise.
+
 Phase 1: the same rig's `GET /healthz` rate (the baseline).
 Phase 2: 8 entrances, each a thread with its own keep-alive connection and staff token, scan
          3,000 distinct passes through `POST /api/v1/exhibitions/<id>/entries`; every 10th
@@ -196,7 +198,9 @@ def main() -> int:
     ap.add_argument("--visitors", type=int, default=10_000)
     ap.add_argument("--scans", type=int, default=3000)
     ap.add_argument("--duplicate-every", type=int, default=10)
-    ap.add_argument("--workers", type=int, default=4)
+    # One sync worker per entrance device: a scan waits for its commit to reach the disk, and
+    # with fewer workers than devices the others queue behind that wait.
+    ap.add_argument("--workers", type=int, default=len(DOORS))
     ap.add_argument("--healthz", type=int, default=2000)
     ap.add_argument("--directory-requests", type=int, default=200)
     args = ap.parse_args()
