@@ -273,6 +273,9 @@ def main() -> int:
             print(f"directory page (300 exhibitors): p50 {pct(lat, 50) * 1000:.1f} ms, "
                   f"p95 {pct(lat, 95) * 1000:.1f} ms, {len(lat) / secs:.0f} req/s, non-200: {bad} "
                   f"(target p95 < 100 ms)")  # fmt: skip
+            secs, lat, _statuses = run_load(port, [("GET", path)] * 50, 1)
+            print(f"  one client at a time: p50 {pct(lat, 50) * 1000:.1f} ms, "
+                  f"p95 {pct(lat, 95) * 1000:.1f} ms")  # fmt: skip
             ok = ok and bad == 0
         else:
             print("directory page not built")
