@@ -39,6 +39,9 @@ DEMO_PEOPLE = [
      ("株式会社山田製作所", "カブシキガイシャヤマダセイサクショ", "1300001", "chiyoda", "industry")),
     ("member2@demo.tsunagu.jp", "member", "佐藤", "美咲", "サトウ", "ミサキ", None,
      ("佐藤商事株式会社", "サトウショウジカブシキガイシャ", "1300002", "minato", "commerce")),
+    # Acts for one exhibitor of the demo fair (booking/exhibitions/demo.py).
+    ("exhibitor@demo.tsunagu.jp", "member", "出展", "花子", "シュッテン", "ハナコ", None,
+     ("株式会社つなぐ食品", "ツナグショクヒン", "1300003", "chiyoda", "commerce")),
     ("guest@demo.tsunagu.jp", "guest", "鈴木", "一郎", "スズキ", "イチロウ", None, None),
 ]  # fmt: skip
 
@@ -66,6 +69,7 @@ def load(now: datetime, path: Path | None = None) -> dict:
     counts["events"] = load_events(data, now)
     counts["advisors"] = load_consultations(now)
     counts["events"] += load_season(now)
+    counts["exhibitors"] = load_exhibitions(now)
     db.session.flush()
     return {"counts": counts, "logins": people}
 
@@ -75,6 +79,13 @@ def load_consultations(now: datetime) -> int:
     from booking.consultations.demo import load_advisors
 
     return load_advisors(now, DEMO_PASSWORD)
+
+
+def load_exhibitions(now: datetime) -> int:
+    """The trade fair with its ~300 exhibitors, booths and meeting hours."""
+    from booking.exhibitions.demo import load_fair
+
+    return load_fair(now)
 
 
 def load_people() -> list[tuple[str, str]]:

@@ -1,7 +1,105 @@
-"""Exhibitions: entrance pages (being built)."""
+"""Entrance pages for staff at the fair's doors: choose the door, then scan passes.
+
+A handheld QR scanner types the pass token and Enter into the focused field; the page shows
+the last scan's result large (entered / already entered today / refused) and the day's
+entries per entrance.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from datetime import date
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from booking.events.attendees import attendees
+from booking.events.models import Event
+from booking.exhibitions.entries import (
+    ENTERED,
+    day_counts,
+    enter,
+    exhibition_for_scan,
+    scan_day,
+)
+from booking.exhibitions.lookup import fair_days, get_exhibition
+from booking.exhibitions.models import Entry, Exhibition
+from booking.extensions import db
+from booking.staff.access import staff_required
+from booking.timefmt import now_utc
 
 bp = Blueprint("entrance", __name__, url_prefix="/staff/entrance")
+
+
+@bp.get("/")
+@staff_required
+def index():
+    exhibitions = db.session.scalars(
+        select(Exhibition)
+        .join(Event, Event.id == Exhibition.event_id)
+        .where(Event.status != "cancelled")
+        .order_by(Event.starts_at.desc())
+    ).all()
+    return render_template("exhibitions/entrance/index.html", exhibitions=exhibitions)
+
+
+@bp.get("/<int:exhibition_id>/")
+@staff_required
+def choose(exhibition_id: int):
+    """Which entrance this device stands at, and the day (today unless staff pick another)."""
+    exhibition = get_exhibition(exhibition_id)
+    today = scan_day(exhibition, now_utc())
+    days = fair_days(exhibition)
+    return render_template(
+        "exhibitions/entrance/choose.html", exhibition=exhibition, days=days, today=today,
+        choices=sorted(set(days) | {today}),
+    )  # fmt: skip
+
+
+@bp.route("/<int:exhibition_id>/scan", methods=["GET", "POST"])
+@staff_required
+def scan(exhibition_id: int):
+    exhibition = exhibition_for_scan(exhibition_id)
+    entrance = request.values.get("entrance", "").strip()
+    day = _day(request.values.get("day", ""))
+    if entrance not in (exhibition.entrances or []) or day is False:
+        flash(_("入口と日付を選び直してください。"), "error")
+        return redirect(url_for("entrance.choose", exhibition_id=exhibition.id))
+    now = now_utc()
+    day = scan_day(exhibition, now, day)
+    result, status = None, 200
+    if request.method == "POST":
+        result = enter(exhibition, request.form.get("pass", ""), entrance, now,
+                       staff=current_user, day=day)  # fmt: skip
+        db.session.commit()
+        if result.refused:
+            status = 404 if result.outcome == "unknown_pass" else 409
+    q = request.args.get("q", "").strip()[:50]
+    matches = attendees(exhibition.event, status="confirmed", q=q) if q else []
+    entered = _entered_today([m.id for m in matches], day)
+    return render_template(
+        "exhibitions/entrance/scan.html", exhibition=exhibition, entrance=entrance, day=day,
+        result=result, ENTERED=ENTERED, counts=day_counts(exhibition, day), q=q,
+        matches=matches, entered=entered, fair_day=day in fair_days(exhibition),
+    ), status  # fmt: skip
+
+
+def _day(raw: str) -> date | bool | None:
+    """The chosen day; None when none was given, False when it is not a date."""
+    raw = raw.strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        return False
+
+
+def _entered_today(reg_ids: list[int], day: date) -> dict[int, Entry]:
+    if not reg_ids:
+        return {}
+    rows = db.session.scalars(
+        select(Entry).where(Entry.registration_id.in_(reg_ids), Entry.day == day)
+    )
+    return {e.registration_id: e for e in rows}
