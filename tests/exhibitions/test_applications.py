@@ -21,7 +21,9 @@ from tests.exhibitions.application_helpers import (
 
 
 def _application(fair, company_id) -> Exhibitor | None:
-    return db.session.query(Exhibitor).filter_by(exhibition_id=fair.id, company_id=company_id).first()
+    return (
+        db.session.query(Exhibitor).filter_by(exhibition_id=fair.id, company_id=company_id).first()
+    )
 
 
 def test_member_applies_and_sees_the_application(make_fair, member, member_client):
@@ -107,7 +109,9 @@ def test_signed_out_visitors_are_sent_to_sign_in(make_fair, client):
     assert answer.status_code == 302 and "/account/login" in answer.headers["Location"]
 
 
-def test_a_second_application_of_a_company_is_refused_with_a_link(make_fair, member, member_client, make_user):
+def test_a_second_application_of_a_company_is_refused_with_a_link(
+    make_fair, member, member_client, make_user
+):
     fair = make_fair()
     open_window(fair)
     assert member_client.post(f"/exhibitions/{fair.id}/apply", data=form_data()).status_code == 302
@@ -148,7 +152,9 @@ def test_the_applicant_withdraws_after_a_confirmation(make_fair, make_exhibitor,
     db.session.refresh(exhibitor)
     assert exhibitor.status == "withdrawn"
     assert client.post(f"/exhibitions/{fair.id}/application/withdraw").status_code == 303
-    assert "この申込は取り下げられません。" in client.get(f"/exhibitions/{fair.id}/application").text
+    assert (
+        "この申込は取り下げられません。" in client.get(f"/exhibitions/{fair.id}/application").text
+    )
 
 
 def test_withdrawing_after_acceptance_frees_the_booths(make_fair, make_exhibitor, member):
@@ -167,7 +173,9 @@ def test_a_withdrawn_application_can_be_renewed(make_fair, make_exhibitor):
     fair = make_fair()
     open_window(fair)
     exhibitor, user = make_exhibitor(fair, status="withdrawn")
-    renewed = apply_for_exhibition(fair.exhibition, user, application_input(products="新製品"), now_utc())
+    renewed = apply_for_exhibition(
+        fair.exhibition, user, application_input(products="新製品"), now_utc()
+    )
     db.session.commit()
     assert renewed.id == exhibitor.id and renewed.status == "applied"
     assert renewed.products == "新製品" and renewed.sequence == 1
@@ -176,7 +184,7 @@ def test_a_withdrawn_application_can_be_renewed(make_fair, make_exhibitor):
 def test_my_page_lists_the_companys_applications(make_fair, make_exhibitor, client, member_client):
     fair = make_fair()
     assert "展示会への出展申込" not in member_client.get("/mypage/").text
-    exhibitor, user = make_exhibitor(fair, status="accepted")
+    _exhibitor, user = make_exhibitor(fair, status="accepted")
     login(client, user)
     page = client.get("/mypage/")
     assert "展示会への出展申込" in page.text and "出展決定" in page.text

@@ -27,7 +27,9 @@ def _notices(exhibitor) -> list[OutboxMessage]:
     )
 
 
-def test_accepting_plans_a_notice_to_the_contact_person(make_fair, make_exhibitor, staff, sent_mail):
+def test_accepting_plans_a_notice_to_the_contact_person(
+    make_fair, make_exhibitor, staff, sent_mail
+):
     fair = make_fair()
     exhibitor, _user = make_exhibitor(fair, status="applied")
     exhibitor.contact_email = "tanto@example.jp"
@@ -60,7 +62,9 @@ def test_waitlist_and_reject_send_their_own_notice(
     assert words in mail.get_body(("plain",)).get_content()
 
 
-def test_a_notice_made_stale_by_a_later_decision_is_dropped(make_fair, make_exhibitor, staff, sent_mail):
+def test_a_notice_made_stale_by_a_later_decision_is_dropped(
+    make_fair, make_exhibitor, staff, sent_mail
+):
     fair = make_fair()
     exhibitor, _user = make_exhibitor(fair, status="applied")
     review_application(exhibitor, "accept", staff, "", now_utc())
@@ -130,9 +134,11 @@ def test_the_review_page_counts_and_filters(make_fair, make_exhibitor, staff_cli
     make_exhibitor(fair, status="rejected", name="株式会社見送り")
     page = staff_client.get(f"/staff/exhibitions/{fair.id}/applications/")
     assert page.status_code == 200
-    assert all(name in page.text for name in ("株式会社審査待ち", "株式会社決定済み", "株式会社見送り"))
-    assert "すべて <span class=\"num\">3</span>" in page.text
-    assert "審査中 <span class=\"num\">1</span>" in page.text
+    assert all(
+        name in page.text for name in ("株式会社審査待ち", "株式会社決定済み", "株式会社見送り")
+    )
+    assert 'すべて <span class="num">3</span>' in page.text
+    assert '審査中 <span class="num">1</span>' in page.text
     applied = staff_client.get(f"/staff/exhibitions/{fair.id}/applications/?status=applied")
     assert "株式会社審査待ち" in applied.text and "株式会社決定済み" not in applied.text
     trade = staff_client.get(
@@ -164,7 +170,9 @@ def test_the_page_says_why_the_limit_refuses(make_fair, make_exhibitor, staff_cl
     assert exhibitor.status == "applied"
 
 
-def test_staff_record_an_application_for_a_company_outside_the_window(make_fair, make_user, staff_client):
+def test_staff_record_an_application_for_a_company_outside_the_window(
+    make_fair, make_user, staff_client
+):
     fair = make_fair()  # no window set: members could not apply
     company_user = make_user("member")
     url = f"/staff/exhibitions/{fair.id}/applications/new"
