@@ -231,30 +231,28 @@ def _free_booths(exhibitor_id: int) -> None:
     )
 
 
-def lock_exhibition(exhibition_id: int) -> Exhibition:
-    """The exhibition row, locked until commit (PostgreSQL; SQLite writes one at a time)."""
-    exhibition = db.session.scalar(
-        select(Exhibition)
-        .where(Exhibition.id == exhibition_id)
+def _locked(model, row_id: int):
+    """The row, read afresh and locked until commit (PostgreSQL; SQLite writes one at a
+    time already)."""
+    row = db.session.scalar(
+        select(model)
+        .where(model.id == row_id)
         .with_for_update()
         .execution_options(populate_existing=True)
     )
-    if exhibition is None:
+    if row is None:
         raise NotFound()
-    return exhibition
+    return row
+
+
+def lock_exhibition(exhibition_id: int) -> Exhibition:
+    """The exhibition: acceptances against its limit are decided one at a time."""
+    return _locked(Exhibition, exhibition_id)
 
 
 def lock_exhibitor(exhibitor_id: int) -> Exhibitor:
-    """The exhibitor row, locked until commit: its status and booths change one at a time."""
-    exhibitor = db.session.scalar(
-        select(Exhibitor)
-        .where(Exhibitor.id == exhibitor_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    if exhibitor is None:
-        raise NotFound()
-    return exhibitor
+    """The exhibitor: its status and its booths change one at a time."""
+    return _locked(Exhibitor, exhibitor_id)
 
 
 def accepted_count(exhibition_id: int) -> int:
