@@ -7,7 +7,11 @@ from datetime import timedelta
 import pytest
 
 from booking.errors import Conflict, Invalid
-from booking.exhibitions.applications import apply_for_exhibition, withdraw_application
+from booking.exhibitions.applications import (
+    apply_for_exhibition,
+    window_state,
+    withdraw_application,
+)
 from booking.exhibitions.models import Booth, Exhibitor
 from booking.extensions import db
 from booking.timefmt import now_utc
@@ -189,3 +193,25 @@ def test_my_page_lists_the_companys_applications(make_fair, make_exhibitor, clie
     page = client.get("/mypage/")
     assert "展示会への出展申込" in page.text and "出展決定" in page.text
     assert f"/exhibitions/{fair.id}/application" in page.text
+
+
+def test_the_window_opens_at_its_start_and_closes_at_its_end(make_fair):
+    fair = make_fair()
+    opens = now_utc() + timedelta(days=1)
+    fair.exhibition.applications_open_at = opens
+    fair.exhibition.applications_close_at = opens + timedelta(days=10)
+    tick = timedelta(microseconds=1)
+    assert window_state(fair.exhibition, opens - tick) == "not_open"
+    assert window_state(fair.exhibition, opens) == "open"
+    assert window_state(fair.exhibition, opens + timedelta(days=10) - tick) == "open"
+    assert window_state(fair.exhibition, opens + timedelta(days=10)) == "closed"
+    fair.exhibition.applications_close_at = None  # open until staff close it
+    assert window_state(fair.exhibition, opens + timedelta(days=400)) == "open"
+
+
+def test_staff_without_a_company_are_pointed_to_recording_an_application(make_fair, staff_client):
+    fair = make_fair()
+    open_window(fair)
+    page = staff_client.get(f"/exhibitions/{fair.id}/apply")
+    assert page.status_code == 403
+    assert f"/staff/exhibitions/{fair.id}/applications/new" in page.text

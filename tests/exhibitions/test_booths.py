@@ -228,3 +228,24 @@ def test_booth_pages_are_for_staff_only(make_fair, member_client):
     fair = make_fair()
     assert member_client.get(f"/staff/exhibitions/{fair.id}/booths/").status_code == 404
     assert member_client.get(f"/staff/exhibitions/{fair.id}/booths/print").status_code == 404
+
+
+def test_the_map_partial_needs_only_the_exhibition_and_its_booths(
+    app, make_fair, make_exhibitor, staff
+):
+    from flask import render_template_string
+
+    from booking.exhibitions.booths import booths_of
+
+    fair = make_fair(booths_per_zone=1)
+    exhibitor, _ = make_exhibitor(fair, name="株式会社公開")
+    assign_booth(fair.exhibition, _booth(fair, "B-01").id, exhibitor.id, staff, now_utc())
+    db.session.commit()
+    with app.test_request_context("/exhibitions/"):
+        html = render_template_string(
+            '{% include "exhibitions/_booth_map.html" %}',
+            exhibition=fair.exhibition, booths=booths_of(fair.exhibition),
+        )  # fmt: skip
+    assert "B-01（ものづくり・IT）：株式会社公開" in html
+    assert "A-01（食品・飲料）：空き" in html
+    assert "全2小間（割り当て済み1・空き1）。" in html
