@@ -146,6 +146,8 @@ def check_can_apply(exhibition: Exhibition, user: User, now: datetime) -> Exhibi
         raise NotAllowed(_("出展申込は会員企業の方のみ行えます。"), code="no_company")
     exhibitor = application_of_company(exhibition, user.company_id)
     _refuse_second(exhibitor)
+    if exhibition.event.status == "cancelled":
+        raise NotAllowed(_("この展示会は中止になりました。"), code="cancelled")
     check_window(exhibition, now)
     return exhibitor
 

@@ -215,3 +215,10 @@ def test_staff_without_a_company_are_pointed_to_recording_an_application(make_fa
     page = staff_client.get(f"/exhibitions/{fair.id}/apply")
     assert page.status_code == 403
     assert f"/staff/exhibitions/{fair.id}/applications/new" in page.text
+
+
+def test_a_cancelled_exhibition_takes_no_applications(make_fair, member_client):
+    fair = make_fair(status="cancelled")
+    open_window(fair)
+    page = member_client.get(f"/exhibitions/{fair.id}/apply")
+    assert page.status_code == 403 and "この展示会は中止になりました。" in page.text
