@@ -1,9 +1,7 @@
-"""Exhibitor applications: a member company applies, staff accept, waitlist or reject.
+"""Exhibitor applications, the applicant's side: apply, withdraw (staff review: review.py).
 
 Rules: one application per company per exhibition (a unique constraint; a withdrawn one may
-be renewed); applications only inside the exhibition's window, unless staff record one; no
-more accepted exhibitors than `Exhibition.exhibitor_limit` — decided with the exhibition
-row locked, so two staff accepting at once cannot both take the last place.
+be renewed); applications only inside the exhibition's window, unless staff record one.
 """
 
 from __future__ import annotations
@@ -11,26 +9,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 
 from booking.accounts.models import Company, User
-from booking.errors import Conflict, Full, Invalid, NotAllowed, NotFound
+from booking.errors import Conflict, Invalid, NotAllowed, NotFound
 from booking.exhibitions.models import (
-    APPLICATION_STATUSES,
     BOOTH_SIZES,
     PARTICIPATION,
     Booth,
     Exhibition,
     Exhibitor,
-    exhibitor_categories,
 )
 from booking.extensions import db
-from booking.notifications.hooks import register_about_check
-from booking.notifications.services import plan_message
 from booking.org.models import Unit
 from booking.textnorm import (
     is_katakana,
@@ -42,7 +34,6 @@ from booking.textnorm import (
 )
 from booking.timefmt import as_utc, format_deadline
 
-DECISIONS = {"accept": "accepted", "waitlist": "waitlisted", "reject": "rejected"}
 # Statuses an applicant may still withdraw from.
 WITHDRAWABLE = ("applied", "waitlisted", "accepted")
 
@@ -219,12 +210,12 @@ def withdraw_application(exhibitor: Exhibitor, user: User, now: datetime) -> Exh
     ).rowcount
     if not changed:
         raise Conflict(_("この申込は取り下げられません。"), code="not_withdrawable")
-    _free_booths(exhibitor.id)
+    free_booths(exhibitor.id)
     db.session.refresh(exhibitor)
     return exhibitor
 
 
-def _free_booths(exhibitor_id: int) -> None:
+def free_booths(exhibitor_id: int) -> None:
     db.session.execute(
         update(Booth)
         .where(Booth.exhibitor_id == exhibitor_id)
@@ -257,124 +248,9 @@ def lock_exhibitor(exhibitor_id: int) -> Exhibitor:
     return _locked(Exhibitor, exhibitor_id)
 
 
-def accepted_count(exhibition_id: int) -> int:
-    return db.session.scalar(
-        select(func.count())
-        .select_from(Exhibitor)
-        .where(Exhibitor.exhibition_id == exhibition_id, Exhibitor.status == "accepted")
-    )
-
-
-def review_application(
-    exhibitor: Exhibitor, decision: str, reviewer: User, note: str, now: datetime
-) -> Exhibitor:
-    """Staff accept, waitlist or reject, and a notice goes to the contact person.
-
-    :raises Invalid: an unknown decision.
-    :raises Conflict: the application was withdrawn, or already has that status.
-    :raises Full: accepting would pass the exhibition's limit (`limit_reached`).
-    """
-    status = DECISIONS.get(decision)
-    if status is None:
-        raise Invalid(_("判定を選んでください。"), field="decision")
-    exhibition = lock_exhibition(exhibitor.exhibition_id)
-    # Locked in this order (exhibition, then exhibitor) so a booth assignment cannot slip in
-    # between freeing the booths and leaving `accepted`.
-    exhibitor = lock_exhibitor(exhibitor.id)
-    if exhibitor.status == "withdrawn":
-        raise Conflict(_("この申込は取り下げられています。"), code="withdrawn")
-    if exhibitor.status == status:
-        raise Conflict(_("この申込はすでにその状態です。"), code="unchanged")
-    limit = exhibition.exhibitor_limit
-    if status == "accepted" and limit is not None and accepted_count(exhibition.id) >= limit:
-        raise Full(
-            _("出展者数の上限（%(n)s社）に達しているため承認できません。", n=limit),
-            code="limit_reached",
-        )
-    if exhibitor.status == "accepted":
-        _free_booths(exhibitor.id)  # a booth is only ever held by an accepted exhibitor
-    exhibitor.status = status
-    exhibitor.review_note = (note or "").strip()[:2000]
-    exhibitor.reviewed_at, exhibitor.reviewed_by_id = now, reviewer.id
-    exhibitor.sequence += 1
-    db.session.flush()
-    plan_decision_notice(exhibitor, now)
-    return exhibitor
-
-
-def plan_decision_notice(exhibitor: Exhibitor, now: datetime) -> None:
-    """The accepted / waitlisted / rejected notice to the contact person."""
-    about = f"exhibitor:{exhibitor.id}"
-    locale = (exhibitor.applicant.locale if exhibitor.applicant else None) or "ja"
-    base = current_app.config["BASE_URL"]
-    exhibition = exhibitor.exhibition
-    plan_message(
-        f"{about}:{exhibitor.status}:{exhibitor.sequence}",
-        exhibitor.contact_email,
-        "exhibitor_decision",
-        {
-            "name": exhibitor.contact_name,
-            "company": exhibitor.company.name,
-            "status": exhibitor.status,
-            "number": number(exhibitor),
-            "title": exhibition.event.title,
-            "note": exhibitor.review_note,
-            "application_url": f"{base}/exhibitions/{exhibition.id}/application",
-        },
-        locale=locale,
-        due_at=now,
-        about=about,
-        about_version=exhibitor.sequence,
-    )
-
-
 def number(exhibitor: Exhibitor) -> str:
     """受付番号 of an application."""
     return f"X-{exhibitor.id:06d}"
-
-
-def status_counts(exhibition_id: int) -> dict[str, int]:
-    """{status: n} of one exhibition's applications, in one query."""
-    rows = db.session.execute(
-        select(Exhibitor.status, func.count())
-        .where(Exhibitor.exhibition_id == exhibition_id)
-        .group_by(Exhibitor.status)
-    ).all()
-    counts = dict.fromkeys(APPLICATION_STATUSES, 0)
-    counts.update(dict(rows))
-    return counts
-
-
-def list_applications(
-    exhibition_id: int, status: str = "", category_id: int | None = None
-) -> list[Exhibitor]:
-    """Applications for review, oldest first, filtered by status and category."""
-    query = (
-        select(Exhibitor)
-        .where(Exhibitor.exhibition_id == exhibition_id)
-        .options(selectinload(Exhibitor.company), selectinload(Exhibitor.categories),
-                 selectinload(Exhibitor.booths))
-        .order_by(Exhibitor.created_at, Exhibitor.id)
-    )  # fmt: skip
-    if status:
-        query = query.where(Exhibitor.status == status)
-    if category_id:
-        query = query.where(
-            Exhibitor.id.in_(
-                select(exhibitor_categories.c.exhibitor_id).where(
-                    exhibitor_categories.c.unit_id == category_id
-                )
-            )
-        )
-    return list(db.session.scalars(query))
-
-
-def get_application(exhibition: Exhibition, exhibitor_id) -> Exhibitor:
-    """One application of this exhibition (staff)."""
-    exhibitor = db.session.get(Exhibitor, exhibitor_id) if isinstance(exhibitor_id, int) else None
-    if exhibitor is None or exhibitor.exhibition_id != exhibition.id:
-        raise NotFound()
-    return exhibitor
 
 
 def company_by_member_no(member_no: str) -> Company:
@@ -385,14 +261,3 @@ def company_by_member_no(member_no: str) -> Company:
     if company is None:
         raise Invalid(_("その会員番号の会社は見つかりません。"), field="member_no")
     return company
-
-
-def decision_still_holds(ref: int, version: int | None, now: datetime) -> bool:
-    """A decision notice is sent only if nothing changed since it was planned."""
-    sequence = db.session.scalar(select(Exhibitor.sequence).where(Exhibitor.id == ref))
-    if sequence is None:
-        return False
-    return version is None or version == sequence
-
-
-register_about_check("exhibitor", decision_still_holds)

@@ -8,8 +8,8 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 
 from booking.events.models import Event, Frame, Registration
-from booking.exhibitions.applications import status_counts
 from booking.exhibitions.models import Booth, Entry, Exhibition, Exhibitor, Meeting
+from booking.exhibitions.review import status_counts
 from booking.extensions import db
 
 

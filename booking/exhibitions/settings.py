@@ -11,8 +11,8 @@ from sqlalchemy.exc import IntegrityError
 
 from booking.errors import Conflict, Invalid
 from booking.events.models import Event
-from booking.exhibitions.applications import accepted_count
 from booking.exhibitions.models import Exhibition
+from booking.exhibitions.review import accepted_count
 from booking.extensions import db
 from booking.textnorm import nfkc
 from booking.timefmt import as_utc

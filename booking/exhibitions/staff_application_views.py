@@ -13,14 +13,16 @@ from booking.exhibitions.application_forms import DecisionForm, StaffApplication
 from booking.exhibitions.applications import (
     apply_for_exhibition,
     company_by_member_no,
-    get_application,
-    list_applications,
-    review_application,
     section_choices,
-    status_counts,
 )
 from booking.exhibitions.booths import set_booth_limit
 from booking.exhibitions.models import APPLICATION_STATUSES
+from booking.exhibitions.review import (
+    get_application,
+    list_applications,
+    review_application,
+    status_counts,
+)
 from booking.exhibitions.staff_access import managed_exhibition
 from booking.extensions import db
 from booking.main.forms import apply_domain_error

@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 
 from booking.accounts.models import User
 from booking.errors import DomainError
-from booking.exhibitions.applications import review_application
 from booking.exhibitions.booths import assign_booth
 from booking.exhibitions.models import Booth, Exhibition, Exhibitor
+from booking.exhibitions.review import review_application
 from booking.extensions import db
 from booking.timefmt import now_utc
 from tests.conftest import make_app

@@ -7,8 +7,9 @@ import pytest
 from sqlalchemy import select
 
 from booking.errors import Conflict, Full
-from booking.exhibitions.applications import review_application, withdraw_application
+from booking.exhibitions.applications import withdraw_application
 from booking.exhibitions.models import Booth, Exhibitor
+from booking.exhibitions.review import review_application
 from booking.extensions import db
 from booking.notifications.hooks import still_holds
 from booking.notifications.models import OutboxMessage
@@ -209,3 +210,14 @@ def test_another_exhibitions_application_is_404(make_fair, make_exhibitor, staff
     url = f"/staff/exhibitions/{fair.id}/applications/{exhibitor.id}/decide"
     assert staff_client.post(url, data={"decision": "accept"}).status_code == 404
     assert db.session.get(Exhibitor, exhibitor.id).status == "applied"
+
+
+def test_the_notice_speaks_the_applicants_language(make_fair, make_exhibitor, staff, sent_mail):
+    fair = make_fair()
+    exhibitor, user = make_exhibitor(fair, status="applied")
+    user.locale = "en"
+    review_application(exhibitor, "accept", staff, "", now_utc())
+    db.session.commit()
+    (mail,) = sent_mail()
+    assert "Your exhibition application has been accepted" in mail["Subject"]
+    assert "has been accepted" in mail.get_body(("plain",)).get_content()
