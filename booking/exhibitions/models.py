@@ -130,6 +130,8 @@ class Exhibitor(db.Model):
     review_note: Mapped[str] = mapped_column(Text, default="")
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Grows with every change of status, so a notice planned for an older decision is dropped.
+    sequence: Mapped[int] = mapped_column(default=0)
     # The public page (shown once accepted); the name defaults to the company's.
     display_name: Mapped[str] = mapped_column(String(200), default="")
     display_kana: Mapped[str] = mapped_column(String(200), default="")

@@ -1,7 +1,110 @@
-"""Exhibitions: staff_exhibitions pages (being built)."""
+"""Staff pages for exhibitions (/staff/exhibitions): the list, set-up and rules, and the
+per-exhibition dashboard. Applications and booths are child blueprints of this one."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from booking.errors import DomainError, Invalid
+from booking.events.models import Event
+from booking.events.services import can_manage
+from booking.exhibitions import booth_views, staff_application_views
+from booking.exhibitions.dashboard import exhibition_figures, exhibitions_overview
+from booking.exhibitions.lookup import fair_days
+from booking.exhibitions.settings import create_exhibition, exhibition_events, update_exhibition
+from booking.exhibitions.staff_access import managed_exhibition, managed_unit_id
+from booking.exhibitions.staff_forms import ExhibitionForm
+from booking.extensions import db
+from booking.main.forms import apply_domain_error
+from booking.staff.access import staff_required
+from booking.timefmt import format_day, now_utc
 
 bp = Blueprint("staff_exhibitions", __name__, url_prefix="/staff/exhibitions")
+bp.register_blueprint(staff_application_views.bp)
+bp.register_blueprint(booth_views.bp)
+
+
+@bp.app_context_processor
+def dashboard_helpers():
+    def exhibition_panel():
+        """Upcoming exhibitions for the staff dashboard's panel."""
+        if not getattr(current_user, "is_staff", False):
+            return []
+        return exhibitions_overview(now_utc(), managed_unit_id(), upcoming_only=True)
+
+    return {"exhibition_panel": exhibition_panel}
+
+
+@bp.get("/")
+@staff_required
+def index():
+    lines = exhibitions_overview(now_utc(), managed_unit_id())
+    return render_template("exhibitions/staff/index.html", lines=lines)
+
+
+def _event_choices(include: Event | None = None) -> list[SelectChoice]:
+    return [
+        SelectChoice(e.id, f"{e.title}（{format_day(e.starts_at)}）")
+        for e in exhibition_events(include)
+        if can_manage(current_user, e)
+    ]
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@staff_required
+def new():
+    form = ExhibitionForm()
+    form.event.choices = _event_choices()
+    if form.validate_on_submit():
+        event = db.session.get(Event, form.event.data)
+        try:
+            if event is None or not can_manage(current_user, event):
+                raise Invalid(_("イベントを選んでください。"), field="event")
+            exhibition = create_exhibition(event, form.settings())
+        except DomainError as exc:
+            db.session.rollback()
+            apply_domain_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("展示会を登録しました。"), "success")
+            return redirect(url_for("staff_exhibitions.dashboard", exhibition_id=exhibition.id))
+    return render_template("exhibitions/staff/form.html", form=form, exhibition=None), (
+        422 if form.errors or form.form_errors else 200
+    )
+
+
+@bp.route("/<int:exhibition_id>/edit", methods=["GET", "POST"])
+@staff_required
+def edit(exhibition_id: int):
+    exhibition = managed_exhibition(exhibition_id)
+    form = ExhibitionForm()
+    del form.event  # an exhibition stays with its event
+    if request.method == "GET":
+        form.fill_from(exhibition)
+    if form.validate_on_submit():
+        try:
+            update_exhibition(exhibition, form.settings())
+        except DomainError as exc:
+            db.session.rollback()
+            apply_domain_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("展示会の設定を保存しました。"), "success")
+            return redirect(url_for("staff_exhibitions.dashboard", exhibition_id=exhibition.id))
+    return render_template("exhibitions/staff/form.html", form=form, exhibition=exhibition), (
+        422 if form.errors or form.form_errors else 200
+    )
+
+
+@bp.get("/<int:exhibition_id>")
+@staff_required
+def dashboard(exhibition_id: int):
+    exhibition = managed_exhibition(exhibition_id)
+    figures = exhibition_figures(exhibition)
+    days = sorted(set(fair_days(exhibition)) | set(figures.entries))
+    return render_template(
+        "exhibitions/staff/dashboard.html", exhibition=exhibition, figures=figures, days=days
+    )

@@ -66,6 +66,7 @@ def upgrade():
     sa.Column('review_note', sa.Text(), nullable=False),
     sa.Column('reviewed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('reviewed_by_id', sa.Integer(), nullable=True),
+    sa.Column('sequence', sa.Integer(), nullable=False),
     sa.Column('display_name', sa.String(length=200), nullable=False),
     sa.Column('display_kana', sa.String(length=200), nullable=False),
     sa.Column('pr_text', sa.Text(), nullable=False),

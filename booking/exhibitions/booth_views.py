@@ -1,0 +1,185 @@
+"""Staff booth pages (/staff/exhibitions/<id>/booths): zones, booths in bulk, edit and
+delete, assignment, the map and the printable list."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from booking.errors import DomainError
+from booking.exhibitions.booths import (
+    accepted_exhibitors,
+    assign_booth,
+    booths_of,
+    create_booths,
+    create_zone,
+    delete_booth,
+    get_booth,
+    unassign_booth,
+    update_booth,
+    zones_of,
+)
+from booking.exhibitions.staff_access import managed_exhibition
+from booking.exhibitions.staff_forms import BoothForm, BoothsForm, ZoneForm
+from booking.extensions import db
+from booking.main.forms import apply_domain_error
+from booking.staff.access import staff_required
+from booking.timefmt import now_utc
+
+bp = Blueprint("booths", __name__, url_prefix="/<int:exhibition_id>/booths")
+
+
+def _zone_choices(exhibition) -> list[SelectChoice]:
+    return [SelectChoice(z.id, f"{z.code} {z.name}") for z in zones_of(exhibition)]
+
+
+def _page(exhibition, zone_form=None, booths_form=None, error: str = "", status: int = 200):
+    """The booth page, with the forms as posted (errors shown) or fresh."""
+    zone_form = zone_form or ZoneForm(formdata=None)
+    booths_form = booths_form or BoothsForm(formdata=None)
+    booths_form.zone.choices = _zone_choices(exhibition)
+    booths = booths_of(exhibition)
+    return render_template(
+        "exhibitions/staff/booths.html", exhibition=exhibition, booths=booths,
+        zones=zones_of(exhibition), exhibitors=accepted_exhibitors(exhibition),
+        zone_form=zone_form, booths_form=booths_form, error=error,
+    ), status  # fmt: skip
+
+
+def _to_page(exhibition, anchor: str = ""):
+    url = url_for("staff_exhibitions.booths.index", exhibition_id=exhibition.id)
+    return redirect(url + (f"#{anchor}" if anchor else ""))
+
+
+@bp.get("/")
+@staff_required
+def index(exhibition_id: int):
+    return _page(managed_exhibition(exhibition_id))
+
+
+@bp.post("/zones")
+@staff_required
+def add_zone(exhibition_id: int):
+    exhibition = managed_exhibition(exhibition_id)
+    form = ZoneForm()
+    status = 422
+    if form.validate_on_submit():
+        try:
+            zone = create_zone(exhibition, form.code.data, form.name.data)
+        except DomainError as exc:
+            db.session.rollback()
+            apply_domain_error(form, exc)
+            status = exc.status
+        else:
+            db.session.commit()
+            flash(_("ゾーン %(code)s を作成しました。", code=zone.code), "success")
+            return _to_page(exhibition, "zones-heading")
+    return _page(exhibition, zone_form=form, status=status)
+
+
+@bp.post("/bulk")
+@staff_required
+def add_booths(exhibition_id: int):
+    exhibition = managed_exhibition(exhibition_id)
+    form = BoothsForm()
+    form.zone.choices = _zone_choices(exhibition)
+    if form.validate_on_submit():
+        try:
+            booths = create_booths(
+                exhibition, form.zone.data, form.prefix.data or "", form.count.data,
+                form.first.data, form.size.data, form.placement(),
+            )  # fmt: skip
+        except DomainError as exc:
+            db.session.rollback()
+            apply_domain_error(form, exc)
+            return _page(exhibition, booths_form=form, status=exc.status)
+        db.session.commit()
+        flash(_("小間を%(n)s件作成しました。", n=len(booths)), "success")
+        return _to_page(exhibition, "booths-heading")
+    return _page(exhibition, booths_form=form, status=422)
+
+
+@bp.route("/<int:booth_id>/edit", methods=["GET", "POST"])
+@staff_required
+def edit(exhibition_id: int, booth_id: int):
+    exhibition = managed_exhibition(exhibition_id)
+    booth = get_booth(exhibition, booth_id)
+    form = BoothForm(obj=booth if request.method == "GET" else None)
+    form.zone.choices = _zone_choices(exhibition)
+    if request.method == "GET":
+        form.zone.data = booth.zone_id
+    status = 200
+    if form.validate_on_submit():
+        try:
+            update_booth(exhibition, booth, form.zone.data, form.code.data, form.size.data,
+                         form.placement())  # fmt: skip
+        except DomainError as exc:
+            db.session.rollback()
+            apply_domain_error(form, exc)
+            status = exc.status
+        else:
+            db.session.commit()
+            flash(_("小間 %(code)s を保存しました。", code=booth.code), "success")
+            return _to_page(exhibition, "booths-heading")
+    elif form.errors:
+        status = 422
+    return render_template(
+        "exhibitions/staff/booth_form.html", exhibition=exhibition, booth=booth, form=form
+    ), status
+
+
+@bp.post("/<int:booth_id>/delete")
+@staff_required
+def remove(exhibition_id: int, booth_id: int):
+    exhibition = managed_exhibition(exhibition_id)
+    booth = get_booth(exhibition, booth_id)
+    code = booth.code
+    try:
+        delete_booth(booth)
+    except DomainError as exc:
+        db.session.rollback()
+        return _page(exhibition, error=exc.message, status=exc.status)
+    db.session.commit()
+    flash(_("小間 %(code)s を削除しました。", code=code), "success")
+    return _to_page(exhibition, "booths-heading")
+
+
+@bp.post("/<int:booth_id>/assign")
+@staff_required
+def assign(exhibition_id: int, booth_id: int):
+    exhibition = managed_exhibition(exhibition_id)
+    exhibitor_id = request.form.get("exhibitor", type=int)
+    try:
+        booth = assign_booth(exhibition, booth_id, exhibitor_id or 0, current_user, now_utc())
+    except DomainError as exc:
+        db.session.rollback()
+        return _page(exhibition, error=exc.message, status=exc.status)
+    db.session.commit()
+    flash(_("小間 %(code)s を %(name)s に割り当てました。", code=booth.code,
+            name=booth.exhibitor.name), "success")  # fmt: skip
+    return _to_page(exhibition, f"booth-{booth.id}")
+
+
+@bp.post("/<int:booth_id>/unassign")
+@staff_required
+def unassign(exhibition_id: int, booth_id: int):
+    exhibition = managed_exhibition(exhibition_id)
+    try:
+        booth = unassign_booth(exhibition, booth_id)
+    except DomainError as exc:
+        db.session.rollback()
+        return _page(exhibition, error=exc.message, status=exc.status)
+    db.session.commit()
+    flash(_("小間 %(code)s の割り当てを解除しました。", code=booth.code), "success")
+    return _to_page(exhibition, f"booth-{booth.id}")
+
+
+@bp.get("/print")
+@staff_required
+def printable(exhibition_id: int):
+    exhibition = managed_exhibition(exhibition_id)
+    return render_template(
+        "exhibitions/staff/booths_print.html", exhibition=exhibition, booths=booths_of(exhibition)
+    )
