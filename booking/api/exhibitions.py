@@ -13,6 +13,7 @@ from booking.api.blueprint import bp
 from booking.api.openapi import PATHS, SCHEMAS, error_responses, json_response
 from booking.errors import Invalid
 from booking.exhibitions.directory import (
+    PUBLIC_COLUMNS,
     DirectoryFilters,
     find_exhibitors,
     published_exhibitions,
@@ -79,9 +80,9 @@ def list_exhibitors(exhibition_id: int):
         category=request.args.get("category", ""), zone=request.args.get("zone", ""),
         q=request.args.get("q", ""),
     )  # fmt: skip
-    found = find_exhibitors(exhibition, filters)
-    body = {"items": [exhibitor_json(x) for x in found[offset : offset + PAGE]]}
-    if len(found) > offset + PAGE:
+    found = find_exhibitors(exhibition, filters, offset=offset, limit=PAGE, columns=PUBLIC_COLUMNS)
+    body = {"items": [exhibitor_json(x) for x in found.items]}
+    if found.total > offset + PAGE:
         args = request.args.to_dict() | {"offset": str(offset + PAGE)}
         body["next"] = _absolute("api.list_exhibitors", exhibition_id=exhibition.id, **args)
     return jsonify(body)
