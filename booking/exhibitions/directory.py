@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, select
-from sqlalchemy.orm import contains_eager, load_only, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, load_only, selectinload
 
 from booking.accounts.models import Company
 from booking.errors import DomainError
@@ -145,15 +145,16 @@ def _order() -> list:
 CARD_COLUMNS = (Exhibitor.display_name, Exhibitor.display_kana, Exhibitor.participation,
                 Exhibitor.online_meetings, Exhibitor.exhibition_id, Exhibitor.company_id)  # fmt: skip
 PUBLIC_COLUMNS = (*CARD_COLUMNS, Exhibitor.pr_text, Exhibitor.products, Exhibitor.website)
-# What else a card shows; the company is joined for the order anyway.
+# What else a card shows, in two more queries: to-one rows are joined (the company is joined
+# for the order anyway), the lists (categories, booths with their zones) are loaded by id.
 _SHOWN = (
     contains_eager(Exhibitor.company).load_only(Company.name, Company.name_kana),
+    joinedload(Exhibitor.logo).load_only(ExhibitorLogo.digest),
     selectinload(Exhibitor.categories).load_only(Unit.slug, Unit.name, Unit.position),
     selectinload(Exhibitor.booths)
     .load_only(Booth.code, Booth.zone_id, Booth.exhibitor_id)
-    .selectinload(Booth.zone)
+    .joinedload(Booth.zone, innerjoin=True)
     .load_only(Zone.code, Zone.name),
-    selectinload(Exhibitor.logo).load_only(ExhibitorLogo.digest),
 )
 
 
