@@ -1,8 +1,7 @@
 """The public exhibitor directory: accepted exhibitors by category, zone and keyword.
 
-The database orders and pages the exhibitors, so a page builds only its own exhibitors with
-what a card shows (company, categories, booths and zones, the logo's digest but never its
-bytes). A keyword is matched in Python over the candidates' searched columns, folded the way
+The database orders and pages the exhibitors, so a page builds only its own cards
+(booking/exhibitions/cards.py: what a card shows, the logo's digest but never its bytes). A keyword is matched in Python over the candidates' searched columns, folded the way
 people type: full-width and half-width letters alike, hiragana as katakana, case ignored.
 """
 
@@ -13,19 +12,13 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, select
-from sqlalchemy.orm import contains_eager, joinedload, load_only, selectinload
+from sqlalchemy.orm import selectinload
 
 from booking.accounts.models import Company
 from booking.errors import DomainError
 from booking.events.models import Event
-from booking.exhibitions.models import (
-    Booth,
-    Exhibition,
-    Exhibitor,
-    ExhibitorLogo,
-    Zone,
-    exhibitor_categories,
-)
+from booking.exhibitions.cards import KANA, NAME, Card, build_cards, card_rows
+from booking.exhibitions.models import Booth, Exhibition, Exhibitor, Zone, exhibitor_categories
 from booking.extensions import db
 from booking.org.models import Unit
 from booking.org.services import units_of_kind
@@ -71,7 +64,7 @@ def check_filters(exhibition: Exhibition, filters: DirectoryFilters) -> Director
 class Found:
     """One page of the directory: `items` from `offset` of `total` matching exhibitors."""
 
-    items: list[Exhibitor]
+    items: list[Card]
     total: int
     offset: int
     limit: int
@@ -131,31 +124,11 @@ def _order() -> list:
 
     Stored furigana are katakana already, so code point order is kana order; PostgreSQL is
     told so (COLLATE "C"), as a database created with a locale would otherwise sort by it
-    and the pages would not match the order SQLite and the API give."""
-    kana = func.coalesce(func.nullif(Exhibitor.display_kana, ""), Company.name_kana)
-    name = func.coalesce(func.nullif(Exhibitor.display_name, ""), Company.name)
+    and the pages would not match the order SQLite gives."""
+    kana, name = KANA, NAME
     if db.session.get_bind().dialect.name == "postgresql":
         kana, name = kana.collate("C"), name.collate("C")
     return [kana, name, Exhibitor.id]
-
-
-# The exhibitor columns a directory card shows, and those the API adds. Loading only these
-# halves the time of a page (most of it was building the columns nobody reads); reading
-# another one raises rather than costing a query per exhibitor.
-CARD_COLUMNS = (Exhibitor.display_name, Exhibitor.display_kana, Exhibitor.participation,
-                Exhibitor.online_meetings, Exhibitor.exhibition_id, Exhibitor.company_id)  # fmt: skip
-PUBLIC_COLUMNS = (*CARD_COLUMNS, Exhibitor.pr_text, Exhibitor.products, Exhibitor.website)
-# What else a card shows, in two more queries: to-one rows are joined (the company is joined
-# for the order anyway), the lists (categories, booths with their zones) are loaded by id.
-_SHOWN = (
-    contains_eager(Exhibitor.company).load_only(Company.name, Company.name_kana),
-    joinedload(Exhibitor.logo).load_only(ExhibitorLogo.digest),
-    selectinload(Exhibitor.categories).load_only(Unit.slug, Unit.name, Unit.position),
-    selectinload(Exhibitor.booths)
-    .load_only(Booth.code, Booth.zone_id, Booth.exhibitor_id)
-    .joinedload(Booth.zone, innerjoin=True)
-    .load_only(Zone.code, Zone.name),
-)
 
 
 def _matching_ids(conditions: list, words: list[str]) -> list[int]:
@@ -164,8 +137,8 @@ def _matching_ids(conditions: list, words: list[str]) -> list[int]:
     Folding happens in Python (the database cannot fold kana and widths the same way), over
     the few text columns searched rather than whole exhibitors."""
     rows = db.session.execute(
-        select(Exhibitor.id, Exhibitor.display_name, Exhibitor.display_kana, Company.name,
-               Company.name_kana, Exhibitor.pr_text, Exhibitor.products)
+        select(Exhibitor.id, NAME, KANA, Company.name, Company.name_kana, Exhibitor.pr_text,
+               Exhibitor.products)
         .join(Company, Company.id == Exhibitor.company_id)
         .where(*conditions)
         .order_by(*_order())
@@ -180,36 +153,33 @@ def _matching_ids(conditions: list, words: list[str]) -> list[int]:
 
 def find_exhibitors(
     exhibition: Exhibition, filters: DirectoryFilters, *, offset: int | Callable[[int], int],
-    limit: int, columns: tuple = CARD_COLUMNS,
+    limit: int, texts: bool = False,
 ) -> Found:  # fmt: skip
-    """Accepted exhibitors matching the filters, in furigana order, `limit` from `offset`
-    (or from `offset(total)`, for callers that choose the page once the total is known),
-    with their `columns` loaded.
+    """Cards of the accepted exhibitors matching the filters, in furigana order, `limit` from
+    `offset` (or from `offset(total)`, for callers that choose the page once the total is
+    known); with `texts`, the cards carry the PR text, products and website too.
 
-    Only the page's exhibitors are built; a fixed number of queries whatever the total.
+    Only the page's cards are built; a fixed number of queries whatever the total.
 
     :raises UnknownFilter:
     """
     filters = check_filters(exhibition, filters)
     conditions = _conditions(exhibition, filters)
-    query = (
-        select(Exhibitor)
-        .join(Company, Company.id == Exhibitor.company_id)
-        .options(load_only(*columns, raiseload=True), *_SHOWN)
-    )
     words = [fold(w) for w in filters.q.split()[:MAX_WORDS]]
     if words:
         ids = _matching_ids(conditions, words)
         start = offset(len(ids)) if callable(offset) else offset
         wanted = ids[start : start + limit]
-        page = {x.id: x for x in db.session.scalars(query.where(Exhibitor.id.in_(wanted)))}
-        return Found([page[i] for i in wanted], len(ids), start, limit)
+        rows = {
+            r.id: r for r in db.session.execute(card_rows(texts).where(Exhibitor.id.in_(wanted)))
+        }
+        return Found(build_cards((rows[i] for i in wanted), texts), len(ids), start, limit)
     total = db.session.scalar(select(func.count(Exhibitor.id)).where(*conditions)) or 0
     start = offset(total) if callable(offset) else offset
-    items = db.session.scalars(
-        query.where(*conditions).order_by(*_order()).offset(start).limit(limit)
+    rows = db.session.execute(
+        card_rows(texts).where(*conditions).order_by(*_order()).offset(start).limit(limit)
     )
-    return Found(list(items), total, start, limit)
+    return Found(build_cards(rows, texts), total, start, limit)
 
 
 def page_offset(page: int, per_page: int) -> Callable[[int], int]:
@@ -230,6 +200,6 @@ def published_exhibitions() -> list[Exhibition]:
     )
 
 
-def zones_of(exhibitor: Exhibitor) -> list[Zone]:
+def zones_of(exhibitor: Exhibitor | Card) -> list[Zone]:
     """The zones of the exhibitor's booths (usually one), without repeats."""
     return list({b.zone.id: b.zone for b in exhibitor.booths}.values())

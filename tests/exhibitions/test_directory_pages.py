@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from sqlalchemy import event as sa_event
 
-from booking.exhibitions import views
+from booking.exhibitions import cards, views
 from booking.exhibitions.models import Booth, Exhibitor
 from booking.extensions import db
 
@@ -160,19 +160,32 @@ def place_all(fair, exhibitor_ids: list[int]) -> None:
 
 
 class Work:
-    """SQL statements run and exhibitors built while answering one request."""
+    """SQL statements run, and exhibitors built (as directory cards or ORM objects), while
+    answering one request."""
 
-    def __init__(self, client):
+    def __init__(self, client, monkeypatch):
         self.client = client
+        self.built: list[int] = []
+        work = self
+
+        class CountedCard(cards.Card):
+            __slots__ = ()
+
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                work.built.append(self.id)
+
+        monkeypatch.setattr(cards, "Card", CountedCard)
 
     def __call__(self, path: str) -> tuple[int, int]:
-        statements, built = [], []
+        statements = []
+        self.built.clear()
 
         def on_sql(conn, cursor, statement, *args):
             statements.append(statement)
 
         def on_load(target, context):
-            built.append(target.id)
+            self.built.append(target.id)
 
         sa_event.listen(db.engine, "before_cursor_execute", on_sql)
         sa_event.listen(Exhibitor, "load", on_load)
@@ -182,16 +195,16 @@ class Work:
         finally:
             sa_event.remove(db.engine, "before_cursor_execute", on_sql)
             sa_event.remove(Exhibitor, "load", on_load)
-        return len(statements), len(built)
+        return len(statements), len(self.built)
 
 
 @pytest.mark.parametrize(
     "query", ["", "?page=2", "?zone=A", "?q=株式会社", "?q=株式会社&category=ict&page=2"]
 )
 def test_the_work_of_a_page_does_not_grow_with_exhibitors(
-    client, fair, make_exhibitor, per_page, query
+    client, fair, make_exhibitor, per_page, query, monkeypatch
 ):
-    work = Work(client)
+    work = Work(client, monkeypatch)
     made = [make_exhibitor(fair, category=("ict", "industry")[i % 2], hours=False)[0].id
             for i in range(8)]  # fmt: skip
     place_all(fair, made)
