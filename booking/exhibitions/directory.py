@@ -131,23 +131,20 @@ def _order() -> list:
     return [kana, name, Exhibitor.id]
 
 
-def _matching_ids(conditions: list, words: list[str]) -> list[int]:
-    """Ids of the candidates whose text has every word, in directory order.
+def _matching_rows(conditions: list, words: list[str], texts: bool) -> list:
+    """Card rows of the candidates whose text has every word, in directory order.
 
     Folding happens in Python (the database cannot fold kana and widths the same way), over
-    the few text columns searched rather than whole exhibitors."""
-    rows = db.session.execute(
-        select(Exhibitor.id, NAME, KANA, Company.name, Company.name_kana, Exhibitor.pr_text,
-               Exhibitor.products)
-        .join(Company, Company.id == Exhibitor.company_id)
-        .where(*conditions)
-        .order_by(*_order())
-    )  # fmt: skip
+    the few text columns searched; the same query brings what the page's cards show."""
+    searched = (Company.name, Company.name_kana, Exhibitor.pr_text, Exhibitor.products)
+    query = card_rows(texts).add_columns(
+        *(c.label(f"searched_{i}") for i, c in enumerate(searched))
+    )
     found = []
-    for row in rows:
-        text = fold("\n".join(part or "" for part in row[1:]))
+    for row in db.session.execute(query.where(*conditions).order_by(*_order())):
+        text = fold("\n".join(part or "" for part in (row.name, row.kana, *row[-len(searched) :])))
         if all(w in text for w in words):
-            found.append(row[0])
+            found.append(row)
     return found
 
 
@@ -167,13 +164,9 @@ def find_exhibitors(
     conditions = _conditions(exhibition, filters)
     words = [fold(w) for w in filters.q.split()[:MAX_WORDS]]
     if words:
-        ids = _matching_ids(conditions, words)
-        start = offset(len(ids)) if callable(offset) else offset
-        wanted = ids[start : start + limit]
-        rows = {
-            r.id: r for r in db.session.execute(card_rows(texts).where(Exhibitor.id.in_(wanted)))
-        }
-        return Found(build_cards((rows[i] for i in wanted), texts), len(ids), start, limit)
+        rows = _matching_rows(conditions, words, texts)
+        start = offset(len(rows)) if callable(offset) else offset
+        return Found(build_cards(rows[start : start + limit], texts), len(rows), start, limit)
     total = db.session.scalar(select(func.count(Exhibitor.id)).where(*conditions)) or 0
     start = offset(total) if callable(offset) else offset
     rows = db.session.execute(
