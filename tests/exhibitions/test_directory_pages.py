@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import event as sa_event
 
 from booking.exhibitions import cards, views
+from booking.exhibitions.directory import Found
 from booking.exhibitions.models import Booth, Exhibitor
 from booking.extensions import db
 
@@ -215,3 +216,17 @@ def test_the_work_of_a_page_does_not_grow_with_exhibitors(
              for i in range(12)]  # fmt: skip
     place_all(fair, made)
     assert work(path) == (statements, built)
+
+
+@pytest.mark.parametrize(
+    ("offset", "total", "links"),
+    [
+        (0, 300, [1, 2, 3, None, 7]),  # 48 a page: 7 pages
+        (3 * 48, 300, [1, 2, 3, 4, 5, 6, 7]),
+        (6 * 48, 300, [1, None, 5, 6, 7]),
+        (0, 48, [1]),
+        (0, 0, [1]),
+    ],
+)
+def test_page_links_show_the_ends_and_the_pages_near_this_one(offset, total, links):
+    assert Found([], total, offset, 48).page_links() == links
