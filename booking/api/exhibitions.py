@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from booking.api.blueprint import bp
 from booking.api.openapi import PATHS, SCHEMAS, error_responses, json_response
 from booking.errors import Invalid
+from booking.exhibitions.cards import Card
 from booking.exhibitions.directory import (
     DirectoryFilters,
     find_exhibitors,
@@ -42,7 +43,7 @@ def exhibition_json(exhibition: Exhibition) -> dict:
     }
 
 
-def exhibitor_json(exhibitor: Exhibitor) -> dict:
+def exhibitor_json(exhibitor: Exhibitor | Card) -> dict:
     ids = {"exhibition_id": exhibitor.exhibition_id, "exhibitor_id": exhibitor.id}
     logo = exhibitor.logo
     return {
@@ -79,9 +80,9 @@ def list_exhibitors(exhibition_id: int):
         category=request.args.get("category", ""), zone=request.args.get("zone", ""),
         q=request.args.get("q", ""),
     )  # fmt: skip
-    found = find_exhibitors(exhibition, filters)
-    body = {"items": [exhibitor_json(x) for x in found[offset : offset + PAGE]]}
-    if len(found) > offset + PAGE:
+    found = find_exhibitors(exhibition, filters, offset=offset, limit=PAGE, texts=True)
+    body = {"items": [exhibitor_json(x) for x in found.items]}
+    if found.total > offset + PAGE:
         args = request.args.to_dict() | {"offset": str(offset + PAGE)}
         body["next"] = _absolute("api.list_exhibitors", exhibition_id=exhibition.id, **args)
     return jsonify(body)

@@ -1,30 +1,24 @@
 """The public exhibitor directory: accepted exhibitors by category, zone and keyword.
 
-A fair has a few hundred exhibitors, so one query loads every candidate with what the list
-shows (company, categories, booths and zones, the logo's digest but never its bytes), and the
-keyword is matched in Python on text folded the way people type it: full-width and
-half-width letters alike, hiragana as katakana, case ignored.
+The database orders and pages the exhibitors, so a page builds only its own cards
+(booking/exhibitions/cards.py: what a card shows, the logo's digest but never its bytes). A keyword is matched in Python over the candidates' searched columns, folded the way
+people type: full-width and half-width letters alike, hiragana as katakana, case ignored.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import selectinload
 
 from booking.accounts.models import Company
 from booking.errors import DomainError
 from booking.events.models import Event
-from booking.exhibitions.models import (
-    Booth,
-    Exhibition,
-    Exhibitor,
-    ExhibitorLogo,
-    Zone,
-    exhibitor_categories,
-)
+from booking.exhibitions.cards import KANA, NAME, Card, build_cards, card_rows
+from booking.exhibitions.models import Booth, Exhibition, Exhibitor, Zone, exhibitor_categories
 from booking.extensions import db
 from booking.org.models import Unit
 from booking.org.services import units_of_kind
@@ -66,49 +60,124 @@ def check_filters(exhibition: Exhibition, filters: DirectoryFilters) -> Director
     return DirectoryFilters(category=category, zone=zone.upper(), q=filters.q.strip()[:100])
 
 
-def _search_text(exhibitor: Exhibitor) -> str:
-    parts = (exhibitor.name, exhibitor.kana, exhibitor.company.name, exhibitor.company.name_kana,
-             exhibitor.pr_text, exhibitor.products)  # fmt: skip
-    return fold("\n".join(p or "" for p in parts))
+@dataclass
+class Found:
+    """One page of the directory: `items` from `offset` of `total` matching exhibitors."""
+
+    items: list[Card]
+    total: int
+    offset: int
+    limit: int
+
+    @property
+    def number(self) -> int:
+        return self.offset // self.limit + 1
+
+    @property
+    def pages(self) -> int:
+        return page_count(self.total, self.limit)
+
+    @property
+    def last(self) -> int:
+        return self.offset + len(self.items)
+
+    def page_links(self, around: int = 2) -> list[int | None]:
+        """Page numbers for the page links: the first, the last and those near this one;
+        None where some are left out."""
+        near = set(range(self.number - around, self.number + around + 1)) | {1, self.pages}
+        shown: list[int | None] = []
+        before = 0
+        for n in sorted(p for p in near if 1 <= p <= self.pages):
+            if n - before > 1:
+                shown.append(None)
+            shown.append(n)
+            before = n
+        return shown
 
 
-def find_exhibitors(exhibition: Exhibition, filters: DirectoryFilters) -> list[Exhibitor]:
-    """Accepted exhibitors matching the filters, in furigana order; a fixed number of queries.
+def page_count(total: int, per_page: int) -> int:
+    """Pages needed for `total` entries; an empty result still has its one (empty) page."""
+    return max(1, -(-total // per_page))
 
-    :raises UnknownFilter:
-    """
-    filters = check_filters(exhibition, filters)
-    query = select(Exhibitor).where(
-        Exhibitor.exhibition_id == exhibition.id, Exhibitor.status == "accepted"
-    )
+
+def _conditions(exhibition: Exhibition, filters: DirectoryFilters) -> list:
+    """WHERE clauses for the accepted exhibitors matching the category and zone."""
+    conditions = [Exhibitor.exhibition_id == exhibition.id, Exhibitor.status == "accepted"]
     if filters.category:
-        query = query.where(
+        conditions.append(
             exists()
             .where(exhibitor_categories.c.exhibitor_id == Exhibitor.id)
             .where(exhibitor_categories.c.unit_id == Unit.id)
             .where(Unit.kind == "section", Unit.slug == filters.category)
         )
     if filters.zone:
-        query = query.where(
+        conditions.append(
             exists()
             .where(Booth.exhibitor_id == Exhibitor.id, Booth.zone_id == Zone.id)
             .where(Zone.exhibition_id == exhibition.id, Zone.code == filters.zone)
         )
-    # Only the columns the list shows: a fair's directory is a few hundred rows of each.
-    query = query.options(
-        selectinload(Exhibitor.company).load_only(Company.name, Company.name_kana),
-        selectinload(Exhibitor.categories).load_only(Unit.slug, Unit.name, Unit.position),
-        selectinload(Exhibitor.booths)
-        .load_only(Booth.code, Booth.zone_id, Booth.exhibitor_id)
-        .selectinload(Booth.zone)
-        .load_only(Zone.code, Zone.name),
-        selectinload(Exhibitor.logo).load_only(ExhibitorLogo.digest),
+    return conditions
+
+
+def _order() -> list:
+    """Furigana order (the company's when the page has none), then name, then id.
+
+    Stored furigana are katakana already, so code point order is kana order; PostgreSQL is
+    told so (COLLATE "C"), as a database created with a locale would otherwise sort by it
+    and the pages would not match the order SQLite gives."""
+    kana, name = KANA, NAME
+    if db.session.get_bind().dialect.name == "postgresql":
+        kana, name = kana.collate("C"), name.collate("C")
+    return [kana, name, Exhibitor.id]
+
+
+def _matching_rows(conditions: list, words: list[str], texts: bool) -> list:
+    """Card rows of the candidates whose text has every word, in directory order.
+
+    Folding happens in Python (the database cannot fold kana and widths the same way), over
+    the few text columns searched; the same query brings what the page's cards show."""
+    searched = (Company.name, Company.name_kana, Exhibitor.pr_text, Exhibitor.products)
+    query = card_rows(texts).add_columns(
+        *(c.label(f"searched_{i}") for i, c in enumerate(searched))
     )
-    found = list(db.session.scalars(query))
+    found = []
+    for row in db.session.execute(query.where(*conditions).order_by(*_order())):
+        text = fold("\n".join(part or "" for part in (row.name, row.kana, *row[-len(searched) :])))
+        if all(w in text for w in words):
+            found.append(row)
+    return found
+
+
+def find_exhibitors(
+    exhibition: Exhibition, filters: DirectoryFilters, *, offset: int | Callable[[int], int],
+    limit: int, texts: bool = False,
+) -> Found:  # fmt: skip
+    """Cards of the accepted exhibitors matching the filters, in furigana order, `limit` from
+    `offset` (or from `offset(total)`, for callers that choose the page once the total is
+    known); with `texts`, the cards carry the PR text, products and website too.
+
+    Only the page's cards are built; a fixed number of queries whatever the total.
+
+    :raises UnknownFilter:
+    """
+    filters = check_filters(exhibition, filters)
+    conditions = _conditions(exhibition, filters)
     words = [fold(w) for w in filters.q.split()[:MAX_WORDS]]
     if words:
-        found = [x for x in found if all(w in _search_text(x) for w in words)]
-    return sorted(found, key=lambda x: (fold(x.kana), fold(x.name), x.id))
+        rows = _matching_rows(conditions, words, texts)
+        start = offset(len(rows)) if callable(offset) else offset
+        return Found(build_cards(rows[start : start + limit], texts), len(rows), start, limit)
+    total = db.session.scalar(select(func.count(Exhibitor.id)).where(*conditions)) or 0
+    start = offset(total) if callable(offset) else offset
+    rows = db.session.execute(
+        card_rows(texts).where(*conditions).order_by(*_order()).offset(start).limit(limit)
+    )
+    return Found(build_cards(rows, texts), total, start, limit)
+
+
+def page_offset(page: int, per_page: int) -> Callable[[int], int]:
+    """`offset` for find_exhibitors: the page asked for, kept within the pages there are."""
+    return lambda total: (min(max(page, 1), page_count(total, per_page)) - 1) * per_page
 
 
 def published_exhibitions() -> list[Exhibition]:
@@ -124,6 +193,6 @@ def published_exhibitions() -> list[Exhibition]:
     )
 
 
-def zones_of(exhibitor: Exhibitor) -> list[Zone]:
+def zones_of(exhibitor: Exhibitor | Card) -> list[Zone]:
     """The zones of the exhibitor's booths (usually one), without repeats."""
     return list({b.zone.id: b.zone for b in exhibitor.booths}.values())

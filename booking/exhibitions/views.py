@@ -13,8 +13,10 @@ from booking.errors import DomainError
 from booking.exhibitions.bookmarks import bookmarked_ids, is_bookmarked, my_bookmarks, set_bookmark
 from booking.exhibitions.directory import (
     DirectoryFilters,
+    Found,
     categories,
     find_exhibitors,
+    page_offset,
     published_exhibitions,
     zones_of,
 )
@@ -25,6 +27,7 @@ from booking.main.forms import safe_next
 from booking.timefmt import now_utc
 
 bp = Blueprint("exhibitions", __name__, url_prefix="/exhibitions")
+PER_PAGE = 48  # cards a page: a few screens, and a page renders in a few milliseconds
 LOGO_MAX_AGE = 3600  # seconds; pages link logos with ?v=<digest>, so a new logo is a new URL
 
 
@@ -52,16 +55,21 @@ def directory(exhibition_id: int):
         category=request.args.get("category", ""), zone=request.args.get("zone", ""),
         q=request.args.get("q", ""),
     )  # fmt: skip
+    # A page number that is not one (abc, 0, -1, past the end) shows the nearest page there is.
+    page = request.args.get("page", 1, type=int)
     errors: dict[str, str] = {}
     try:
-        exhibitors = find_exhibitors(exhibition, filters)
+        found = find_exhibitors(exhibition, filters, offset=page_offset(page, PER_PAGE),
+                                limit=PER_PAGE)  # fmt: skip
     except DomainError as exc:
         errors[exc.field or "q"] = exc.message
-        exhibitors = []
+        found = Found([], 0, 0, PER_PAGE)
+    # The page links keep the filters as typed (empty ones left out of the URL).
+    args = {k: v for k, v in vars(filters).items() if v}
     return render_template(
         "exhibitions/directory/index.html", exhibition=exhibition, event=exhibition.event,
-        exhibitors=exhibitors, filters=filters, errors=errors, categories=categories(),
-        bookmarked=bookmarked_ids(current_user, exhibition),
+        found=found, exhibitors=found.items, filters=filters, args=args, errors=errors,
+        categories=categories(), bookmarked=bookmarked_ids(current_user, exhibition),
     ), (400 if errors else 200)  # fmt: skip
 
 
