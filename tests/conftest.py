@@ -20,6 +20,7 @@ from booking.extensions import db
 from booking.notifications import mailer
 from booking.notifications.dispatcher import dispatch_due
 from config import normalise_database_url
+from tests.extra_apps import made as _made_apps
 
 PASSWORD = "correct-horse-1"
 
@@ -53,9 +54,6 @@ def postgres_url(database_url) -> str:
     if not database_url.startswith("postgresql"):
         pytest.skip("needs PostgreSQL: set TEST_DATABASE_URL=postgresql://… (CI does)")
     return database_url
-
-
-_made_apps: list = []
 
 
 def make_app(database_url: str, **overrides):
