@@ -28,15 +28,11 @@ from sqlalchemy import event, insert
 
 from booking import create_app
 from booking.accounts.models import User
+from booking.consultations.catalogue import channel_by_slug, load_catalogue, theme_by_slug
 from booking.consultations.models import (
     Advisor,
     Consultation,
     WeeklyAvailability,
-)
-from booking.consultations.services import (
-    channel_by_slug,
-    load_catalogue,
-    theme_by_slug,
 )
 from booking.consultations.slots import free_slots
 from booking.demo import chamber_data

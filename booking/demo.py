@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from booking.accounts.models import Company, User
 from booking.accounts.services import PersonDetails, create_user, hash_password
-from booking.consultations.services import load_catalogue
+from booking.consultations.catalogue import load_catalogue
 from booking.events.demo import load_season
 from booking.events.models import Event, Frame
 from booking.extensions import db

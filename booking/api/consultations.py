@@ -10,6 +10,7 @@ from booking.api.auth import api_user, token_required
 from booking.api.blueprint import bp, json_body
 from booking.api.openapi import PATHS, SCHEMAS, error_responses, json_response
 from booking.api.serialise import iso
+from booking.consultations.catalogue import theme_by_slug
 from booking.consultations.feed import join_url
 from booking.consultations.models import Consultation
 from booking.consultations.services import (
@@ -18,7 +19,6 @@ from booking.consultations.services import (
     cancel_consultation,
     consultation_for,
     consultations_of_member,
-    theme_by_slug,
 )
 from booking.consultations.slots import free_slots
 from booking.errors import Invalid, NotAllowed

@@ -9,9 +9,9 @@ from flask_babel import gettext as _
 from booking.accounts.models import User
 from booking.calendars.invitations import Invitee, register_item_invitations
 from booking.calendars.items import CalendarItem, register_advisor_source, register_private_source
+from booking.consultations.catalogue import advisor_for_user
 from booking.consultations.feed import consultations_for_feed, join_url
 from booking.consultations.models import Consultation
-from booking.consultations.services import advisor_for_user
 from booking.extensions import db
 
 

@@ -19,6 +19,7 @@ from booking.consultations.availability import (
     upcoming_exceptions,
     weekly_intervals,
 )
+from booking.consultations.catalogue import advisor_for_user, channels, theme_by_slug, themes
 from booking.consultations.forms import (
     WEEKDAYS,
     ConsultationDayForm,
@@ -42,14 +43,7 @@ from booking.consultations.reporting import (
     schedule,
     upcoming_days,
 )
-from booking.consultations.services import (
-    Intake,
-    advisor_for_user,
-    book_consultation,
-    channels,
-    theme_by_slug,
-    themes,
-)
+from booking.consultations.services import Intake, book_consultation
 from booking.consultations.slots import free_slots
 from booking.errors import DomainError
 from booking.extensions import db

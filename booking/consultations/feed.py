@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from booking.accounts.models import User
+from booking.consultations.catalogue import advisor_for_user
 from booking.consultations.models import Consultation
-from booking.consultations.services import advisor_for_user
 from booking.extensions import db
 
 

@@ -15,9 +15,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from booking.accounts.models import User
+from booking.consultations.catalogue import channel_by_slug
 from booking.consultations.models import (
     Advisor,
-    Channel,
     Consultation,
     Theme,
 )
@@ -26,82 +26,6 @@ from booking.errors import Invalid, NotAllowed, NotFound, SlotTaken
 from booking.extensions import db
 from booking.notifications.hooks import register_about_check
 from booking.timefmt import as_utc, local_zone
-
-
-def load_catalogue(data: dict) -> dict[str, int]:
-    """Create or update themes and channels from chamber.json by slug (idempotent)."""
-    for model, rows in (
-        (Theme, data["consultation_themes"]),
-        (Channel, data["consultation_channels"]),
-    ):
-        for i, row in enumerate(rows):
-            obj = db.session.scalar(select(model).where(model.slug == row["slug"]))
-            if obj is None:
-                obj = model(slug=row["slug"])
-                db.session.add(obj)
-            obj.name, obj.position = row["name"], i
-            if model is Theme:
-                obj.about = row.get("about", "")
-    db.session.flush()
-    return {
-        "themes": len(data["consultation_themes"]),
-        "channels": len(data["consultation_channels"]),
-    }
-
-
-def themes() -> list[Theme]:
-    return list(db.session.scalars(select(Theme).order_by(Theme.position)))
-
-
-def channels() -> list[Channel]:
-    return list(db.session.scalars(select(Channel).order_by(Channel.position)))
-
-
-def advisors_for(theme: Theme, channel_slug: str | None = None, branch_id: int | None = None):
-    """Active advisors covering a theme (and offering the channel, at the branch when given)."""
-    from booking.consultations.slots import advisors_covering
-
-    return advisors_covering(theme, None, branch_id, channel_slug)
-
-
-def branches_for(theme: Theme, channel_slug: str) -> list:
-    """Branches where some advisor covers the theme over the channel."""
-    seen = {}
-    for advisor in advisors_for(theme, channel_slug):
-        for unit in advisor.branches:
-            seen[unit.id] = unit
-    if channel_slug == "branch":
-        from booking.consultations.models import ConsultationDay
-
-        days = db.session.scalars(
-            select(ConsultationDay).where(
-                ConsultationDay.published.is_(True),
-                (ConsultationDay.theme_id.is_(None)) | (ConsultationDay.theme_id == theme.id),
-            )
-        )
-        for day in days:
-            seen[day.branch.id] = day.branch
-    return sorted(seen.values(), key=lambda u: u.position)
-
-
-def theme_by_slug(slug: str | None) -> Theme:
-    """:raises NotFound: no such theme."""
-    theme = db.session.scalar(select(Theme).where(Theme.slug == (slug or "")))
-    if theme is None:
-        raise NotFound(_l("そのご相談テーマはありません。"), field="theme", code="unknown_theme")
-    return theme
-
-
-def channel_by_slug(slug: str | None) -> Channel:
-    """:raises NotFound: no such channel."""
-    channel = db.session.scalar(select(Channel).where(Channel.slug == (slug or "")))
-    if channel is None:
-        raise NotFound(_l("その相談方法はありません。"), field="channel", code="unknown_channel")
-    return channel
-
-
-def advisor_for_user(user: User) -> Advisor | None:
-    return db.session.scalar(select(Advisor).where(Advisor.user_id == user.id))
 
 
 @dataclass

@@ -12,6 +12,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from booking.consultations.catalogue import (
+    advisors_for,
+    branches_for,
+    channels,
+    theme_by_slug,
+    themes,
+)
 from booking.consultations.forms import intake_form_for
 from booking.consultations.grid import format_calendar_day, parse_week, week_bounds, week_grid
 from booking.consultations.models import Advisor, Consultation
@@ -19,18 +26,13 @@ from booking.consultations.notify import consultation_from_token
 from booking.consultations.records import may_see_record
 from booking.consultations.services import (
     Intake,
-    advisors_for,
     book_consultation,
-    branches_for,
     cancel_consultation,
-    channels,
     cutoff_passed,
     is_staff_actor,
     last_advisor_id,
     may_manage,
     reschedule_consultation,
-    theme_by_slug,
-    themes,
 )
 from booking.consultations.slots import booking_window, free_slots
 from booking.errors import DomainError, NotFound, SlotTaken

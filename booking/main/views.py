@@ -16,7 +16,7 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import text
 
-from booking.consultations.services import themes
+from booking.consultations.catalogue import themes
 from booking.events.services import upcoming_events
 from booking.extensions import db
 from booking.main.forms import safe_next

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from booking.consultations.services import theme_by_slug
+from booking.consultations.catalogue import theme_by_slug
 from booking.consultations.slots import free_slots
 from booking.extensions import db
 from booking.timefmt import now_utc, to_local

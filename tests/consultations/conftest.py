@@ -7,8 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from booking.consultations.catalogue import load_catalogue, theme_by_slug
 from booking.consultations.models import Advisor, WeeklyAvailability
-from booking.consultations.services import Intake, book_consultation, load_catalogue, theme_by_slug
+from booking.consultations.services import Intake, book_consultation
 from booking.demo import chamber_data
 from booking.extensions import db
 from booking.org.services import unit_by_key
@@ -50,7 +51,7 @@ def make_advisor(make_user, catalogue):
 
     `hours` is a list of (weekday, start, end) local intervals; default Mon–Fri 10–12, 13–17.
     """
-    from booking.consultations.services import channel_by_slug
+    from booking.consultations.catalogue import channel_by_slug
 
     def factory(
         themes=("management",),

@@ -3,8 +3,8 @@
 from datetime import timedelta
 
 from booking.accounts.services import issue_api_token
+from booking.consultations.catalogue import theme_by_slug
 from booking.consultations.models import Consultation
-from booking.consultations.services import theme_by_slug
 from booking.consultations.slots import free_slots
 from booking.extensions import db
 from booking.timefmt import now_utc

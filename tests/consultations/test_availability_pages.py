@@ -4,8 +4,8 @@ from datetime import time, timedelta
 
 from sqlalchemy import select
 
+from booking.consultations.catalogue import theme_by_slug
 from booking.consultations.models import AvailabilityException, WeeklyAvailability
-from booking.consultations.services import theme_by_slug
 from booking.consultations.slots import free_slots
 from booking.extensions import db
 from booking.timefmt import now_utc, to_local

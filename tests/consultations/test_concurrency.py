@@ -10,13 +10,9 @@ import pytest
 from sqlalchemy import text
 
 from booking.accounts.models import User
+from booking.consultations.catalogue import theme_by_slug
 from booking.consultations.models import Consultation
-from booking.consultations.services import (
-    Intake,
-    book_consultation,
-    cancel_consultation,
-    theme_by_slug,
-)
+from booking.consultations.services import Intake, book_consultation, cancel_consultation
 from booking.errors import SlotTaken
 from booking.extensions import db
 from tests.conftest import make_app

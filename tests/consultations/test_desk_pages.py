@@ -5,8 +5,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from booking.consultations.catalogue import theme_by_slug
 from booking.consultations.models import Consultation, ConsultationDay
-from booking.consultations.services import theme_by_slug
 from booking.consultations.slots import free_slots
 from booking.extensions import db
 from booking.timefmt import as_utc, now_utc, to_local

@@ -4,9 +4,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from booking.consultations.catalogue import theme_by_slug
 from booking.consultations.models import Consultation
 from booking.consultations.notify import manage_token
-from booking.consultations.services import theme_by_slug
 from booking.consultations.slots import free_slots
 from booking.extensions import db
 from booking.timefmt import as_utc, now_utc
