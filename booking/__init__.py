@@ -11,6 +11,7 @@ import logging
 from flask import Flask, request, session
 from flask_login import current_user
 
+from booking import clock
 from booking.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 ROOT_TEMPLATES = "../templates"
@@ -20,6 +21,7 @@ def create_app(config: str | dict | None = None) -> Flask:
     """Build the app. `config` is a name (development/testing/production) or overrides."""
     app = Flask(__name__, template_folder=ROOT_TEMPLATES, instance_relative_config=False)
     configure(app, config)
+    clock.init_app(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)

@@ -9,10 +9,12 @@ from babel.dates import format_date, format_datetime
 from flask import current_app, has_app_context
 from flask_babel import get_locale
 
+from booking.clock import current_clock
+
 
 def now_utc() -> datetime:
-    """Callable default for columns and the `now` that services receive."""
-    return datetime.now(UTC)
+    """Callable default for columns and the `now` that services receive: the app's clock."""
+    return current_clock().now()
 
 
 def local_zone() -> ZoneInfo:

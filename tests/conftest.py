@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import contextvars
 import os
+import uuid
 from collections.abc import Callable
 
 import pytest
+import redis
 from flask.testing import FlaskClient
 from sqlalchemy import text
 
@@ -20,9 +22,21 @@ from booking.extensions import db
 from booking.notifications import mailer
 from booking.notifications.dispatcher import dispatch_due
 from config import normalise_database_url
+from tests.clock import CLOCK
 from tests.extra_apps import made as _made_apps
 
 PASSWORD = "correct-horse-1"
+
+
+# Every run keeps its Redis keys under a prefix of its own, so two runs side by side (two
+# checkouts, CI beside a laptop run) never see each other's counters.
+REDIS_KEY_PREFIX = f"tsunagu-test-{uuid.uuid4().hex[:12]}"
+
+
+def app_settings(database_url: str, **overrides) -> dict:
+    """What every app of the tests is built with: the tests' clock, this run's Redis prefix."""
+    return {"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": database_url, "CLOCK": CLOCK,
+            "RATELIMIT_KEY_PREFIX": REDIS_KEY_PREFIX, **overrides}  # fmt: skip
 
 
 def _test_database_url(tmp_path_factory) -> str:
@@ -35,12 +49,29 @@ def _test_database_url(tmp_path_factory) -> str:
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
     url = _test_database_url(tmp_path_factory)
-    app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": url})
+    app = create_app(app_settings(url))
     with app.app_context():
         db.drop_all()
         db.create_all()
         db.engine.dispose()
     return url
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """A real Redis (TEST_REDIS_URL, default 127.0.0.1:6379/15); CI requires it, a laptop skips."""
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    client = redis.Redis.from_url(url)
+    try:
+        client.ping()
+    except redis.exceptions.ConnectionError:
+        if os.environ.get("TSUNAGU_REQUIRE_REDIS") == "1":
+            pytest.fail(f"Redis is required here but does not answer at {url}")
+        pytest.skip(f"needs Redis at {url} (CI starts one)")
+    yield url
+    for key in client.scan_iter(f"*{REDIS_KEY_PREFIX}*"):
+        client.delete(key)
+    client.close()
 
 
 @pytest.fixture
@@ -58,7 +89,7 @@ def postgres_url(database_url) -> str:
 
 def make_app(database_url: str, **overrides):
     """An extra app (a second worker, other settings); its connections close after the test."""
-    app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": database_url, **overrides})
+    app = create_app(app_settings(database_url, **overrides))
     _made_apps.append(app)
     return app
 
@@ -87,8 +118,16 @@ class IsolatedClient(FlaskClient):
 
 
 @pytest.fixture
-def app(database_url):
-    app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": database_url})
+def clock():
+    """The tests' clock, at `DEFAULT_INSTANT` when a test starts; move it as the test needs."""
+    CLOCK.reset()
+    yield CLOCK
+    CLOCK.reset()
+
+
+@pytest.fixture
+def app(database_url, clock):
+    app = create_app(app_settings(database_url, CLOCK=clock))
     app.test_client_class = IsolatedClient
     mailer.outbox_memory.clear()
     with app.app_context():

@@ -39,7 +39,8 @@ def _plan_due(n: int) -> list[str]:
 
 def _start_dispatchers(url: str, port: int, count: int) -> list[subprocess.Popen]:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    command = [sys.executable, "-m", "tests.notifications.dispatch_worker", url, str(port)]
+    command = [sys.executable, "-m", "tests.notifications.dispatch_worker", url, str(port),
+               now_utc().isoformat()]  # fmt: skip
     pipes = {"stdin": subprocess.PIPE, "stdout": subprocess.PIPE, "text": True}
     procs = [subprocess.Popen(command, cwd=ROOT, env=env, **pipes) for _ in range(count)]
     for proc in procs:

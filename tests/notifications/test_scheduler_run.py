@@ -31,8 +31,9 @@ def _statuses() -> dict[str, int]:
 
 
 def test_scheduler_run_sends_overdue_mail_and_stops_after_the_message_in_hand_on_sigterm(
-    app, database_url, smtp_sink, make_message
+    app, database_url, smtp_sink, make_message, clock
 ):
+    clock.follow_system()  # the `flask scheduler run` process below reads the system clock
     sink, port = smtp_sink
     sink.delay = 0.2  # a slow server, so a SIGTERM lands mid-pass
     now = now_utc()
