@@ -13,6 +13,7 @@ import pytest
 from tests.events.conftest import event_factory
 
 CONTROLS = ("input", "select", "textarea")
+VOID = ("input", "br", "img", "meta", "link", "hr", "source", "wbr")
 
 
 class FormPage(HTMLParser):
@@ -26,16 +27,22 @@ class FormPage(HTMLParser):
         self.marked: dict[str, bool] = {}  # label's `for` → says 必須
         self._label: str | None = None
         self._span_required = False
+        self._open: list[tuple[str, dict]] = []
         self.feed(html)
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
+        parent = self._open[-1] if self._open else ("", {})
+        if tag not in VOID:
+            self._open.append((tag, attrs))
         if "id" in attrs:
             self.by_id[attrs["id"]] = (tag, attrs)
         if tag in CONTROLS and attrs.get("type") not in ("hidden", "submit"):
             self.controls.append((tag, attrs))
             self.by_name.setdefault(attrs.get("name", ""), []).append(attrs)
-        if tag == "label" and attrs.get("id", "").endswith("-label"):
+        # The macro's labels sit right inside <div class="field">.
+        field_div = parent[0] == "div" and "field" in (parent[1].get("class") or "").split()
+        if tag == "label" and field_div:
             self._label = attrs["for"]
             self.marked[self._label] = False
         if tag == "span" and self._label and "required" in (attrs.get("class") or "").split():
@@ -46,6 +53,8 @@ class FormPage(HTMLParser):
             self.marked[self._label] = True
 
     def handle_endtag(self, tag):
+        while self._open and self._open.pop()[0] != tag:
+            pass
         if tag == "span":
             self._span_required = False
         if tag == "label":
