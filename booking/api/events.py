@@ -16,6 +16,7 @@ from booking.errors import Invalid, NotAllowed, NotFound
 from booking.events.changes import update_event
 from booking.events.models import Registration
 from booking.events.payload import event_from_payload
+from booking.events.policy import may_join
 from booking.events.registrations import (
     cancel_registration,
     get_own_registration,
@@ -54,20 +55,15 @@ def _time_arg(name: str, end: bool = False) -> datetime | None:
 
 
 def _entitled(event, user) -> bool:
+    """The caller's active registration for the event lets them join (`policy.may_join`)."""
     if user is None:
         return False
-    return (
-        db.session.scalar(
-            select(Registration.id)
-            .where(
-                Registration.event_id == event.id,
-                Registration.user_id == user.id,
-                Registration.status == "confirmed",
-            )
-            .limit(1)
+    reg = db.session.scalar(
+        select(Registration).where(
+            Registration.event_id == event.id, Registration.active_user_id == user.id
         )
-        is not None
     )
+    return may_join(reg)
 
 
 @bp.get("/events")
@@ -260,6 +256,10 @@ SCHEMAS.update(
                 "event": {"type": "object"},
                 "frame": {"type": "object"},
                 "pass_token": {"type": "string"},
+                "online_url": {
+                    "type": "string",
+                    "description": "only for a confirmed registration in an online frame",
+                },
                 "sequence": {"type": "integer"},
                 "updated_at": {"type": "string", "format": "date-time"},
             },

@@ -17,16 +17,16 @@ from booking.calendars.event_items import EventLabels, event_item
 from booking.calendars.invitations import Invitee, register_item_invitations
 from booking.calendars.items import CalendarItem, register_private_source
 from booking.events.models import Event, Registration
+from booking.events.policy import may_join
 from booking.extensions import db
 
 ACTIVE = ("confirmed", "waitlisted", "applied")
 
 
 def registration_items(reg: Registration, labels: EventLabels | None = None) -> list[CalendarItem]:
-    """The calendar entries of one registration; the join URL only when confirmed."""
+    """The calendar entries of one registration; the join URL only if `may_join` says so."""
     event = reg.event
-    confirmed = reg.status == "confirmed" and event.status != "cancelled"
-    base = event_item(event, join_url=confirmed, kind="registration", labels=labels)
+    base = event_item(event, join_url=may_join(reg), kind="registration", labels=labels)
     if reg.status == "cancelled" or event.status == "cancelled":
         status, label = "CANCELLED", base.label or _("キャンセル済み")
     elif reg.status == "confirmed":
@@ -67,6 +67,7 @@ def private_items(user, now: datetime) -> list[CalendarItem]:
         .options(
             selectinload(Registration.event).selectinload(Event.sessions),
             selectinload(Registration.event).selectinload(Event.unit),
+            selectinload(Registration.frame),
         )
     )
     return [item for reg in regs for item in registration_items(reg, labels)]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from functools import wraps
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -39,12 +39,13 @@ from booking.consultations.records import may_see_record, save_record
 from booking.consultations.reporting import (
     create_consultation_day,
     overview,
-    overview_csv,
+    overview_table,
     schedule,
     upcoming_days,
 )
 from booking.consultations.services import Intake, book_consultation
 from booking.consultations.slots import free_slots
+from booking.csvexport import csv_response
 from booking.errors import DomainError
 from booking.extensions import db
 from booking.org.models import Unit
@@ -281,10 +282,9 @@ def overview_view():
 def overview_export():
     branch = _branch_filter()
     first, start, end = _month(request.args.get("month"))
-    body = overview_csv(branch.id if branch else None, start, end)
+    header, rows = overview_table(branch.id if branch else None, start, end)
     name = f"consultations-{branch.slug if branch else 'all'}-{first:%Y-%m}.csv"
-    return Response(body, mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip
+    return csv_response(header, rows, name)
 
 
 def _advisor_to_edit() -> Advisor:

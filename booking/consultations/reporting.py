@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date, datetime, time, timedelta
 
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -116,30 +116,31 @@ def overview(branch_id: int | None, start: datetime, end: datetime) -> dict:
             "cancelled": cancelled, "late": late}  # fmt: skip
 
 
-CSV_HEADER = ["受付番号", "日時", "テーマ", "相談方法", "支部", "担当", "会社名", "会員番号",
-              "氏名", "状態", "期限後キャンセル", "出席", "ご相談の概要"]  # fmt: skip
+def overview_table(branch_id: int | None, start: datetime, end: datetime) -> tuple[list, list]:
+    """(header, rows) of every consultation of the period, in the active locale.
 
-
-def overview_csv(branch_id: int | None, start: datetime, end: datetime) -> bytes:
-    """Every consultation of the period, one row each, UTF-8 with BOM (Excel opens it)."""
-    rows = db.session.scalars(
+    Members' own words (topic, name, company) go in as typed: the CSV writer neutralises them.
+    """
+    locale = str(get_locale() or "ja")
+    header = [_("受付番号"), _("日時"), _("テーマ"), _("相談方法"), _("支部"), _("担当"),
+              _("会社名"), _("会員番号"), _("氏名"), _("状態"), _("期限後キャンセル"), _("出席"),
+              _("ご相談の概要")]  # fmt: skip
+    attendance = {"attended": _("出席"), "no_show": _("無断欠席")}
+    booked, cancelled = _("予約"), _("キャンセル済み")
+    rows = []
+    for c in db.session.scalars(
         _period(select(Consultation), branch_id, start, end).order_by(Consultation.starts_at)
-    )
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
-    for c in rows:
+    ):
         company = c.member.company
-        writer.writerow([
-            f"C-{c.id:06d}", format_when(c.starts_at, c.ends_at, "ja"), c.theme.name,
+        rows.append([
+            f"C-{c.id:06d}", format_when(c.starts_at, c.ends_at, locale), c.theme.name,
             c.channel.name, c.branch.name if c.branch else "", c.advisor.name,
             company.name if company else "", company.member_no if company else "",
-            c.member.full_name, "予約" if c.active else "キャンセル",
+            c.member.full_name, booked if c.active else cancelled,
             "○" if c.late_cancellation else "",
-            {"attended": "出席", "no_show": "無断欠席"}.get(c.record.attendance, "") if c.record else "",
-            c.topic,
+            attendance.get(c.record.attendance, "") if c.record else "", c.topic,
         ])  # fmt: skip
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return header, rows
 
 
 def today_by_branch(now: datetime) -> list[tuple[str, int]]:

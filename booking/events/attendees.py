@@ -1,9 +1,7 @@
-"""Staff work on attendees: the list by furigana, the CSV for Excel, messages, check-in."""
+"""Staff work on attendees: the list by furigana, the rows of its CSV, messages."""
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime
 
 from flask_babel import gettext as _
@@ -17,9 +15,6 @@ from booking.extensions import db
 from booking.textnorm import nfkc, to_katakana
 from booking.timefmt import to_local
 from booking.tokens import new_token
-
-# A cell starting with one of these is a formula to Excel (CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
 
 def attendees(
@@ -58,25 +53,16 @@ def attendees(
     return list(db.session.scalars(query).unique())
 
 
-def safe_cell(value) -> str:
-    """Text for a CSV cell that Excel will not run as a formula."""
-    text = "" if value is None else str(value)
-    if text.startswith(_FORMULA_START):
-        return "'" + text
-    return text
-
-
-def attendees_csv(event: Event, regs: list[Registration]) -> bytes:
-    """UTF-8 with BOM (Japanese Excel opens it correctly), one row per registration."""
+def attendee_table(event: Event, regs: list[Registration]) -> tuple[list, list[list]]:
+    """(header, rows) of the attendee CSV, one row per registration, in the active locale."""
     status_words = {"confirmed": _("参加確定"), "waitlisted": _("キャンセル待ち"),
                     "applied": _("抽選申込中"), "cancelled": _("キャンセル済み")}  # fmt: skip
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(
+    header = (
         [_("受付番号"), _("状態"), _("参加枠"), _("氏名"), _("フリガナ"), _("会社名"), _("会員番号"),
          _("メールアドレス"), _("電話番号"), _("申込日時"), _("受付日時")]
         + [q.label for q in event.questions]
     )  # fmt: skip
+    rows = []
     for reg in regs:
         user, company = reg.user, reg.company
         answers = []
@@ -97,8 +83,8 @@ def attendees_csv(event: Event, regs: list[Registration]) -> bytes:
             to_local(reg.checked_in_at).strftime("%Y-%m-%d %H:%M") if reg.checked_in_at else "",
             *answers,
         ]  # fmt: skip
-        writer.writerow([safe_cell(v) for v in row])
-    return "\ufeff".encode() + out.getvalue().encode("utf-8")
+        rows.append(row)
+    return header, rows
 
 
 def message_attendees(

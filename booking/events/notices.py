@@ -33,6 +33,7 @@ def _base_url() -> str:
 def context(reg: Registration, kind: str, **extra) -> dict:
     """What every event mail shows: who, what, when, where, 受付番号 and the links."""
     from booking.events.passes import cancel_link_token
+    from booking.events.policy import join_url
     from booking.events.registrations import waitlist_position
 
     event, user = reg.event, reg.user
@@ -61,8 +62,8 @@ def context(reg: Registration, kind: str, **extra) -> dict:
     if reg.status == "confirmed":
         ctx["pass_url"] = f"{_base_url()}/mypage/registrations/{reg.id}"
         ctx["pass_token"] = reg.pass_token  # the QR code is drawn when the mail is rendered
-        if reg.frame.mode == "online" and event.online_url:
-            ctx["join_url"] = event.online_url
+    if url := join_url(reg):
+        ctx["join_url"] = url
     ctx.update(extra)
     return ctx
 
@@ -149,6 +150,12 @@ def changed(reg: Registration, now: datetime, what: str) -> None:
     """Time or place changed (or moved online): a new invitation and re-timed reminders."""
     invite = "REQUEST" if reg.status == "confirmed" else None
     schedule(reg, now, _plan(reg, "changed", now, invite=invite, change=what))
+
+
+def switched_online(reg: Registration, now: datetime) -> None:
+    """The person moved to an online frame: a notice with the join URL, a new invitation and
+    reminders re-planned with the new context."""
+    schedule(reg, now, _plan(reg, "switched_online", now, invite="REQUEST"))
 
 
 def staff_message(reg: Registration, now: datetime, subject: str, body: str, batch: str):

@@ -149,6 +149,17 @@ def _company_active(frame_id: int, company_id: int, statuses=ACTIVE_STATUSES) ->
     )
 
 
+def check_company_limit(frame: Frame, company_id: int | None) -> None:
+    """One more of this company fits the frame's per-company limit (company locked first).
+
+    :raises CompanyLimit:
+    """
+    if company_id and frame.per_company_limit:
+        _lock_company(company_id)
+        if _company_active(frame.id, company_id) >= frame.per_company_limit:
+            raise CompanyLimit(_l("この参加枠は1社%(n)s名までです。", n=frame.per_company_limit))
+
+
 def take_seat(frame_id: int) -> bool:
     """The one place a seat is taken: atomic, never beyond capacity."""
     result = db.session.execute(
@@ -197,10 +208,7 @@ def register_for_frame(
     if existing:
         raise AlreadyRegistered(_l("このイベントには既にお申し込み済みです。"))
     company_id = user.company_id
-    if company_id and frame.per_company_limit:
-        _lock_company(company_id)
-        if _company_active(frame.id, company_id) >= frame.per_company_limit:
-            raise CompanyLimit(_l("この参加枠は1社%(n)s名までです。", n=frame.per_company_limit))
+    check_company_limit(frame, company_id)
     reg = Registration(
         reference=new_reference(), event_id=event.id, frame_id=frame.id, user_id=user.id,
         company_id=company_id, active_user_id=user.id, status="pending", answers=clean,

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from booking.api.serialise import iso
 from booking.events.models import Event, Frame, Registration
+from booking.events.policy import join_url
 from booking.events.registrations import frame_state, waitlist_position
 
 
@@ -33,7 +34,7 @@ def frame_json(frame: Frame, now: datetime, staff: bool = False) -> dict:
 
 
 def event_json(event: Event, now: datetime, staff: bool = False, entitled: bool = False) -> dict:
-    """`entitled`: the viewer may see the join URL (staff, or confirmed in an online frame)."""
+    """`entitled`: the viewer may see the join URL (`policy.may_join` of their registration)."""
     return {
         "id": event.id,
         "title": event.title,
@@ -102,6 +103,6 @@ def registration_json(reg: Registration) -> dict:
     }
     if reg.status == "confirmed":
         data["pass_token"] = reg.pass_token
-        if reg.frame.mode == "online" and event.online_url:
-            data["online_url"] = event.online_url
+    if url := join_url(reg):
+        data["online_url"] = url
     return data

@@ -3,15 +3,16 @@ CSV, door check-in, messages and closures. Staff of a branch see only their unit
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
+from booking.csvexport import csv_response
 from booking.errors import DomainError, Invalid
-from booking.events.attendees import attendees, attendees_csv, message_attendees
+from booking.events.attendees import attendee_table, attendees, message_attendees
 from booking.events.changes import cancel_event, move_online, update_event
 from booking.events.lottery import lottery_applicants_at_draw, run_lottery
 from booking.events.models import Event, Frame, Registration
@@ -266,12 +267,8 @@ def attendee_list(event_id: int):
 def attendee_csv(event_id: int):
     event = _event(event_id)
     status = request.args.get("status", "")
-    data = attendees_csv(event, attendees(event, status=status, sort="kana"))
-    name = f"attendees-{event.id}.csv"
-    return Response(
-        data, mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"},
-    )  # fmt: skip
+    header, rows = attendee_table(event, attendees(event, status=status, sort="kana"))
+    return csv_response(header, rows, f"attendees-{event.id}.csv")
 
 
 @bp.post("/<int:event_id>/registrations/<int:reg_id>/cancel")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 from datetime import date, datetime, time, timedelta
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
@@ -13,8 +13,10 @@ from sqlalchemy import select
 
 from booking.errors import DomainError
 from booking.events.forms import answers_from, offered_frames, registration_form
+from booking.events.frame_switch import switch_to_online
 from booking.events.models import KINDS, Registration
 from booking.events.passes import registration_for_link
+from booking.events.policy import join_url, may_switch_to_online, online_frames_open_to
 from booking.events.registrations import (
     cancel_deadline,
     cancel_registration,
@@ -169,7 +171,8 @@ def detail(event_id: int):
     return render_template(
         "events/detail.html", event=event, now=now, mine=mine, states=states, offered=offered,
         overflow=online_open if in_person_full else [], cancel_deadline=cancel_deadline(event),
-        position=waitlist_position(mine) if mine else None,
+        position=waitlist_position(mine) if mine else None, join_url=join_url(mine),
+        online_frames=online_frames_open_to(mine, now),
     )  # fmt: skip
 
 
@@ -225,8 +228,39 @@ def registration(reg_id: int):
         "events/registration.html", reg=reg, event=reg.event, now=now,
         done=request.args.get("done") == "1", position=waitlist_position(reg),
         can_cancel=reg.is_active and now < cancel_deadline(reg.event),
-        deadline=cancel_deadline(reg.event),
+        deadline=cancel_deadline(reg.event), join_url=join_url(reg),
+        online_frames=online_frames_open_to(reg, now),
     )  # fmt: skip
+
+
+@bp.route("/mypage/registrations/<int:reg_id>/online", methods=["GET", "POST"])
+@login_required
+def switch_online(reg_id: int):
+    """An in-person attendee moves to the online frame: GET confirms, POST moves."""
+    reg = get_own_registration(reg_id, current_user)
+    now = now_utc()
+    if reg.user_id != current_user.id or not may_switch_to_online(reg, now):
+        abort(404)
+    error, status = None, 200
+    if request.method == "POST":
+        try:
+            switch_to_online(reg, request.form.get("frame", type=int), now)
+        except DomainError as exc:
+            db.session.rollback()
+            error, status = exc.message, exc.status
+        else:
+            db.session.commit()
+            flash(_("オンライン参加に変更しました。参加用URLはこのページとメールでお知らせします。"),
+                  "success")  # fmt: skip
+            return redirect(url_for("events.registration", reg_id=reg.id))
+    frames = online_frames_open_to(reg, now)
+    online_full = any(
+        f.mode == "online" and frame_state(f, now) in ("full", "waitlist") for f in reg.event.frames
+    )
+    return render_template(
+        "events/switch_online.html", reg=reg, event=reg.event, frames=frames, error=error,
+        online_full=online_full,
+    ), status  # fmt: skip
 
 
 @bp.route("/mypage/registrations/<int:reg_id>/cancel", methods=["GET", "POST"])

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
+from booking.csvexport import csv_response
 from booking.errors import DomainError
-from booking.exhibitions.leads import consent_by_scan, leads_csv, leads_of, shared_visitor_ids
+from booking.exhibitions.leads import consent_by_scan, lead_table, leads_of, shared_visitor_ids
 from booking.exhibitions.lookup import fair_days, own_exhibitor
 from booking.exhibitions.meeting_blueprint import bp
 from booking.exhibitions.meeting_forms import HoursForm, ScanForm, mode_labels
@@ -166,11 +167,5 @@ def leads(exhibitor_id: int):
 def leads_download(exhibitor_id: int):
     exhibitor = own_exhibitor(exhibitor_id, current_user)
     stamp = to_local(now_utc()).strftime("%Y%m%d")
-    return Response(
-        leads_csv(exhibitor),
-        mimetype="text/csv; charset=utf-8",
-        headers={
-            "Content-Disposition": f'attachment; filename="leads-{exhibitor.id}-{stamp}.csv"',
-            "Cache-Control": "no-store",
-        },
-    )
+    header, rows = lead_table(exhibitor)
+    return csv_response(header, rows, f"leads-{exhibitor.id}-{stamp}.csv")

@@ -9,8 +9,6 @@ the visitor's entry pass after the visitor agreed on the spot.
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime
 
 from flask_babel import gettext as _
@@ -21,7 +19,6 @@ from sqlalchemy.orm import selectinload
 
 from booking.accounts.models import User
 from booking.errors import Invalid, NotAllowed, NotFound
-from booking.events.attendees import safe_cell
 from booking.events.passes import registration_for_pass
 from booking.exhibitions.lookup import acts_for
 from booking.exhibitions.models import LEAD_SOURCES, Exhibitor, Lead
@@ -145,19 +142,17 @@ def shared_visitor_ids(exhibitor: Exhibitor, visitor_ids) -> set[int]:
     )
 
 
-def leads_csv(exhibitor: Exhibitor) -> bytes:
-    """UTF-8 with BOM (Japanese Excel opens it correctly), one row per consented lead."""
+def lead_table(exhibitor: Exhibitor) -> tuple[list, list[list]]:
+    """(header, rows) of the lead CSV, one row per consented lead, in the active locale."""
     labels = source_labels()
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([_("氏名"), _("フリガナ"), _("会社名"), _("メールアドレス"), _("電話番号"),
-                     _("同意の方法"), _("同意日時")])  # fmt: skip
+    header = [_("氏名"), _("フリガナ"), _("会社名"), _("メールアドレス"), _("電話番号"),
+              _("同意の方法"), _("同意日時")]  # fmt: skip
+    rows = []
     for lead in leads_of(exhibitor):
         person = lead.visitor
-        row = [
+        rows.append([
             person.full_name, person.full_kana, person.company.name if person.company else "",
             person.email, person.phone, labels.get(lead.source, lead.source),
             to_local(lead.consented_at).strftime("%Y-%m-%d %H:%M"),
-        ]  # fmt: skip
-        writer.writerow([safe_cell(v) for v in row])
-    return "\ufeff".encode() + out.getvalue().encode("utf-8")
+        ])  # fmt: skip
+    return header, rows

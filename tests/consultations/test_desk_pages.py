@@ -1,12 +1,16 @@
 """Advisor and staff pages: booking for a member (Tokyo time), consultation days, records,
 follow-ups, the schedule grid, the overview and its CSV."""
 
+import csv
+import io
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from booking.accounts.models import Company
 from booking.consultations.catalogue import theme_by_slug
 from booking.consultations.models import Consultation, ConsultationDay
+from booking.consultations.services import Intake
 from booking.consultations.slots import free_slots
 from booking.extensions import db
 from booking.timefmt import as_utc, now_utc, to_local
@@ -191,6 +195,49 @@ def test_overview_counts_and_csv_with_bom(staff_client, member, make_advisor, bo
     assert csv.data.startswith(b"\xef\xbb\xbf")
     text = csv.data.decode("utf-8-sig").splitlines()
     assert text[0].startswith("受付番号") and len(text) == 2 and "経営相談" in text[1]
+
+
+def _overview_rows(client, slot) -> list[list[str]]:
+    month = to_local(slot.start).strftime("%Y-%m")
+    response = client.get(f"/consultations/desk/overview.csv?month={month}&branch=chiyoda")
+    assert response.status_code == 200 and response.data.startswith(b"\xef\xbb\xbf")
+    assert response.headers["Content-Disposition"].startswith(
+        'attachment; filename="consultations-chiyoda-'
+    )
+    return list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+
+
+def test_the_overview_csv_neutralises_what_members_typed(
+    staff_client, make_user, make_advisor, book
+):
+    member = make_user("member", company=Company(name="+cmd|' /C calc'!A0", member_no="55001"),
+                       family_name="@SUM(1+1)", given_name="")  # fmt: skip
+    advisor = make_advisor()
+    slot = _slot(advisor)
+    book(member, slot.start, advisor, now=now_utc(),
+         intake=Intake(topic='=HYPERLINK("http://evil.example/","詳細")'))  # fmt: skip
+    [_header, row] = _overview_rows(staff_client, slot)
+    assert row[-1] == '\'=HYPERLINK("http://evil.example/","詳細")'
+    assert row[6] == "'+cmd|' /C calc'!A0" and row[8].startswith("'@SUM(1+1)")
+    assert not [c for c in row if c and c[0] in "=+-@\t\r"]
+
+
+def test_an_english_staff_member_gets_the_overview_csv_in_english(
+    client, make_user, member, make_advisor, book
+):
+    english = make_user("staff")
+    english.locale = "en"
+    db.session.commit()
+    advisor = make_advisor()
+    slot = _slot(advisor)
+    book(member, slot.start, advisor, now=now_utc())
+    login(client, english)
+    [header, row] = _overview_rows(client, slot)
+    assert header[0] == "Reference number" and header[-1] == "Topic"
+    assert not any(
+        "\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in "".join(header)
+    )
+    assert row[9] == "Booked"
 
 
 def test_the_staff_dashboard_counts_todays_consultations_by_branch(

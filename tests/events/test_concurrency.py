@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from booking.accounts.models import Company, User
 from booking.errors import DomainError
+from booking.events.frame_switch import switch_to_online
 from booking.events.models import Frame, Registration
 from booking.events.registrations import cancel_registration, register_for_frame
 from booking.extensions import db
@@ -187,3 +188,62 @@ def test_colleagues_racing_respect_the_company_limit(make_event, postgres_url, m
     statuses, errors = _run_all(worker, register, ids, workers=8)
     assert sorted(s for s in statuses if s) == ["confirmed", "confirmed"]
     assert errors == ["company_limit"] * 6
+
+
+def _hybrid(make_event, room: int, online: int):
+    return make_event(
+        format="hybrid", online_url="https://meet.example.jp/j/rush",
+        frames=[dict(name="会場参加", capacity=room, mode="in_person"),
+                dict(name="オンライン参加", capacity=online, mode="online")],
+    )  # fmt: skip
+
+
+def test_20_attendees_racing_to_6_online_seats_never_overbook_either_frame(
+    make_event, postgres_url
+):
+    event = _hybrid(make_event, room=20, online=6)
+    room_id, online_id, event_id = event.frames[0].id, event.frames[1].id, event.id
+    user_ids = _people(25)
+    regs = [register_for_frame(db.session.get(User, u), event_id, room_id, {}, now_utc())
+            for u in user_ids]  # fmt: skip
+    db.session.commit()
+    movers = [r.id for r in regs if r.status == "confirmed"]
+    assert len(movers) == 20
+    worker = make_app(postgres_url, SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 20, "max_overflow": 0})
+
+    def move(reg_id):
+        reg = db.session.get(Registration, reg_id)
+        switch_to_online(reg, online_id, now_utc())
+        return reg_id
+
+    with Sampler(worker, online_id) as online_sampler, Sampler(worker, room_id) as room_sampler:
+        moved, errors = _run_all(worker, move, movers, workers=20)
+    assert len([m for m in moved if m]) == 6
+    assert errors == ["online_full"] * 14
+    db.session.expire_all()
+    assert _counts(online_id) == {"confirmed": 6}
+    # The 6 seats left in the room went to the 5 waiting, first come first served.
+    assert _counts(room_id) == {"confirmed": 19}
+    assert db.session.get(Frame, online_id).taken == 6
+    assert db.session.get(Frame, room_id).taken == 19
+    assert online_sampler.violations == [] and room_sampler.violations == []
+
+
+def test_the_same_person_moving_twice_at_once_takes_one_online_seat(
+    make_event, postgres_url, member
+):
+    event = _hybrid(make_event, room=5, online=5)
+    reg = register_for_frame(member, event.id, event.frames[0].id, {}, now_utc())
+    db.session.commit()
+    reg_id, online_id, room_id = reg.id, event.frames[1].id, event.frames[0].id
+    worker = make_app(postgres_url)
+
+    def move(_):
+        switch_to_online(db.session.get(Registration, reg_id), online_id, now_utc())
+        return True
+
+    moved, errors = _run_all(worker, move, range(6), workers=6)
+    assert moved.count(True) == 1 and errors == ["already_online"] * 5
+    db.session.expire_all()
+    assert db.session.get(Frame, online_id).taken == 1
+    assert db.session.get(Frame, room_id).taken == 0

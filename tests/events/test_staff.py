@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from booking.accounts.models import Company
 from booking.events.models import Event
 from booking.events.registrations import register_for_frame
 from booking.extensions import db
@@ -123,6 +124,38 @@ def test_the_csv_opens_in_excel_and_is_formula_safe(staff_client, make_event, ma
     assert rows[0][0] == "受付番号" and rows[0][-1] == "ご質問"
     assert len(rows) == 2
     assert rows[1][3].startswith("'=") and rows[1][-1] == "'+SUM(A1)"
+
+
+def test_the_csv_neutralises_typed_formulas_in_every_column(staff_client, make_event, make_user):
+    event = make_event(questions=[dict(label="@ご質問", kind="text")])
+    company = Company(name="@SUM(1+1)*cmd", member_no="-1+1")
+    user = make_user("member", company=company, family_name="=HYPERLINK(\"http://x\",\"y\")",
+                     family_kana="ヤマダ", phone="+81-3-1234-5678")  # fmt: skip
+    register_for_frame(
+        user, event.id, event.frames[0].id, {event.questions[0].key: "-2+3"}, now_utc()
+    )
+    db.session.commit()
+    response = staff_client.get(f"/staff/events/{event.id}/attendees.csv")
+    [header, row] = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert header[-1] == "'@ご質問"
+    assert row[3].startswith("'=HYPERLINK(") and row[5] == "'@SUM(1+1)*cmd"
+    assert row[6] == "'-1+1" and row[8] == "'+81-3-1234-5678" and row[-1] == "'-2+3"
+    assert not [c for c in header + row if c and c[0] in "=+-@\t\r"]
+
+
+def test_an_english_staff_member_gets_english_csv_headers(client, make_event, make_user):
+    event = make_event()
+    _register(make_user("member"), event)
+    english = make_user("staff")
+    english.locale = "en"
+    db.session.commit()
+    login(client, english)
+    response = client.get(f"/staff/events/{event.id}/attendees.csv")
+    assert response.data.startswith(b"\xef\xbb\xbf")
+    assert response.headers["Content-Disposition"].startswith('attachment; filename="attendees-')
+    [header, row] = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert header[:3] == ["Reference number", "Status", "Option"] and row[1] == "Confirmed"
+    assert not any("\u3040" <= ch <= "\u30ff" for ch in "".join(header))
 
 
 def test_door_check_in_by_qr_token_warns_on_a_second_scan(staff_client, make_event, member):

@@ -5,6 +5,7 @@ import io
 
 import pytest
 
+from booking.accounts.models import Company
 from booking.errors import Invalid, NotFound
 from booking.exhibitions.leads import consent_by_scan, leads_of, record_consent
 from booking.exhibitions.models import Lead
@@ -133,6 +134,34 @@ def test_csv_cells_cannot_run_as_formulas(app, make_fair, make_exhibitor, make_u
     db.session.commit()
     [_h, row] = csv_rows(signed_in(app, company_user).get(f"/exhibitor/{exhibitor.id}/leads.csv"))
     assert row[0].startswith("'=")
+
+
+def test_every_typed_column_of_the_lead_csv_is_neutralised(
+    app, make_fair, make_exhibitor, make_user
+):
+    fair = make_fair()
+    exhibitor, company_user = make_exhibitor(fair)
+    company = Company(name="@SUM(1+1)", member_no="88001")
+    sly = make_user("member", company=company, family_name="-2+3", given_name="",
+                    family_kana="ヤマダ", phone="+81-3-0000-0000")  # fmt: skip
+    record_consent(exhibitor, sly, "booth", now_utc())
+    db.session.commit()
+    response = signed_in(app, company_user).get(f"/exhibitor/{exhibitor.id}/leads.csv")
+    assert response.headers["Cache-Control"] == "no-store"
+    [_h, row] = csv_rows(response)
+    assert row[0].startswith("'-2+3") and row[2] == "'@SUM(1+1)" and row[4] == "'+81-3-0000-0000"
+
+
+def test_an_english_exhibitor_gets_english_lead_csv_headers(
+    app, make_fair, make_exhibitor, make_user
+):
+    fair = make_fair()
+    exhibitor, company_user = make_exhibitor(fair)
+    company_user.locale = "en"
+    db.session.commit()
+    [header] = csv_rows(signed_in(app, company_user).get(f"/exhibitor/{exhibitor.id}/leads.csv"))
+    assert header[0] == "Name" and "Email" in " ".join(header)
+    assert not any("\u3040" <= ch <= "\u30ff" for ch in "".join(header))
 
 
 def test_another_exhibitors_leads_are_404(app, make_fair, make_exhibitor, make_user):

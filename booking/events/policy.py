@@ -1,0 +1,69 @@
+"""What a person may do with their registration: join online, move to an online frame.
+
+Pages, the API, calendar feeds, invitations, mails and passes ask these functions and
+decide nothing themselves, so a hybrid event's join URL reaches its online attendees only.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from booking.events.models import Frame, Registration
+from booking.events.registrations import audience_allows, frame_state
+from booking.timefmt import as_utc
+
+# A move needs a seat now: a lottery, a waitlist or a closed window offers none.
+_SEATS_NOW = ("open", "few_left")
+SWITCHABLE_STATUSES = ("confirmed", "waitlisted")
+
+
+def may_join(reg: Registration | None) -> bool:
+    """The join URL is for a confirmed registration in an online frame of an event still on.
+
+    An in-person attendee of a hybrid event does not get it: their seat is in the room (to
+    join online they move to an online frame, see `online_frames_open_to`).
+    """
+    if reg is None:
+        return False
+    event = reg.event
+    return (
+        reg.status == "confirmed"
+        and event.status != "cancelled"
+        and reg.frame.mode == "online"
+        and bool(event.online_url)
+    )
+
+
+def join_url(reg: Registration | None) -> str | None:
+    """The event's online URL if `may_join` allows it, else None."""
+    return reg.event.online_url if may_join(reg) else None
+
+
+def online_frames_open_to(reg: Registration | None, now: datetime) -> list[Frame]:
+    """Online frames of the event this in-person registration may move to now (seats left)."""
+    if reg is None or reg.status not in SWITCHABLE_STATUSES or reg.frame.mode != "in_person":
+        return []
+    event = reg.event
+    if event.status != "published" or not event.online_url:
+        return []
+    return [
+        f
+        for f in event.frames
+        if f.mode == "online"
+        and f.id != reg.frame_id
+        and frame_state(f, now) in _SEATS_NOW
+        and audience_allows(f, reg.user)
+    ]
+
+
+def may_switch_to_online(reg: Registration | None, now: datetime) -> bool:
+    """The registration is of a kind that could move online before the event ends (whether
+    seats are left or not: `online_frames_open_to` says where it can go now)."""
+    return (
+        reg is not None
+        and reg.status in SWITCHABLE_STATUSES
+        and reg.frame.mode == "in_person"
+        and reg.event.status == "published"
+        and as_utc(reg.event.ends_at) > now
+        and any(f.mode == "online" for f in reg.event.frames)
+    )
