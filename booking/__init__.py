@@ -21,6 +21,7 @@ def create_app(config: str | dict | None = None) -> Flask:
     app = Flask(__name__, template_folder=ROOT_TEMPLATES, instance_relative_config=False)
     configure(app, config)
     register_extensions(app)
+    register_security(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -84,6 +85,13 @@ def register_extensions(app: Flask) -> None:
     from booking.accounts.services import load_user
 
     login_manager.user_loader(load_user)
+
+
+def register_security(app: Flask) -> None:
+    """Security headers on every answer."""
+    from booking import security_headers
+
+    security_headers.init_app(app)
 
 
 def select_locale() -> str:
