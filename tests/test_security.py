@@ -6,7 +6,7 @@ import pytest
 import redis
 
 from booking.logsafe import carries_secret, redact
-from tests.conftest import IsolatedClient, make_app
+from tests.conftest import PASSWORD, IsolatedClient, make_app
 
 
 def test_secret_tokens_in_paths_are_redacted_from_logs():
@@ -202,3 +202,73 @@ def test_no_page_template_inlines_script_or_style():
         if INLINE.search(line)
     ]
     assert not offending, "\n".join(offending)
+
+
+# --- Anonymous public pages and feeds stay cacheable -------------------------------------
+
+
+def _assert_no_session(response, label):
+    assert response.status_code == 200, label
+    assert "Set-Cookie" not in response.headers, label
+    assert "cookie" not in {v.lower() for v in response.vary}, label
+
+
+def test_anonymous_public_pages_and_feeds_set_no_cookie_and_do_not_vary_on_it(client, public_event):
+    for url in ("/", "/events/", f"/events/{public_event.id}", "/calendar/public.ics",
+                f"/events/{public_event.id}.ics", "/calendar/"):  # fmt: skip
+        _assert_no_session(client.get(url), url)
+    assert client.get_cookie("session") is None
+
+
+def test_public_feed_is_cacheable_by_shared_caches(client):
+    response = client.get("/calendar/public.ics")
+    assert response.headers["Cache-Control"].startswith("public")
+    assert "Vary" not in response.headers
+
+
+def test_switching_language_anonymously_sets_only_the_language_cookie(client):
+    response = client.post("/lang/en", data={"next": "/"})
+    assert response.status_code == 302
+    assert [c.split("=")[0] for c in response.headers.getlist("Set-Cookie")] == ["lang"]
+    home = client.get("/")
+    assert '<html lang="en">' in home.get_data(as_text=True)
+    assert "Set-Cookie" not in home.headers
+
+
+def test_signed_in_pages_still_vary_on_the_session_cookie(member_client):
+    response = member_client.get("/")
+    assert response.status_code == 200 and "Cookie" in response.vary
+    assert "ログアウト" in response.get_data(as_text=True)
+
+
+def _csrf_token(body: str) -> str:
+    return re.search(r'name="csrf_token"[^>]*? value="([^"]+)"', body).group(1)
+
+
+def test_forms_keep_csrf_and_the_signed_in_language_switch_needs_it(app, database_url, member):
+    email = member.email
+    app = make_app(database_url, WTF_CSRF_ENABLED=True)
+    app.test_client_class = IsolatedClient
+    client = app.test_client()
+    login_page = client.get("/account/login")
+    assert "Set-Cookie" in login_page.headers  # a form's token lives in the session
+    token = _csrf_token(login_page.get_data(as_text=True))
+    signed_in = client.post(
+        "/account/login", data={"email": email, "password": PASSWORD, "csrf_token": token}
+    )
+    assert signed_in.status_code == 302
+    assert client.post("/lang/en", data={"next": "/"}).status_code == 400
+    page = client.get("/mypage/").get_data(as_text=True)
+    switched = client.post("/lang/en", data={"next": "/", "csrf_token": _csrf_token(page)})
+    assert switched.status_code == 302
+    assert '<html lang="en">' in client.get("/mypage/").get_data(as_text=True)
+
+
+def test_the_anonymous_language_switch_needs_no_token_even_with_csrf_on(app, database_url):
+    app = make_app(database_url, WTF_CSRF_ENABLED=True)
+    app.test_client_class = IsolatedClient
+    client = app.test_client()
+    home = client.get("/")
+    assert 'name="csrf_token"' not in home.get_data(as_text=True)
+    assert client.post("/lang/en", data={"next": "/"}).status_code == 302
+    assert '<html lang="en">' in client.get("/").get_data(as_text=True)
