@@ -123,6 +123,9 @@ def test_production_adds_hsts_and_keeps_the_rest(database_url, public_event):
         response = client.get(url, base_url="https://tsunagu.example.jp")
         assert response.headers["Strict-Transport-Security"] == "max-age=31536000", url
         _assert_protected(response, url)
+    login_form = client.get("/account/login", base_url="https://tsunagu.example.jp")
+    cookie = login_form.headers["Set-Cookie"]
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
 def test_the_exhibitor_logo_keeps_its_own_stricter_policy(app):
@@ -148,6 +151,8 @@ def test_pages_behind_a_secret_link_send_no_referer_to_other_sites(client, membe
     # same-origin, not no-referrer: the cancel form must still post with a Referer, which
     # Flask-WTF demands over HTTPS.
     assert cancel_page.headers["Referrer-Policy"] == "same-origin"
+    assert cancel_page.headers["X-Frame-Options"] == "DENY"  # no clickjacking of the cancel
+    assert "frame-ancestors 'none'" in cancel_page.headers["Content-Security-Policy"]
     bad_reset = client.get("/account/reset/AbCdEfGhIjKlMnOpQrStUvWxYz0123456789")
     assert bad_reset.headers["Referrer-Policy"] == "same-origin"
 
