@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, request, session
+from flask import Flask, request
 from flask_login import current_user
 
 from booking import clock
@@ -23,6 +23,7 @@ def create_app(config: str | dict | None = None) -> Flask:
     configure(app, config)
     clock.init_app(app)
     register_extensions(app)
+    register_security(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -88,8 +89,20 @@ def register_extensions(app: Flask) -> None:
     login_manager.user_loader(load_user)
 
 
+def register_security(app: Flask) -> None:
+    """Security headers on every answer; no session cookie or `Vary: Cookie` for visitors."""
+    from booking import security_headers, session_cookie
+
+    session_cookie.init_app(app)
+    security_headers.init_app(app)
+
+
 def select_locale() -> str:
-    """The account's language, else the one chosen on this browser, else Japanese."""
+    """The account's language, else the one chosen on this browser, else Japanese.
+
+    The browser's choice is the `lang` cookie, not the session, so a visitor who switches
+    language gets no session (and the public pages stay cacheable).
+    """
     from flask import current_app, has_request_context
 
     languages = current_app.config["LANGUAGES"]
@@ -97,7 +110,7 @@ def select_locale() -> str:
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     if getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
         return current_user.locale
-    chosen = session.get("lang") or request.cookies.get("lang")
+    chosen = request.cookies.get("lang")
     return chosen if chosen in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 

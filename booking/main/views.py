@@ -10,7 +10,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_login import current_user
@@ -18,7 +17,7 @@ from sqlalchemy import text
 
 from booking.consultations.catalogue import themes
 from booking.events.services import upcoming_events
-from booking.extensions import db
+from booking.extensions import csrf, db
 from booking.main.forms import safe_next
 from booking.org.services import units_of_kind
 from booking.timefmt import now_utc
@@ -35,11 +34,19 @@ def home():
 
 
 @bp.post("/lang/<code>")
+@csrf.exempt
 def set_language(code: str):
-    """Remember the chosen language on the browser and, when signed in, on the account."""
+    """Remember the chosen language on the browser and, when signed in, on the account.
+
+    The switch is on every page; a CSRF token there would give every anonymous visitor a
+    session. Anonymous, the switch only sets the `lang` cookie (a forged post could do no
+    more than change the language); signed in, it changes the account, so the token is
+    checked.
+    """
+    if current_user.is_authenticated and current_app.config["WTF_CSRF_ENABLED"]:
+        csrf.protect()
     if code not in current_app.config["LANGUAGES"]:
         code = current_app.config["BABEL_DEFAULT_LOCALE"]
-    session["lang"] = code
     if current_user.is_authenticated:
         current_user.locale = code
         db.session.commit()

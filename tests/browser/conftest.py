@@ -65,9 +65,41 @@ def pytest_runtest_makereport(item, call):
     setattr(item, f"rep_{report.when}", report)
 
 
+# Every document reports each Content-Security-Policy violation to the test at once (a
+# binding survives navigation; a list kept in the page would not). The promise of the last
+# report is kept so that a test can wait until the report has arrived.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.lastCspReport = window.reportCspViolation(
+    `${e.effectiveDirective} blocked ${e.blockedURI || "inline"} on ${e.documentURI}` +
+    (e.sourceFile ? ` (${e.sourceFile}:${e.lineNumber})` : "") +
+    (e.sample ? `: ${e.sample}` : ""));
+});
+"""
+
+
+def watch_csp_violations(context, violations: list[str]) -> None:
+    """Record every CSP violation of every page of `context` into `violations`."""
+    context.expose_function("reportCspViolation", lambda text: violations.append(text))
+    context.add_init_script(REPORT_CSP_VIOLATIONS)
+    # Chromium also logs each refusal to the console ("Refused to … because it violates the
+    # following Content Security Policy directive …").
+    context.on(
+        "console",
+        lambda msg: "Content Security Policy" in msg.text and violations.append(msg.text),
+    )
+
+
 @pytest.fixture
-def page(browser, request, live_server):
+def csp_violations() -> list[str]:
+    """The CSP violations met by the test's `page`; any left at the end fails the test."""
+    return []
+
+
+@pytest.fixture
+def page(browser, request, live_server, csp_violations):
     context = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900})
+    watch_csp_violations(context, csp_violations)
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
@@ -76,6 +108,7 @@ def page(browser, request, live_server):
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
     context.close()
+    assert not csp_violations, "Content-Security-Policy violations:\n" + "\n".join(csp_violations)
 
 
 @pytest.fixture
@@ -86,7 +119,9 @@ def axe_check():
     source = AXE.read_text(encoding="utf-8")
 
     def check(page, label: str) -> None:
-        page.add_script_tag(content=source)
+        # Evaluated through the DevTools protocol: an inline <script> tag would be refused
+        # by the page's Content-Security-Policy (and count as a violation).
+        page.evaluate(source)
         result = page.evaluate("async () => await axe.run(document)")
         bad = [v for v in result["violations"] if v.get("impact") in BLOCKING]
         details = "\n".join(

@@ -134,7 +134,7 @@ def test_my_page_hides_bookmarks_of_exhibitors_no_longer_accepted(
 
 
 def _token(body: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', body).group(1)
+    return re.search(r'name="csrf_token"[^>]*? value="([^"]+)"', body).group(1)
 
 
 def test_bookmarking_needs_a_csrf_token(database_url, fair, shown, member):
