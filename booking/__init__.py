@@ -21,6 +21,7 @@ def create_app(config: str | dict | None = None) -> Flask:
     app = Flask(__name__, template_folder=ROOT_TEMPLATES, instance_relative_config=False)
     configure(app, config)
     register_extensions(app)
+    register_domains(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -97,6 +98,13 @@ def select_locale() -> str:
         return current_user.locale
     chosen = session.get("lang") or request.cookies.get("lang")
     return chosen if chosen in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def register_domains(app: Flask) -> None:
+    """Each domain's hooks; fails here, at start-up, if a required one is missing."""
+    from booking.wiring import init_domains
+
+    init_domains(app)
 
 
 def register_blueprints(app: Flask) -> None:
