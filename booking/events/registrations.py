@@ -18,6 +18,7 @@ from booking.accounts.models import Company, User
 from booking.errors import AlreadyRegistered, Conflict, Full, Invalid, NotAllowed, NotFound
 from booking.events import notices
 from booking.events.models import ACTIVE_STATUSES, Event, Frame, Registration
+from booking.events.policy import cancel_deadline, cancel_refusal
 from booking.events.services import can_manage, can_see_member_only
 from booking.extensions import db
 from booking.timefmt import as_utc
@@ -246,16 +247,13 @@ def get_own_registration(reg_id, user: User) -> Registration:
     return reg
 
 
-def cancel_deadline(event: Event) -> datetime:
-    return as_utc(event.cancel_until or event.starts_at)
-
-
 def cancel_registration(
     reg: Registration, now: datetime, by_staff: bool = False, notify: bool = True
 ) -> list[Registration]:
     """Cancel (or leave the waitlist) and promote the waitlist in the same transaction.
 
-    Returns the people promoted. :raises Conflict: already cancelled or past the deadline.
+    Returns the people promoted. :raises Conflict: already cancelled, or (members) the
+    policy refuses it: past the deadline or the event is over.
     """
     locked = db.session.execute(
         select(Registration.status).where(Registration.id == reg.id).with_for_update()
@@ -263,8 +261,9 @@ def cancel_registration(
     if locked == "cancelled":
         raise Conflict(_l("このお申し込みは既にキャンセルされています。"), code="already_cancelled")
     late = now >= cancel_deadline(reg.event)
-    if late and not by_staff:
-        raise CancelTooLate(_l("キャンセルの受付期限を過ぎています。主催者にご連絡ください。"))
+    refusal = None if by_staff else cancel_refusal(reg, now)
+    if refusal:
+        raise CancelTooLate(refusal)
     was_confirmed = locked == "confirmed"
     reg.status, reg.cancelled_at, reg.active_user_id = "cancelled", now, None
     reg.late_cancel = late
