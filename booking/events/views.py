@@ -23,6 +23,7 @@ from booking.events.registrations import (
     get_own_registration,
     register_for_frame,
     waitlist_position,
+    window_of,
 )
 from booking.events.services import EventFilters, find_events, get_visible_event
 from booking.events.words import event_words
@@ -173,6 +174,7 @@ def detail(event_id: int):
         "events/detail.html", event=event, now=now, mine=mine, states=states, offered=offered,
         overflow=online_open if in_person_full else [], cancel_deadline=cancel_deadline(event),
         position=waitlist_position(mine) if mine else None,
+        closes={f.id: window_of(f)[1] for f in event.frames},
     )  # fmt: skip
 
 
