@@ -9,7 +9,7 @@ from booking import create_app
 from booking.calendars import consultation_items, registration_items
 from booking.calendars.items import sources_of
 from booking.consultations.services import consultation_still_holds
-from booking.events import notices
+from booking.events import notices, policy
 from booking.exhibitions.meeting_items import meeting_items
 from booking.extensions import db
 from booking.notifications import mailer
@@ -26,7 +26,7 @@ def test_a_real_app_has_every_hook_its_domains_must_register(app):
     assert missing_hooks(app) == []
     hooks, sources = hooks_of(app), sources_of(app)
     assert hooks.about_checks["registration"] is notices.registration_still_holds
-    assert hooks.about_checks["attendee"] is notices.attendee_still_holds
+    assert hooks.about_checks["attendee"] is policy.attendee_still_holds
     assert hooks.about_checks["consultation"] is consultation_still_holds
     assert hooks.reminder_targets["registrations"] is notices.reminder_targets
     assert set(hooks.invitation_builders) >= {"event", "registration", "consultation", "meeting"}

@@ -4,7 +4,8 @@ Every message is `about="registration:<id>"` with the registration's `sequence` 
 version: when the registration changes again before the mail is due (cancelled, promoted,
 moved), the about-check drops the stale mail instead of sending it. Mail after the event
 (the thank-you, a survey reminder after the end) is `about="attendee:<id>"`: its check also
-asks whether the person came (`policy.attended`), so no-shows are not thanked for coming.
+asks whether the person came (`policy.attendee_still_holds`), so no-shows are not thanked
+for coming.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from flask import current_app
 from sqlalchemy import select
 
 from booking.events.models import Event, Registration
-from booking.events.policy import attended
 from booking.extensions import db
 from booking.notifications.reminders import (
     ReminderTarget,
@@ -218,11 +218,3 @@ def event_still_holds(ref: int, version: int | None, now: datetime) -> bool:
     if sequence is None:
         return False
     return version is None or version == sequence
-
-
-def attendee_still_holds(ref: int, version: int | None, now: datetime) -> bool:
-    """The about-check of mail after the event: the registration holds and its holder came."""
-    if not registration_still_holds(ref, version, now):
-        return False
-    reg = db.session.get(Registration, ref)
-    return attended(reg)

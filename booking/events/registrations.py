@@ -17,8 +17,8 @@ from sqlalchemy.exc import IntegrityError
 from booking.accounts.models import Company, User
 from booking.errors import AlreadyRegistered, Conflict, Full, Invalid, NotAllowed, NotFound
 from booking.events import notices
+from booking.events.cancelling import cancel_deadline, cancel_refusal
 from booking.events.models import ACTIVE_STATUSES, Event, Frame, Registration
-from booking.events.policy import cancel_deadline, cancel_refusal
 from booking.events.services import can_manage, can_see_member_only
 from booking.extensions import db
 from booking.timefmt import as_utc

@@ -226,10 +226,12 @@ def registration(reg_id: int):
     if reg.user_id != current_user.id:
         abort(404)
     now = now_utc()
+    online = reg.status == "confirmed" and reg.frame.mode == "online"
     return render_template(
         "events/registration.html", reg=reg, event=reg.event, now=now,
         done=request.args.get("done") == "1", position=waitlist_position(reg),
         can_cancel=can_cancel(reg, now), refusal=cancel_refusal(reg, now) if reg.is_active else None,
+        join_url=reg.event.online_url if online else None,
         deadline=cancel_deadline(reg.event),
     )  # fmt: skip
 
