@@ -111,7 +111,7 @@ def main() -> None:
                 select(func.count(), func.max(sub.c.updated_at), func.sum(sub.c.sequence))
             ).one()
 
-        registry.register_private_source(bookings, "bench.bookings", version=bookings_version)
+        registry.register_private_source(app, bookings, "bench.bookings", version=bookings_version)
 
         client = app.test_client()
         results = []

@@ -24,6 +24,7 @@ def create_app(config: str | dict | None = None) -> Flask:
     clock.init_app(app)
     register_extensions(app)
     register_security(app)
+    register_domains(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -112,6 +113,13 @@ def select_locale() -> str:
         return current_user.locale
     chosen = request.cookies.get("lang")
     return chosen if chosen in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def register_domains(app: Flask) -> None:
+    """Each domain's hooks; fails here, at start-up, if a required one is missing."""
+    from booking.wiring import init_domains
+
+    init_domains(app)
 
 
 def register_blueprints(app: Flask) -> None:

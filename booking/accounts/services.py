@@ -53,6 +53,11 @@ def user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
+def account_still_holds(ref: int, version: int | None, now: datetime) -> bool:
+    """The send-time check of account mail: the account still exists."""
+    return db.session.get(User, ref) is not None
+
+
 def create_user(
     email: str,
     password: str | None,

@@ -7,18 +7,21 @@ attachments), `views` (routes).
 
 How another domain appears in calendars:
 
-- Private feeds (`/calendar/<token>.ics`): at import of your services module call
-  `register_private_source(fn, version=v)` with `fn(user, now) -> Iterable[CalendarItem]`,
+Registration is explicit, per app, in your domain's `init_app(app)` (create_app calls it and
+refuses to start when a required source or builder is missing, see `booking.wiring`):
+
+- Private feeds (`/calendar/<token>.ics`): call
+  `register_private_source(app, fn, name, version=v)` with `fn(user, now) -> Iterable[CalendarItem]`,
   the person's own bookings (one item per registration, per session of a series, per
   consultation), including those cancelled in the last 30 days (`status="CANCELLED"`; older
   ones are dropped here). Set `join_url` / `pass_url` only for what the person is entitled
   to. `v(user, now)` (optional) is a cheap value that changes whenever `fn`'s output would,
   so a 304 needs neither the items nor the serialisation.
-- Advisor feeds: `register_advisor_source(fn, version=v)`; `user` is the advisor.
-- Mail invitations: `booking.calendars.invitations.register_item_invitations(kind, lookup)`
+- Advisor feeds: `register_advisor_source(app, fn, name, version=v)`; `user` is the advisor.
+- Mail invitations: `booking.calendars.invitations.register_item_invitations(app, kind, lookup)`
   with `lookup(ref_id) -> Invitee(item, email, name, locale) | None`; then plan mails with
   `about="<kind>:<id>"` and `invite="REQUEST"` or `"CANCEL"`. (Or, lower level,
-  `booking.notifications.hooks.register_invitation_builder(kind, fn)` with `fn` returning
+  `booking.notifications.hooks.register_invitation_builder(app, kind, fn)` with `fn` returning
   `booking.calendars.ics.invitation(item, method, attendee_email, organiser=None)`.)
 - Buttons: `{% from "calendars/_add.html" import add_to_calendar %}` in templates, and
   `booking.calendars.responses.ics_download(items, filename)` for a booking's own download.
@@ -27,3 +30,17 @@ How another domain appears in calendars:
 from booking.calendars.items import CalendarItem, register_advisor_source, register_private_source
 
 __all__ = ["CalendarItem", "register_advisor_source", "register_private_source"]
+
+
+def init_app(app) -> None:
+    """Event, registration and consultation entries in private feeds and mail invitations."""
+    from booking.calendars import consultation_items, registration_items
+    from booking.calendars.invitations import event_invitation, register_item_invitations
+    from booking.notifications.hooks import register_invitation_builder
+
+    register_invitation_builder(app, "event", event_invitation)
+    register_private_source(app, registration_items.private_items, "registrations")
+    register_item_invitations(app, "registration", registration_items.registration_invitee)
+    register_private_source(app, consultation_items.member_items, "consultations")
+    register_advisor_source(app, consultation_items.advisor_items, "consultations")
+    register_item_invitations(app, "consultation", consultation_items.consultation_invitee)

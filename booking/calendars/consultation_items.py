@@ -7,8 +7,8 @@ from datetime import datetime
 from flask_babel import gettext as _
 
 from booking.accounts.models import User
-from booking.calendars.invitations import Invitee, register_item_invitations
-from booking.calendars.items import CalendarItem, register_advisor_source, register_private_source
+from booking.calendars.invitations import Invitee
+from booking.calendars.items import CalendarItem
 from booking.consultations.catalogue import advisor_for_user
 from booking.consultations.feed import consultations_for_feed, join_url
 from booking.consultations.models import Consultation
@@ -76,8 +76,3 @@ def consultation_invitee(consultation_id: int) -> Invitee | None:
     return Invitee(
         consultation_item(c, for_advisor=False), c.member.email, c.member.full_name, c.member.locale
     )
-
-
-register_private_source(member_items, "consultations")
-register_advisor_source(advisor_items, "consultations")
-register_item_invitations("consultation", consultation_invitee)

@@ -1,6 +1,6 @@
 """Invitation builders: what the dispatcher attaches to mails with `invite` set.
 
-Registered at import (the calendars blueprint imports this module, so every app has them).
+Registered by `booking.calendars.init_app` (and by each booking domain for its own kind).
 """
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from flask import Flask
 from flask_babel import force_locale
 from sqlalchemy import select
 
@@ -39,9 +40,6 @@ def event_invitation(event_id: int, method: str, recipient: str | None = None) -
     return invitation(item, method, recipient, attendee_name=name, opts=opts)
 
 
-register_invitation_builder("event", event_invitation)
-
-
 @dataclass(frozen=True)
 class Invitee:
     """What an invitation needs from a booking: its item and the person it is for."""
@@ -52,11 +50,13 @@ class Invitee:
     locale: str = "ja"
 
 
-def register_item_invitations(kind: str, lookup: Callable[[int], Invitee | None]) -> None:
+def register_item_invitations(
+    app: Flask, kind: str, lookup: Callable[[int], Invitee | None]
+) -> None:
     """Attach invitations to messages `about="<kind>:<id>"` from `lookup(id)`.
 
-    The one call a booking domain makes, e.g. at import of its services module:
-    `register_item_invitations("registration", registration_invitee)`, where
+    The one call a booking domain makes, in its `init_app(app)`:
+    `register_item_invitations(app, "registration", registration_invitee)`, where
     `registration_invitee(42)` returns `Invitee(item, user.email, user.full_name, user.locale)`
     or None (nothing to attach). The item carries the join URL if the person is entitled.
     `lookup` runs under the app's default locale; build labels with `force_locale` if needed.
@@ -69,4 +69,4 @@ def register_item_invitations(kind: str, lookup: Callable[[int], Invitee | None]
         opts = settings.invitation_options(found.locale or "ja")
         return invitation(found.item, method, found.email, attendee_name=found.name, opts=opts)
 
-    register_invitation_builder(kind, builder)
+    register_invitation_builder(app, kind, builder)

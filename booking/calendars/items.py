@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from flask import Flask, current_app
+
 if TYPE_CHECKING:
     from booking.accounts.models import User
 
@@ -76,9 +78,22 @@ ItemSource = Callable[["User", datetime], Iterable[CalendarItem]]
 # item sources nor the serialisation.
 VersionFn = Callable[["User", datetime], object]
 
-private_sources: dict[str, ItemSource] = {}
-advisor_sources: dict[str, ItemSource] = {}
-source_versions: dict[str, VersionFn] = {}
+EXTENSION = "booking.calendars.sources"
+
+
+@dataclass
+class CalendarSources:
+    """Who supplies the items of feeds, per app (each domain's `init_app` registers)."""
+
+    private: dict[str, ItemSource] = field(default_factory=dict)
+    advisor: dict[str, ItemSource] = field(default_factory=dict)
+    versions: dict[str, VersionFn] = field(default_factory=dict)
+
+
+def sources_of(app: Flask | None = None) -> CalendarSources:
+    """The feed sources of `app` (default: the current app)."""
+    app = app or current_app
+    return app.extensions.setdefault(EXTENSION, CalendarSources())
 
 
 def _name(fn: ItemSource) -> str:
@@ -86,31 +101,33 @@ def _name(fn: ItemSource) -> str:
 
 
 def register_private_source(
-    fn: ItemSource, name: str | None = None, *, version: VersionFn | None = None
+    app: Flask, fn: ItemSource, name: str | None = None, *, version: VersionFn | None = None
 ) -> ItemSource:
-    """Add `fn` to every person's private feed. Idempotent per name; usable as a decorator.
+    """Add `fn` to every person's private feed. Idempotent per name.
 
     `version(user, now)`, if given, must change whenever `fn(user, now)` would (including
     items crossing the 30-day line of cancellations), so it can stand for `fn` in ETags.
     """
     key = name or _name(fn)
-    private_sources[key] = fn
-    _set_version(key, version)
+    sources = sources_of(app)
+    sources.private[key] = fn
+    _set_version(sources, key, version)
     return fn
 
 
 def register_advisor_source(
-    fn: ItemSource, name: str | None = None, *, version: VersionFn | None = None
+    app: Flask, fn: ItemSource, name: str | None = None, *, version: VersionFn | None = None
 ) -> ItemSource:
     """Add `fn` to every advisor's feed (their consultations). Idempotent per name."""
     key = name or _name(fn)
-    advisor_sources[key] = fn
-    _set_version(key, version)
+    sources = sources_of(app)
+    sources.advisor[key] = fn
+    _set_version(sources, key, version)
     return fn
 
 
-def _set_version(key: str, version: VersionFn | None) -> None:
+def _set_version(sources: CalendarSources, key: str, version: VersionFn | None) -> None:
     if version is None:
-        source_versions.pop(key, None)
+        sources.versions.pop(key, None)
     else:
-        source_versions[key] = version
+        sources.versions[key] = version

@@ -14,8 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from booking.calendars.event_items import EventLabels, event_item
-from booking.calendars.invitations import Invitee, register_item_invitations
-from booking.calendars.items import CalendarItem, register_private_source
+from booking.calendars.invitations import Invitee
+from booking.calendars.items import CalendarItem
 from booking.events.models import Event, Registration
 from booking.events.policy import may_join
 from booking.extensions import db
@@ -82,7 +82,3 @@ def registration_invitee(registration_id: int) -> Invitee | None:
     # its other dates come through the feed.
     item = dataclasses.replace(item, kind="registration", id=reg.id)
     return Invitee(item, reg.user.email, reg.user.full_name, reg.user.locale)
-
-
-register_private_source(private_items, "registrations")
-register_item_invitations("registration", registration_invitee)

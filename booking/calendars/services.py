@@ -20,12 +20,7 @@ from sqlalchemy.orm import joinedload
 from booking.calendars import settings
 from booking.calendars.event_items import EventLabels, event_item, kind_label
 from booking.calendars.ics import FeedOptions, build_feed
-from booking.calendars.items import (
-    CalendarItem,
-    advisor_sources,
-    private_sources,
-    source_versions,
-)
+from booking.calendars.items import CalendarItem, sources_of
 from booking.calendars.models import FeedToken
 from booking.errors import DomainError, NotFound
 from booking.events.models import KINDS, Event
@@ -113,7 +108,9 @@ def person_feed(owner: FeedToken, now: datetime) -> PreparedFeed:
     the items are only gathered (and serialised) if the client lacks this version.
     """
     user = owner.user
-    sources = advisor_sources if owner.purpose == "advisor" else private_sources
+    registry = sources_of()
+    sources = registry.advisor if owner.purpose == "advisor" else registry.private
+    source_versions = registry.versions
     locale = user.locale or "ja"
     with force_locale(locale):
         org = settings.org_name(locale)

@@ -18,18 +18,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from booking.calendars import (
-    consultation_items,  # noqa: F401  (registers consultations in feeds and mails)
-    feed_tokens,
-    invitations,  # noqa: F401  (registers the invitation builders)
-    registration_items,  # noqa: F401  (registers registrations in feeds and mails)
-    services,
-)
+from booking.calendars import feed_tokens, services
 from booking.calendars.event_items import kind_label
 from booking.calendars.responses import calendar_response
 from booking.errors import NotFound
 from booking.events.models import KINDS
-from booking.exhibitions import meeting_items  # noqa: F401  (registers meetings in feeds and mails)
 from booking.extensions import db, login_manager
 from booking.org.models import Unit
 from booking.timefmt import now_utc

@@ -24,7 +24,6 @@ from booking.consultations.models import (
 from booking.consultations.slots import free_slots, is_closed_day
 from booking.errors import Invalid, NotAllowed, NotFound, SlotTaken
 from booking.extensions import db
-from booking.notifications.hooks import register_about_check
 from booking.timefmt import as_utc, local_zone
 
 
@@ -346,12 +345,9 @@ def consultations_of_member(member: User) -> list[Consultation]:
     )
 
 
-def _still_holds(ref: int, version: int | None, now: datetime) -> bool:
+def consultation_still_holds(ref: int, version: int | None, now: datetime) -> bool:
     """A consultation mail still applies if nothing changed since it was planned."""
     consultation = db.session.get(Consultation, ref)
     if consultation is None:
         return False
     return version is None or consultation.sequence == version
-
-
-register_about_check("consultation", _still_holds)

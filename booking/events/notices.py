@@ -2,7 +2,10 @@
 
 Every message is `about="registration:<id>"` with the registration's `sequence` as its
 version: when the registration changes again before the mail is due (cancelled, promoted,
-moved), the about-check drops the stale mail instead of sending it.
+moved), the about-check drops the stale mail instead of sending it. Mail after the event
+(the thank-you, a survey reminder after the end) is `about="attendee:<id>"`: its check also
+asks whether the person came (`policy.attendee_still_holds`), so no-shows are not thanked
+for coming.
 """
 
 from __future__ import annotations
@@ -14,8 +17,12 @@ from sqlalchemy import select
 
 from booking.events.models import Event, Registration
 from booking.extensions import db
-from booking.notifications.hooks import register_about_check
-from booking.notifications.reminders import cancel_reminders, parse_offsets, plan_reminders
+from booking.notifications.reminders import (
+    ReminderTarget,
+    cancel_reminders,
+    parse_offsets,
+    plan_reminders,
+)
 from booking.notifications.services import cancel_messages, plan_message
 from booking.timefmt import as_utc, format_deadline, format_when
 
@@ -24,6 +31,11 @@ THANKS_AFTER = timedelta(hours=3)
 
 def about(reg: Registration) -> str:
     return f"registration:{reg.id}"
+
+
+def attendee_about(reg: Registration) -> str:
+    """What mail after the event is about: the registration, if its holder came."""
+    return f"attendee:{reg.id}"
 
 
 def _base_url() -> str:
@@ -59,11 +71,14 @@ def context(reg: Registration, kind: str, **extra) -> dict:
         "cancel_deadline": format_deadline(event.cancel_until or event.starts_at, locale),
         "position": waitlist_position(reg),
     }
-    if reg.status == "confirmed":
+    if reg.status == "confirmed" and reg.frame.mode == "online":
+        # No door online, so no QR pass: how to join instead (the mail says when the link
+        # is still to come).
+        if url := join_url(reg):
+            ctx["join_url"] = url
+    elif reg.status == "confirmed":
         ctx["pass_url"] = f"{_base_url()}/mypage/registrations/{reg.id}"
         ctx["pass_token"] = reg.pass_token  # the QR code is drawn when the mail is rendered
-    if url := join_url(reg):
-        ctx["join_url"] = url
     ctx.update(extra)
     return ctx
 
@@ -86,16 +101,41 @@ def schedule(reg: Registration, now: datetime, ctx: dict | None = None) -> None:
         return
     event = reg.event
     base = dict(ctx or context(reg, "reminder"), change=None)
+    target = reminder_target(reg, base)
     plan_reminders(
-        about(reg), reg.user.email, reg.user.locale or "ja", event.starts_at, "event_notice",
-        dict(base, kind="reminder"), now, version=reg.sequence,
+        target.about, target.recipient, target.locale, target.starts_at, target.template,
+        target.context, now, target.version, ends_at=target.ends_at, event_id=event.id,
+        about_after=target.about_after,
     )  # fmt: skip
     _plan_session_reminders(reg, dict(base, kind="reminder"), now)
     plan_message(
         f"{about(reg)}:thanks", reg.user.email, "event_notice", dict(base, kind="thanks"),
         locale=reg.user.locale or "ja", due_at=as_utc(event.ends_at) + THANKS_AFTER,
-        about=about(reg), about_version=reg.sequence,
+        about=attendee_about(reg), about_version=reg.sequence,
     )  # fmt: skip
+
+
+def reminder_target(reg: Registration, ctx: dict | None = None) -> ReminderTarget:
+    """What the reminders of one registration need: the event's rules apply to it."""
+    event = reg.event
+    base = dict(ctx or context(reg, "reminder"), change=None, kind="reminder")
+    return ReminderTarget(
+        about(reg), reg.user.email, reg.user.locale or "ja", event.starts_at, event.ends_at,
+        "event_notice", base, version=reg.sequence, about_after=attendee_about(reg),
+    )  # fmt: skip
+
+
+def reminder_targets(event_id: int) -> list[ReminderTarget]:
+    """The reminder provider: every confirmed registration of a live event, for re-planning."""
+    event = db.session.get(Event, event_id)
+    if event is None or event.status == "cancelled":
+        return []
+    regs = db.session.scalars(
+        select(Registration)
+        .where(Registration.event_id == event_id, Registration.status == "confirmed")
+        .order_by(Registration.id)
+    )
+    return [reminder_target(reg) for reg in regs]
 
 
 def _plan_session_reminders(reg: Registration, ctx: dict, now: datetime) -> None:
@@ -179,4 +219,9 @@ def registration_still_holds(ref: int, version: int | None, now: datetime) -> bo
     return version is None or version == sequence
 
 
-register_about_check("registration", registration_still_holds)
+def event_still_holds(ref: int, version: int | None, now: datetime) -> bool:
+    """The about-check of mail about a whole event: it exists and has not changed since."""
+    sequence = db.session.scalar(select(Event.sequence).where(Event.id == ref))
+    if sequence is None:
+        return False
+    return version is None or version == sequence

@@ -1,15 +1,21 @@
-"""What a person may do with their registration: join online, move to an online frame.
+"""What a person may do with their registration: join online, move to an online frame,
+cancel it; and whether its holder came.
 
 Pages, the API, calendar feeds, invitations, mails and passes ask these functions and
 decide nothing themselves, so a hybrid event's join URL reaches its online attendees only.
+The cancelling rule itself is `cancelling.cancel_refusal` (the registration service
+enforces it too).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from booking.events.cancelling import cancel_refusal
 from booking.events.models import Frame, Registration
+from booking.events.notices import registration_still_holds
 from booking.events.registrations import audience_allows, frame_state
+from booking.extensions import db
 from booking.timefmt import as_utc
 
 # A move needs a seat now: a lottery, a waitlist or a closed window offers none.
@@ -67,3 +73,22 @@ def may_switch_to_online(reg: Registration | None, now: datetime) -> bool:
         and as_utc(reg.event.ends_at) > now
         and any(f.mode == "online" for f in reg.event.frames)
     )
+
+
+def can_cancel(reg: Registration, now: datetime) -> bool:
+    """The person may cancel (or leave the waitlist) by themselves now."""
+    return cancel_refusal(reg, now) is None
+
+
+def attended(reg: Registration) -> bool:
+    """Came to the event: checked in at the door, or (no door online) in an online frame."""
+    if reg.status != "confirmed":
+        return False
+    return reg.checked_in_at is not None or reg.frame.mode == "online"
+
+
+def attendee_still_holds(ref: int, version: int | None, now: datetime) -> bool:
+    """The send-time check of mail after the event: the registration holds and its holder came."""
+    if not registration_still_holds(ref, version, now):
+        return False
+    return attended(db.session.get(Registration, ref))

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from booking.accounts.models import Company, User
 from booking.errors import AlreadyRegistered, Conflict, Full, Invalid, NotAllowed, NotFound
 from booking.events import notices
+from booking.events.cancelling import cancel_deadline, cancel_refusal
 from booking.events.models import ACTIVE_STATUSES, Event, Frame, Registration
 from booking.events.services import can_manage, can_see_member_only
 from booking.extensions import db
@@ -43,10 +44,27 @@ def new_reference() -> str:
     return f"{raw[:4]}-{raw[4:]}"
 
 
+def default_close(event: Event) -> datetime:
+    """When registration closes unless a frame says otherwise.
+
+    A seminar closes at its start. A trade fair takes visitors, walk-ins included, until its
+    last day closes: the pass is what lets them in, so they must be able to get one there.
+    """
+    return as_utc(event.ends_at if event.kind == "exhibition" else event.starts_at)
+
+
 def window_of(frame: Frame) -> tuple[datetime | None, datetime]:
-    """When registration opens (None: already) and closes (default: the event's start)."""
-    closes = frame.closes_at or frame.event.starts_at
-    return (as_utc(frame.opens_at) if frame.opens_at else None), as_utc(closes)
+    """When registration opens (None: already) and closes (default: `default_close`)."""
+    closes = as_utc(frame.closes_at) if frame.closes_at else default_close(frame.event)
+    return (as_utc(frame.opens_at) if frame.opens_at else None), closes
+
+
+def registration_window(frame: Frame, now: datetime) -> str:
+    """The one "is registration open" rule: `not_open`, `open` or `closed` at `now`."""
+    opens, closes = window_of(frame)
+    if opens and now < opens:
+        return "not_open"
+    return "closed" if now >= closes else "open"
 
 
 def frame_state(frame: Frame, now: datetime) -> str:
@@ -56,11 +74,9 @@ def frame_state(frame: Frame, now: datetime) -> str:
         return "cancelled"
     if as_utc(event.ends_at) <= now:
         return "ended"
-    opens, closes = window_of(frame)
-    if opens and now < opens:
-        return "not_open"
-    if now >= closes:
-        return "closed"
+    window = registration_window(frame, now)
+    if window != "open":
+        return window
     if frame.lottery:
         return "lottery"
     if frame.remaining <= 0:
@@ -125,10 +141,10 @@ def check_can_register(frame: Frame, user: User, now: datetime) -> None:
         if frame.audience == "members":
             raise NotAllowed(_l("この参加枠は会員の方のみお申し込みいただけます。"))
         raise NotAllowed(_l("この参加枠は一般（非会員）の方のための枠です。"))
-    opens, closes = window_of(frame)
-    if opens and now < opens:
+    window = registration_window(frame, now)
+    if window == "not_open":
         raise WindowClosed(_l("申込受付はまだ始まっていません。"))
-    if now >= closes:
+    if window == "closed":
         raise WindowClosed(_l("申込受付は終了しました。"))
 
 
@@ -254,16 +270,13 @@ def get_own_registration(reg_id, user: User) -> Registration:
     return reg
 
 
-def cancel_deadline(event: Event) -> datetime:
-    return as_utc(event.cancel_until or event.starts_at)
-
-
 def cancel_registration(
     reg: Registration, now: datetime, by_staff: bool = False, notify: bool = True
 ) -> list[Registration]:
     """Cancel (or leave the waitlist) and promote the waitlist in the same transaction.
 
-    Returns the people promoted. :raises Conflict: already cancelled or past the deadline.
+    Returns the people promoted. :raises Conflict: already cancelled, or (members) the
+    policy refuses it: past the deadline or the event is over.
     """
     locked = db.session.execute(
         select(Registration.status).where(Registration.id == reg.id).with_for_update()
@@ -271,8 +284,9 @@ def cancel_registration(
     if locked == "cancelled":
         raise Conflict(_l("このお申し込みは既にキャンセルされています。"), code="already_cancelled")
     late = now >= cancel_deadline(reg.event)
-    if late and not by_staff:
-        raise CancelTooLate(_l("キャンセルの受付期限を過ぎています。主催者にご連絡ください。"))
+    refusal = None if by_staff else cancel_refusal(reg, now)
+    if refusal:
+        raise CancelTooLate(refusal)
     was_confirmed = locked == "confirmed"
     reg.status, reg.cancelled_at, reg.active_user_id = "cancelled", now, None
     reg.late_cancel = late

@@ -16,7 +16,13 @@ from booking.events.forms import answers_from, offered_frames, registration_form
 from booking.events.frame_switch import switch_to_online
 from booking.events.models import KINDS, Registration
 from booking.events.passes import registration_for_link
-from booking.events.policy import join_url, may_switch_to_online, online_frames_open_to
+from booking.events.policy import (
+    can_cancel,
+    cancel_refusal,
+    join_url,
+    may_switch_to_online,
+    online_frames_open_to,
+)
 from booking.events.registrations import (
     cancel_deadline,
     cancel_registration,
@@ -24,12 +30,13 @@ from booking.events.registrations import (
     get_own_registration,
     register_for_frame,
     waitlist_position,
+    window_of,
 )
 from booking.events.services import EventFilters, find_events, get_visible_event
 from booking.events.words import event_words
 from booking.extensions import db
 from booking.org.services import units_of_kind
-from booking.timefmt import as_utc, local_zone, now_utc, to_local
+from booking.timefmt import local_zone, now_utc, to_local
 
 bp = Blueprint("events", __name__)
 PAGE = 30  # cards per page of the list
@@ -52,6 +59,8 @@ def qr_svg(token: str) -> Markup:
 
 
 bp.add_app_template_global(event_words, "event_words")
+# My Page and the pass ask the one policy whether a registration may still be cancelled.
+bp.add_app_template_global(can_cancel, "can_cancel")
 
 
 @bp.app_template_filter("qr_png")
@@ -173,6 +182,7 @@ def detail(event_id: int):
         overflow=online_open if in_person_full else [], cancel_deadline=cancel_deadline(event),
         position=waitlist_position(mine) if mine else None, join_url=join_url(mine),
         online_frames=online_frames_open_to(mine, now),
+        closes={f.id: window_of(f)[1] for f in event.frames},
     )  # fmt: skip
 
 
@@ -227,9 +237,9 @@ def registration(reg_id: int):
     return render_template(
         "events/registration.html", reg=reg, event=reg.event, now=now,
         done=request.args.get("done") == "1", position=waitlist_position(reg),
-        can_cancel=reg.is_active and now < cancel_deadline(reg.event),
-        deadline=cancel_deadline(reg.event), join_url=join_url(reg),
-        online_frames=online_frames_open_to(reg, now),
+        can_cancel=can_cancel(reg, now), refusal=cancel_refusal(reg, now) if reg.is_active else None,
+        join_url=join_url(reg),
+        online_frames=online_frames_open_to(reg, now), deadline=cancel_deadline(reg.event),
     )  # fmt: skip
 
 
@@ -297,5 +307,5 @@ def _cancel_page(reg: Registration, action: str):
     status = 409 if error else 200
     return render_template(
         "events/cancel.html", reg=reg, event=reg.event, action=action, error=error,
-        too_late=now >= as_utc(deadline), deadline=deadline,
+        refusal=cancel_refusal(reg, now), deadline=deadline,
     ), status  # fmt: skip

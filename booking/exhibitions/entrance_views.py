@@ -2,7 +2,7 @@
 
 A handheld QR scanner types the pass token and Enter into the focused field; the page shows
 the last scan's result large (entered / already entered today / refused) and the day's
-entries per entrance.
+entries per entrance. A visitor without a pass is registered on the spot (当日受付) and let in.
 """
 
 from __future__ import annotations
@@ -14,8 +14,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from booking.errors import DomainError
 from booking.events.attendees import attendees
 from booking.events.models import Event
+from booking.exhibitions.entrance_forms import WalkInForm
 from booking.exhibitions.entries import (
     ENTERED,
     day_counts,
@@ -25,6 +27,7 @@ from booking.exhibitions.entries import (
 )
 from booking.exhibitions.lookup import fair_days, get_exhibition
 from booking.exhibitions.models import Entry, Exhibition
+from booking.exhibitions.walk_ins import WalkIn, register_walk_in, walk_in_frames
 from booking.extensions import db
 from booking.staff.access import staff_required
 from booking.timefmt import now_utc
@@ -82,6 +85,52 @@ def scan(exhibition_id: int):
         "exhibitions/entrance/scan.html", exhibition=exhibition, entrance=entrance, day=day,
         result=result, ENTERED=ENTERED, counts=day_counts(exhibition, day), q=q,
         matches=matches, entered=entered, fair_day=day in fair_days(exhibition),
+    ), status  # fmt: skip
+
+
+@bp.route("/<int:exhibition_id>/walk-in", methods=["GET", "POST"])
+@staff_required
+def walk_in(exhibition_id: int):
+    """当日受付: register a visitor who has no pass, and let them in at this entrance."""
+    exhibition = exhibition_for_scan(exhibition_id)
+    entrance = request.values.get("entrance", "").strip()
+    day = _day(request.values.get("day", ""))
+    if entrance not in (exhibition.entrances or []) or day is False:
+        flash(_("入口と日付を選び直してください。"), "error")
+        return redirect(url_for("entrance.choose", exhibition_id=exhibition.id))
+    now = now_utc()
+    day = scan_day(exhibition, now, day)
+    event = exhibition.event
+    form = WalkInForm.for_fair(
+        event, walk_in_frames(exhibition), request.form if request.method == "POST" else None
+    )
+    result, error = None, None
+    status = 422 if request.method == "POST" else 200  # until the visitor is registered
+    if request.method == "POST" and form.validate():
+        visitor = WalkIn(
+            form.family_name.data, form.given_name.data, form.family_kana.data,
+            form.given_kana.data, form.company.data or "", form.email.data or "",
+            form.phone.data or "",
+        )  # fmt: skip
+        attestation = bool(getattr(form, "attestation", None) and form.attestation.data)
+        try:
+            result = register_walk_in(exhibition, visitor, entrance, now, current_user, day,
+                                      frame_id=form.frame.data, attestation=attestation)  # fmt: skip
+        except DomainError as exc:
+            db.session.rollback()
+            target = getattr(form, exc.field, None) if exc.field else None
+            if target is not None:
+                target.errors = [*target.errors, exc.message]
+            else:
+                error = exc.message
+        else:
+            db.session.commit()
+            status = 409 if result.refused else 200
+            if not result.refused:
+                form = WalkInForm.for_fair(event, walk_in_frames(exhibition))  # the next one
+    return render_template(
+        "exhibitions/entrance/walk_in.html", exhibition=exhibition, entrance=entrance, day=day,
+        form=form, result=result, error=error, ENTERED=ENTERED,
     ), status  # fmt: skip
 
 

@@ -17,11 +17,10 @@ from sqlalchemy.orm import selectinload
 from booking.accounts.models import User
 from booking.calendars import settings
 from booking.calendars.ics import invitation
-from booking.calendars.items import CalendarItem, register_private_source
+from booking.calendars.items import CalendarItem
 from booking.exhibitions.meeting_notify import booth_codes, contact_email, join_url, locale_of
 from booking.exhibitions.models import Exhibitor, Meeting
 from booking.extensions import db
-from booking.notifications.hooks import register_invitation_builder
 
 
 def meeting_item(m: Meeting, *, for_exhibitor: bool) -> CalendarItem:
@@ -108,7 +107,3 @@ def meeting_invitation(meeting_id: int, method: str, recipient: str | None = Non
         item = meeting_item(m, for_exhibitor=for_exhibitor)
     opts = settings.invitation_options(locale)
     return invitation(item, method, recipient, attendee_name=name, opts=opts)
-
-
-register_private_source(meeting_items, "meetings")
-register_invitation_builder("meeting", meeting_invitation)

@@ -23,7 +23,6 @@ from booking.exhibitions.lookup import acts_for, public_exhibition, public_exhib
 from booking.exhibitions.meeting_slots import free_meeting_slots
 from booking.exhibitions.models import MEETING_MODES, Exhibitor, Meeting
 from booking.extensions import db
-from booking.notifications.hooks import register_about_check
 from booking.timefmt import as_utc, local_zone
 
 TOPIC_MAX = 200
@@ -233,14 +232,9 @@ def day_meetings(exhibitor: Exhibitor, day: date) -> list[Meeting]:
     )
 
 
-def _still_holds(ref: int, version: int | None, now: datetime) -> bool:
+def meeting_still_holds(ref: int, version: int | None, now: datetime) -> bool:
     """A meeting mail still applies if nothing changed since it was planned."""
     meeting = db.session.get(Meeting, ref)
     if meeting is None:
         return False
     return version is None or meeting.sequence == version
-
-
-register_about_check("meeting", _still_holds)
-# The exhibitor's reminders live under their own key (reminder keys are per `about`).
-register_about_check("meeting_host", _still_holds)

@@ -29,7 +29,6 @@ from booking.exhibitions.models import (
     exhibitor_categories,
 )
 from booking.extensions import db
-from booking.notifications.hooks import register_about_check
 from booking.notifications.services import plan_message
 
 DECISIONS = {"accept": "accepted", "waitlist": "waitlisted", "reject": "rejected"}
@@ -159,6 +158,3 @@ def decision_still_holds(ref: int, version: int | None, now: datetime) -> bool:
     if sequence is None:
         return False
     return version is None or version == sequence
-
-
-register_about_check("exhibitor", decision_still_holds)

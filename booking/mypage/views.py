@@ -26,8 +26,9 @@ def index():
     consultations = upcoming_for_member(current_user, now)
     upcoming, past = my_registrations(current_user, now)
     return render_template(
-        "mypage/index.html", consultations=consultations, event_upcoming=upcoming, event_past=past
-    )
+        "mypage/index.html", consultations=consultations, event_upcoming=upcoming, event_past=past,
+        now=now,
+    )  # fmt: skip
 
 
 @bp.route("/profile", methods=["GET", "POST"])

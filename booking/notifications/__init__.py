@@ -12,10 +12,17 @@ How another domain uses it (inside its own service, in the caller's transaction)
   again on every change of time (same rows, re-timed); ``reminders.cancel_reminders(about)``
   on cancellation. Context for the ``reminder`` template: name, title, when, where, number,
   url (strings, formatted in the recipient's locale).
-- Staff-edited reminder rules re-plan existing bookings through a provider the events domain
-  registers once: ``reminders.register_reminder_targets(fn)`` with
+  A reminder due after the end can be about something else (``about_after=``, e.g. only
+  people who came).
+
+Hooks, registered per app in the domain's ``init_app(app)`` (``booking.wiring`` lists the
+ones an app cannot start without):
+
+- Staff-edited reminder rules re-plan existing bookings through a provider:
+  ``hooks.register_reminder_targets(app, "registrations", fn)`` with
   ``fn(event_id) -> Iterable[reminders.ReminderTarget]``.
-- Drop stale mail at send time: ``hooks.register_about_check("registration", check)`` with
-  ``check(ref_id, planned_version, now) -> bool``; calendar attachments:
-  ``hooks.register_invitation_builder("registration", build)``.
+- Drop stale mail at send time: ``hooks.register_about_check(app, "registration", check)``
+  with ``check(ref_id, planned_version, now) -> bool``. A message about a kind with no
+  check is never sent (it fails, visibly). Calendar attachments:
+  ``hooks.register_invitation_builder(app, "registration", build)``.
 """

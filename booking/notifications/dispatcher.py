@@ -32,7 +32,7 @@ from sqlalchemy import and_, or_, select, update
 
 from booking.extensions import db
 from booking.notifications import mailer
-from booking.notifications.hooks import build_invitation, still_holds
+from booking.notifications.hooks import MissingHook, build_invitation, still_holds
 from booking.notifications.models import OutboxMessage
 from booking.timefmt import as_utc, now_utc, to_local
 from booking.tokens import new_token
@@ -276,6 +276,10 @@ def _handle(msg: OutboxMessage, run: _Pass, connection: mailer.Connection) -> No
         return
     try:
         holds = still_holds(msg.about, msg.about_version, now)
+    except MissingHook as exc:  # fail closed, and visibly: staff see it among the failed
+        db.session.rollback()
+        _finish(msg, run, "failed", error=str(exc))
+        return
     except Exception as exc:  # the check itself failed: try again later
         db.session.rollback()
         _retry(msg, run, f"about check failed: {exc!r}")

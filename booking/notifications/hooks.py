@@ -1,36 +1,73 @@
-"""What other domains tell the dispatcher, registered at import of their services.
+"""What other domains tell the dispatcher, registered per app by each domain's `init_app`.
 
 - An *about check* says whether what a message is about still holds when it is due
   (the booking is still active, the event not cancelled, its version unchanged). A message
   whose check fails is dropped as `cancelled` instead of being sent.
 - An *invitation builder* turns the thing a message is about into iCalendar text
   (`METHOD:REQUEST` or `METHOD:CANCEL`) at send time, so the attachment is never stale.
+- A *reminder target provider* lists an event's bookings, so that staff-edited reminder
+  rules re-plan the bookings that already exist (see `reminders.replan_event_reminders`).
 
 Keys are the part of `about` before the colon: `registration:42` → `registration`.
+
+The registries live on the app (`app.extensions`), not in module globals: an app whose
+domains did not register a hook does not have it, whatever another app in the same process
+registered, so `booking.wiring` can refuse to start an app that misses one. A message about
+a kind nobody registered a check for is never sent (fail closed).
 """
 
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
+
+from flask import Flask, current_app
+
+if TYPE_CHECKING:
+    from booking.notifications.reminders import ReminderTarget
 
 # (ref_id, planned_version, now) -> still holds?
 AboutCheck = Callable[[int, int | None, datetime], bool]
 # (ref_id, method) -> iCalendar text, or None when there is nothing to attach. A builder
 # that also takes a `recipient` keyword is given the message's recipient (the ATTENDEE).
 InvitationBuilder = Callable[..., str | None]
+# event id → the active bookings of that event, as ReminderTargets
+TargetProvider = Callable[[int], Iterable["ReminderTarget"]]
 
-about_checks: dict[str, AboutCheck] = {}
-invitation_builders: dict[str, InvitationBuilder] = {}
-
-
-def register_about_check(kind: str, check: AboutCheck) -> None:
-    about_checks[kind] = check
+EXTENSION = "booking.notifications.hooks"
 
 
-def register_invitation_builder(kind: str, builder: InvitationBuilder) -> None:
-    invitation_builders[kind] = builder
+class MissingHook(LookupError):
+    """A message is about a kind no domain registered a check for: it must not go out."""
+
+
+@dataclass
+class NotificationHooks:
+    about_checks: dict[str, AboutCheck] = field(default_factory=dict)
+    invitation_builders: dict[str, InvitationBuilder] = field(default_factory=dict)
+    reminder_targets: dict[str, TargetProvider] = field(default_factory=dict)
+
+
+def hooks_of(app: Flask | None = None) -> NotificationHooks:
+    """The registries of `app` (default: the current app)."""
+    app = app or current_app
+    return app.extensions.setdefault(EXTENSION, NotificationHooks())
+
+
+def register_about_check(app: Flask, kind: str, check: AboutCheck) -> None:
+    hooks_of(app).about_checks[kind] = check
+
+
+def register_invitation_builder(app: Flask, kind: str, builder: InvitationBuilder) -> None:
+    hooks_of(app).invitation_builders[kind] = builder
+
+
+def register_reminder_targets(app: Flask, name: str, provider: TargetProvider) -> None:
+    """How to list an event's bookings of one kind (`name`) for re-planning their reminders."""
+    hooks_of(app).reminder_targets[name] = provider
 
 
 def split_about(about: str) -> tuple[str, int | None]:
@@ -39,14 +76,22 @@ def split_about(about: str) -> tuple[str, int | None]:
 
 
 def still_holds(about: str, version: int | None, now: datetime) -> bool:
+    """Whether the thing a message is about still holds; a message about nothing always does.
+
+    :raises MissingHook: no check is registered for the kind of `about`.
+    """
+    if not about:
+        return True
     kind, ref = split_about(about)
-    check = about_checks.get(kind)
-    return True if check is None or ref is None else check(ref, version, now)
+    check = hooks_of().about_checks.get(kind)
+    if check is None:
+        raise MissingHook(f"no send-time check is registered for {kind!r} messages")
+    return False if ref is None else check(ref, version, now)
 
 
 def build_invitation(about: str, method: str, recipient: str | None = None) -> str | None:
     kind, ref = split_about(about)
-    builder = invitation_builders.get(kind)
+    builder = hooks_of().invitation_builders.get(kind)
     if builder is None or ref is None:
         return None
     if recipient is not None and "recipient" in inspect.signature(builder).parameters:

@@ -4,12 +4,12 @@ The events domain (or any domain with bookings) calls `plan_reminders(...)` when
 made and again whenever its time changes (the same rows are re-timed), and
 `cancel_reminders(about)` when the booking is cancelled. Staff edit an event's reminders with
 `save_reminder_rule` / `delete_reminder_rule`; the bookings of that event are re-planned
-through the provider the events domain registered with `register_reminder_targets`.
+through the providers the booking domains registered with
+`hooks.register_reminder_targets(app, name, provider)` in their `init_app`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -19,6 +19,7 @@ from sqlalchemy import select, update
 
 from booking.errors import Invalid, NotFound
 from booking.extensions import db
+from booking.notifications.hooks import hooks_of
 from booking.notifications.models import ANCHORS, DIRECTIONS, OutboxMessage, ReminderRule
 from booking.notifications.services import cancel_messages, plan_message
 from booking.timefmt import as_utc, now_utc
@@ -106,6 +107,7 @@ def plan_reminders(
     *,
     ends_at: datetime | None = None,
     event_id: int | None = None,
+    about_after: str | None = None,
 ) -> int:
     """Plan the reminders of one booking; returns how many are waiting to go out.
 
@@ -114,7 +116,9 @@ def plan_reminders(
     planned (and one planned earlier is cancelled): it is skipped, never fired late. One
     before the start is never sent once the event started (`not_after`). With `event_id`,
     staff's rules for that event apply (their subject and body reach the template as
-    `reminder_subject` / `reminder_body`).
+    `reminder_subject` / `reminder_body`). A reminder due once the booking has ended
+    (materials, survey) has `after_end` set in its context and, with `about_after`, is about
+    that instead (e.g. `attendee:42`: sent only to people who came).
     """
     start = as_utc(starts_at)
     planned, keep = 0, set()
@@ -127,22 +131,26 @@ def plan_reminders(
         keep.add(key)
         subject, body = rule.text_for(locale or "ja")
         not_after = start if due < start else due + LATE_WINDOW
+        after_end = ends_at is not None and due >= as_utc(ends_at)
         plan_message(
             key, recipient, template,
             dict(context, offset=rule.label, anchor=rule.anchor, reminder_subject=subject,
-                 reminder_body=body),
-            locale=locale, due_at=due, not_after=not_after, about=about,
+                 reminder_body=body, after_end=after_end),
+            locale=locale, due_at=due, not_after=not_after,
+            about=about_after if after_end and about_after else about,
             about_version=version, transactional=True,
         )  # fmt: skip
         planned += 1
-    # A rule staff removed: its pending reminders go too.
+    # A rule staff removed: its pending reminders go too. Keys with a further part (a
+    # series' `s2:P1D`) are the booking domain's own and stay.
+    prefix = f"reminder:{about}:"
     for key in db.session.scalars(
         select(OutboxMessage.dedupe_key).where(
-            OutboxMessage.dedupe_key.startswith(f"reminder:{about}:", autoescape=True),
+            OutboxMessage.dedupe_key.startswith(prefix, autoescape=True),
             OutboxMessage.status == "pending",
         )
     ).all():
-        if key not in keep:
+        if key not in keep and ":" not in key[len(prefix) :]:
             _cancel_key(key)
     return planned
 
@@ -176,27 +184,17 @@ class ReminderTarget:
     template: str
     context: dict
     version: int | None = None
-
-
-# event id → the active bookings of that event, as ReminderTargets
-TargetProvider = Callable[[int], Iterable[ReminderTarget]]
-target_providers: list[TargetProvider] = []
-
-
-def register_reminder_targets(provider: TargetProvider) -> None:
-    """Called once by the events domain: how to list an event's bookings for re-planning."""
-    if provider not in target_providers:
-        target_providers.append(provider)
+    about_after: str | None = None
 
 
 def replan_event_reminders(event_id: int, now: datetime) -> int:
     """Re-plan the reminders of every booking of an event (after its rules changed)."""
     planned = 0
-    for provider in target_providers:
+    for provider in hooks_of().reminder_targets.values():
         for t in provider(event_id):
             planned += plan_reminders(
                 t.about, t.recipient, t.locale, t.starts_at, t.template, t.context, now,
-                t.version, ends_at=t.ends_at, event_id=event_id,
+                t.version, ends_at=t.ends_at, event_id=event_id, about_after=t.about_after,
             )  # fmt: skip
     return planned
 

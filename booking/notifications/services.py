@@ -11,6 +11,15 @@ from booking.extensions import db
 from booking.notifications.models import STATUSES, OutboxMessage
 from booking.timefmt import as_utc, now_utc
 
+# Addresses of people who gave none (a walk-in at the fair) live under this reserved domain
+# (RFC 6761: `.invalid` never resolves), so nothing is ever planned to them.
+UNDELIVERABLE_DOMAIN = "walk-in.invalid"
+
+
+def deliverable(recipient: str) -> bool:
+    """Whether mail to `recipient` can reach anybody at all."""
+    return not (recipient or "").lower().rstrip(">").endswith(".invalid")
+
 
 def plan_message(
     dedupe_key: str,
@@ -27,15 +36,18 @@ def plan_message(
     invite: str | None = None,
     not_after: datetime | None = None,
     reply_to: str | None = None,
-) -> OutboxMessage:
+) -> OutboxMessage | None:
     """Plan one mail; planning the same key again keeps one row and re-times it.
 
     A pending (or cancelled) row takes the new values; one already sending, sent or failed
     is left alone, so a key is mailed at most once. `about` ("registration:42") and
     `about_version` let the dispatcher drop the mail if that thing changed or went away;
     `not_after` drops it when it would arrive too late; `invite` ("REQUEST"/"CANCEL")
-    attaches its calendar entry; `transactional=False` adds List-Unsubscribe.
+    attaches its calendar entry; `transactional=False` adds List-Unsubscribe. Mail to an
+    address that cannot be delivered (`deliverable`) is not planned: None.
     """
+    if not deliverable(recipient):
+        return None
     due = as_utc(due_at) if due_at else now_utc()
     msg = db.session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key))
     if msg is None:

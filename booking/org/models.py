@@ -20,6 +20,9 @@ class Unit(db.Model):
     name: Mapped[str] = mapped_column(String(120))
     ward: Mapped[str | None] = mapped_column(String(40))
     position: Mapped[int] = mapped_column(default=0)
+    # Whom people call or write to about this unit's events (named when a request is refused).
+    contact_phone: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    contact_email: Mapped[str] = mapped_column(String(254), default="", server_default="")
 
     @property
     def key(self) -> str:

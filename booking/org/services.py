@@ -22,27 +22,39 @@ def units_of_kind(kind: str) -> list[Unit]:
     return list(db.session.scalars(select(Unit).where(Unit.kind == kind).order_by(Unit.position)))
 
 
-def upsert_unit(kind: str, slug: str, name: str, ward: str | None, position: int) -> Unit:
-    """Create or update one unit by (kind, slug); used by `demo load` to stay idempotent."""
+def upsert_unit(
+    kind: str, slug: str, name: str, ward: str | None, position: int, contact: dict | None = None
+) -> Unit:
+    """Create or update one unit by (kind, slug); used by `demo load` to stay idempotent.
+
+    `contact` (`{"phone", "email"}`, from the structure file) sets whom to contact about the
+    unit's events; without it a unit keeps the contact it has.
+    """
     unit = db.session.scalar(select(Unit).where(Unit.kind == kind, Unit.slug == slug))
     if unit is None:
-        unit = Unit(kind=kind, slug=slug)
+        unit = Unit(kind=kind, slug=slug, contact_phone="", contact_email="")
         db.session.add(unit)
     unit.name, unit.ward, unit.position = name, ward, position
+    if contact:
+        unit.contact_phone = str(contact.get("phone") or "")[:32]
+        unit.contact_email = str(contact.get("email") or "")[:254]
     return unit
 
 
 def load_structure(data: dict) -> dict[str, int]:
-    """Load HQ, branches, sections, committees and groups from chamber.json; returns counts."""
-    upsert_unit("hq", "hq", "本部", None, 0)
+    """Load HQ, branches, sections, committees and groups from chamber.json; returns counts.
+
+    Any entry (and an optional top-level `hq`) may carry `contact: {"phone", "email"}`.
+    """
+    upsert_unit("hq", "hq", "本部", None, 0, (data.get("hq") or {}).get("contact"))
     for i, b in enumerate(data["branches"]):
-        upsert_unit("branch", b["slug"], b["name"], b.get("ward"), i)
+        upsert_unit("branch", b["slug"], b["name"], b.get("ward"), i, b.get("contact"))
     for i, s in enumerate(data["sections"]):
-        upsert_unit("section", s["slug"], s["name"], None, i)
+        upsert_unit("section", s["slug"], s["name"], None, i, s.get("contact"))
     for i, c in enumerate(data["committees"]):
         # Committees have no slug in the source: their position in the list is stable.
-        upsert_unit("committee", f"c{i + 1:02d}", c["name"], None, i)
+        upsert_unit("committee", f"c{i + 1:02d}", c["name"], None, i, c.get("contact"))
     for i, g in enumerate(data["groups"]):
-        upsert_unit("group", g["slug"], g["name"], None, i)
+        upsert_unit("group", g["slug"], g["name"], None, i, g.get("contact"))
     db.session.flush()
     return {kind: len(units_of_kind(kind)) for kind in ("branch", "section", "committee", "group")}

@@ -8,8 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from booking.calendars import items as item_registry
-from booking.calendars.items import CalendarItem
+from booking.calendars.items import CalendarItem, sources_of
 from booking.events.models import Event
 from booking.extensions import db
 from booking.org.services import unit_by_key
@@ -66,19 +65,15 @@ def make_item() -> Callable[..., CalendarItem]:
 
 
 @pytest.fixture
-def private_items(monkeypatch) -> dict[int, list[CalendarItem]]:
+def private_items(app, monkeypatch) -> dict[int, list[CalendarItem]]:
     """A registered private source: `private_items[user.id]` is that person's bookings."""
     store: dict[int, list[CalendarItem]] = defaultdict(list)
-    monkeypatch.setitem(
-        item_registry.private_sources, "tests.private", lambda user, now: store[user.id]
-    )
+    monkeypatch.setitem(sources_of(app).private, "tests.private", lambda user, now: store[user.id])
     return store
 
 
 @pytest.fixture
-def advisor_items(monkeypatch) -> dict[int, list[CalendarItem]]:
+def advisor_items(app, monkeypatch) -> dict[int, list[CalendarItem]]:
     store: dict[int, list[CalendarItem]] = defaultdict(list)
-    monkeypatch.setitem(
-        item_registry.advisor_sources, "tests.advisor", lambda user, now: store[user.id]
-    )
+    monkeypatch.setitem(sources_of(app).advisor, "tests.advisor", lambda user, now: store[user.id])
     return store

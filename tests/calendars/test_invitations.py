@@ -101,9 +101,8 @@ def test_a_booking_domain_registers_its_invitations_with_one_call(app, member, m
     from booking.calendars.invitations import Invitee, register_item_invitations
     from booking.notifications import hooks
 
-    monkeypatch.setattr(hooks, "invitation_builders", dict(hooks.invitation_builders))
     # A stand-in registration 42 that no table holds: the real about-check would drop it.
-    monkeypatch.setattr(hooks, "about_checks", {})
+    monkeypatch.setitem(hooks.hooks_of(app).about_checks, "registration", lambda *a: True)
     event = make_event(format="online", online_url="https://meet.example.jp/j/7")
     email, name = member.email, member.full_name
 
@@ -112,7 +111,7 @@ def test_a_booking_domain_registers_its_invitations_with_one_call(app, member, m
         item = type(item)(**{**item.__dict__, "id": ref_id})
         return Invitee(item, email, name, "ja")
 
-    register_item_invitations("registration", registration_invitee)
+    register_item_invitations(app, "registration", registration_invitee)
     plan_message("t:reg", email, "account_confirm", {"link": "x"}, about="registration:42",
                  invite="REQUEST")  # fmt: skip
     db.session.commit()
@@ -126,10 +125,9 @@ def test_a_booking_domain_registers_its_invitations_with_one_call(app, member, m
 def test_builders_without_a_recipient_parameter_still_work(app, monkeypatch):
     from booking.notifications import hooks
 
-    monkeypatch.setattr(hooks, "invitation_builders", {})
-    hooks.register_invitation_builder("old", lambda ref, method: f"{ref}:{method}")
+    hooks.register_invitation_builder(app, "old", lambda ref, method: f"{ref}:{method}")
     hooks.register_invitation_builder(
-        "new", lambda ref, method, recipient=None: f"{ref}:{method}:{recipient}"
+        app, "new", lambda ref, method, recipient=None: f"{ref}:{method}:{recipient}"
     )
     assert hooks.build_invitation("old:1", "REQUEST", "a@example.jp") == "1:REQUEST"
     assert hooks.build_invitation("new:2", "CANCEL", "a@example.jp") == "2:CANCEL:a@example.jp"

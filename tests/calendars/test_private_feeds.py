@@ -183,7 +183,8 @@ def test_an_advisor_token_stops_working_when_the_role_changes(client, make_user,
     assert client.get(f"/calendar/{token}.ics").status_code == 404
 
 
-def test_with_source_versions_a_304_never_gathers_the_items(client, member, make_item, monkeypatch):
+def test_with_source_versions_a_304_never_gathers_the_items(app, client, member, make_item,
+                                                           monkeypatch):  # fmt: skip
     from booking.calendars import items as registry
 
     calls = []
@@ -193,11 +194,9 @@ def test_with_source_versions_a_304_never_gathers_the_items(client, member, make
         calls.append(user.id)
         return [make_item(kind="registration", id=1, sequence=state["version"])]
 
-    monkeypatch.setattr(registry, "private_sources", {})
-    monkeypatch.setattr(registry, "source_versions", {})
-    monkeypatch.setattr("booking.calendars.services.private_sources", registry.private_sources)
-    monkeypatch.setattr("booking.calendars.services.source_versions", registry.source_versions)
-    registry.register_private_source(source, "t", version=lambda user, now: state["version"])
+    # This app's feeds hold this one source only.
+    monkeypatch.setattr(registry.sources_of(app), "private", {})
+    registry.register_private_source(app, source, "t", version=lambda user, now: state["version"])
     path = feed_path(member)
     first = client.get(path)
     assert first.status_code == 200 and calls == [member.id]

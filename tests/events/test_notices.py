@@ -22,7 +22,9 @@ def _messages(reg):
     return {
         m.dedupe_key: m
         for m in db.session.scalars(
-            select(OutboxMessage).where(OutboxMessage.about == f"registration:{reg.id}")
+            select(OutboxMessage).where(
+                OutboxMessage.about.in_((f"registration:{reg.id}", f"attendee:{reg.id}"))
+            )
         )
     }
 

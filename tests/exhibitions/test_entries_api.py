@@ -77,7 +77,7 @@ def test_unknown_pass_is_404(client, fair, headers):
 def test_refusals_are_409_with_their_code(client, make_fair, fair, headers, make_user):
     online = register(fair, make_user("member"), online=True)
     cancelled = register(fair, make_user("member"))
-    cancel_registration(cancelled, now_utc(), notify=False)
+    cancel_registration(cancelled, now_utc(), by_staff=True, notify=False)
     db.session.commit()
     elsewhere = register(make_fair(days_ahead=0), make_user("member"))
     fine = register(fair, make_user("member"))

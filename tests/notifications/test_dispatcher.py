@@ -176,13 +176,10 @@ def test_a_message_whose_booking_no_longer_holds_is_dropped_as_cancelled(app, ma
         seen.append((ref, version))
         return ref != 13
 
-    hooks.register_about_check("testbooking", registration_active)
-    try:
-        dropped = make_message(about="testbooking:13", about_version=2)
-        kept = make_message(about="testbooking:14", about_version=5)
-        assert dispatch_due() == 1
-    finally:
-        hooks.about_checks.pop("testbooking")
+    hooks.register_about_check(app, "testbooking", registration_active)  # this app only
+    dropped = make_message(about="testbooking:13", about_version=2)
+    kept = make_message(about="testbooking:14", about_version=5)
+    assert dispatch_due() == 1
     assert _row(dropped).status == "cancelled"
     assert _row(dropped).last_error == "no longer applies"
     assert _row(kept).status == "sent"

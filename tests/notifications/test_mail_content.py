@@ -91,13 +91,11 @@ def test_an_invitation_builder_supplies_the_attachment_at_send_time(app, make_me
     from booking.notifications import hooks
 
     hooks.register_invitation_builder(
-        "testbooking", lambda ref, method: ICS.replace("REQUEST", method)
+        app, "testbooking", lambda ref, method: ICS.replace("REQUEST", method)
     )
-    try:
-        make_message(about="testbooking:1", invite="CANCEL")
-        dispatch_due()
-    finally:
-        hooks.invitation_builders.pop("testbooking")
+    hooks.register_about_check(app, "testbooking", lambda ref, version, now: True)
+    make_message(about="testbooking:1", invite="CANCEL")
+    dispatch_due()
     [attachment] = list(_one(smtp_app).iter_attachments())
     assert attachment.get_param("method") == "CANCEL"
     assert "METHOD:CANCEL" in attachment.get_content()

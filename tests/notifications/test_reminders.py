@@ -1,4 +1,10 @@
-"""Reminders: planned per booking, re-timed, skipped when too late, cancelled, staff rules."""
+"""Reminders: planned per booking, re-timed, skipped when too late, cancelled, staff rules.
+
+The bookings here are accounts (`user:<id>`, whose mail holds while the account exists): the
+reminder mechanics are the same for every kind of booking. How staff-edited rules reach an
+event's existing registrations is proven through the staff page in
+tests/events/test_reminder_rules.py.
+"""
 
 from __future__ import annotations
 
@@ -14,13 +20,9 @@ from booking.notifications import mailer
 from booking.notifications.dispatcher import dispatch_due
 from booking.notifications.models import OutboxMessage
 from booking.notifications.reminders import (
-    ReminderTarget,
     cancel_reminders,
-    delete_reminder_rule,
     plan_reminders,
-    register_reminder_targets,
     save_reminder_rule,
-    target_providers,
 )
 from booking.org.models import Unit
 from booking.timefmt import as_utc
@@ -45,15 +47,27 @@ def make_event():
     return factory
 
 
-def _plan(about="booking:1", start=START, now=NOW, **kw):
+@pytest.fixture(autouse=True)
+def bookings(app, make_user) -> list[str]:
+    """Two things reminders are about, for `_plan` and `_reminders` (the first by default)."""
+    BOOKINGS[:] = [f"user:{make_user('member').id}" for _ in range(2)]
+    return BOOKINGS
+
+
+BOOKINGS: list[str] = []
+
+
+def _plan(about=None, start=START, now=NOW, **kw):
     n = plan_reminders(
-        about, "taro@example.jp", kw.pop("locale", "ja"), start, "reminder", CONTEXT, now, **kw
-    )
+        about or BOOKINGS[0], "taro@example.jp", kw.pop("locale", "ja"), start, "reminder",
+        CONTEXT, now, **kw,
+    )  # fmt: skip
     db.session.commit()
     return n
 
 
-def _reminders(about="booking:1") -> dict[str, OutboxMessage]:
+def _reminders(about=None) -> dict[str, OutboxMessage]:
+    about = about or BOOKINGS[0]
     db.session.expire_all()
     rows = db.session.scalars(
         select(OutboxMessage).where(OutboxMessage.dedupe_key.startswith(f"reminder:{about}:"))
@@ -102,15 +116,15 @@ def test_moving_the_start_later_again_revives_the_cancelled_reminder(app):
     assert _reminders()["P1D"].status == "pending"
 
 
-def test_cancelling_the_booking_cancels_its_pending_reminders_only(app):
+def test_cancelling_the_booking_cancels_its_pending_reminders_only(app, bookings):
     _plan()
-    _plan(about="booking:2")
+    _plan(about=bookings[1])
     assert dispatch_due(now=START - timedelta(days=1)) == 2  # both P1D reminders went out
-    assert cancel_reminders("booking:1") == 1
+    assert cancel_reminders(bookings[0]) == 1
     db.session.commit()
     rows = _reminders()
     assert rows["P1D"].status == "sent" and rows["PT1H"].status == "cancelled"
-    assert _reminders("booking:2")["PT1H"].status == "pending"
+    assert _reminders(bookings[1])["PT1H"].status == "pending"
 
 
 def test_an_overdue_reminder_found_after_the_start_is_not_sent(app):
@@ -126,7 +140,7 @@ def test_an_overdue_reminder_found_before_the_start_is_still_sent(app):
     assert dispatch_due(now=START - timedelta(minutes=30)) == 2  # the scheduler was down
 
 
-def test_staff_text_replaces_the_default_subject_and_body(app, make_event):
+def test_staff_text_replaces_the_default_subject_and_body(app, make_event, bookings):
     event = make_event()
     save_reminder_rule(
         event.id, NOW, anchor="start", direction="before", duration="P1D",
@@ -135,7 +149,7 @@ def test_staff_text_replaces_the_default_subject_and_body(app, make_event):
     )  # fmt: skip
     db.session.commit()
     _plan(event_id=event.id)
-    _plan(about="booking:2", event_id=event.id, locale="en")
+    _plan(about=bookings[1], event_id=event.id, locale="en")
     dispatch_due(now=START - timedelta(days=1))
     subjects = sorted(m["Subject"] for m in mailer.outbox_memory)
     assert subjects == [
@@ -168,28 +182,6 @@ def test_a_switched_off_rule_removes_a_default_reminder(app, make_event):
     db.session.commit()
     assert _plan(event_id=event.id) == 1
     assert set(_reminders()) == {"P1D"}
-
-
-def test_editing_rules_re_plans_the_bookings_the_events_domain_lists(app, make_event):
-    event = make_event()
-
-    def bookings_of(event_id):
-        if event_id == event.id:
-            yield ReminderTarget("booking:7", "hanako@example.jp", "ja", START, END,
-                                 "reminder", CONTEXT, version=1)  # fmt: skip
-
-    register_reminder_targets(bookings_of)
-    try:
-        rule = save_reminder_rule(event.id, NOW, anchor="end", direction="after", duration="P1D")
-        db.session.commit()
-        assert set(_reminders("booking:7")) == {"P1D", "PT1H", "end+P1D"}
-        delete_reminder_rule(event.id, rule.id, NOW)
-        db.session.commit()
-        rows = _reminders("booking:7")
-        assert rows["end+P1D"].status == "cancelled"
-        assert rows["P1D"].status == rows["PT1H"].status == "pending"
-    finally:
-        target_providers.remove(bookings_of)
 
 
 def test_a_rule_with_a_duration_that_is_not_iso_8601_is_refused(app, make_event):

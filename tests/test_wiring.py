@@ -1,0 +1,67 @@
+"""Start-up wiring: every domain registers the hooks others call, and a missing one is fatal."""
+
+from __future__ import annotations
+
+import pytest
+
+import booking.events
+from booking import create_app
+from booking.calendars import consultation_items, registration_items
+from booking.calendars.items import sources_of
+from booking.consultations.services import consultation_still_holds
+from booking.events import notices, policy
+from booking.exhibitions.meeting_items import meeting_items
+from booking.extensions import db
+from booking.notifications import mailer
+from booking.notifications.dispatcher import dispatch_due
+from booking.notifications.hooks import MissingHook, hooks_of, still_holds
+from booking.notifications.models import OutboxMessage
+from booking.notifications.services import plan_message
+from booking.timefmt import now_utc
+from booking.wiring import missing_hooks
+from tests.conftest import make_app
+
+
+def test_a_real_app_has_every_hook_its_domains_must_register(app):
+    assert missing_hooks(app) == []
+    hooks, sources = hooks_of(app), sources_of(app)
+    assert hooks.about_checks["registration"] is notices.registration_still_holds
+    assert hooks.about_checks["attendee"] is policy.attendee_still_holds
+    assert hooks.about_checks["consultation"] is consultation_still_holds
+    assert hooks.reminder_targets["registrations"] is notices.reminder_targets
+    assert set(hooks.invitation_builders) >= {"event", "registration", "consultation", "meeting"}
+    assert sources.private == {
+        "registrations": registration_items.private_items,
+        "consultations": consultation_items.member_items,
+        "meetings": meeting_items,
+    }
+    assert sources.advisor == {"consultations": consultation_items.advisor_items}
+
+
+def test_an_app_whose_domain_registers_nothing_refuses_to_start(database_url, monkeypatch):
+    monkeypatch.setattr(booking.events, "init_app", lambda app: None)
+    with pytest.raises(RuntimeError) as refused:
+        create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": database_url})
+    message = str(refused.value)
+    assert "send-time check: registration" in message
+    assert "send-time check: attendee" in message
+    assert "reminder targets: registrations" in message
+
+
+def test_hooks_belong_to_the_app_that_registered_them(app, database_url):
+    other = make_app(database_url)
+    hooks_of(other).about_checks.pop("registration")
+    assert "registration" in hooks_of(app).about_checks
+    assert missing_hooks(other) == ["send-time check: registration"]
+
+
+def test_a_message_about_a_kind_nobody_checks_is_never_sent(app):
+    with pytest.raises(MissingHook):
+        still_holds("nobody:1", None, now_utc())
+    plan_message("test:unchecked", "taro@example.jp", "account_reset",
+                 {"name": "山田 太郎", "url": "http://x/1", "hours": 2}, about="nobody:1")  # fmt: skip
+    db.session.commit()
+    assert dispatch_due() == 0
+    row = db.session.scalar(db.select(OutboxMessage))
+    assert row.status == "failed" and "'nobody'" in row.last_error
+    assert mailer.outbox_memory == []
