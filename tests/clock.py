@@ -12,10 +12,14 @@ from __future__ import annotations
 import threading
 import time
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 # Wednesday 3 June 2026, 09:30 in Tokyo (00:30 UTC): an ordinary working day, the same date in
 # UTC and in Japan, before a fair opens its doors and away from any holiday.
 DEFAULT_INSTANT = datetime(2026, 6, 3, 0, 30, tzinfo=UTC)
+TOKYO = ZoneInfo("Asia/Tokyo")
+# The same day at 10:30 in Tokyo: a fair that opens today (at 10:00) has its doors open.
+DOORS_OPEN = datetime(2026, 6, 3, 10, 30, tzinfo=TOKYO)
 
 
 class TravellingClock:

@@ -7,12 +7,14 @@ from sqlalchemy import select
 
 from booking.exhibitions.models import Entry
 from booking.extensions import db
+from tests.clock import DOORS_OPEN
 from tests.exhibitions.visitors import register
 
 
 @pytest.fixture
-def fair(make_fair):
-    # Opens today, so the pages' default day is a fair day.
+def fair(make_fair, clock):
+    # Opens today and its doors are open, so the pages' default day is a fair day.
+    clock.move_to(DOORS_OPEN)
     return make_fair(days_ahead=0)
 
 

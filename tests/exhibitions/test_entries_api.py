@@ -11,6 +11,7 @@ from booking.events.registrations import cancel_registration
 from booking.exhibitions.models import Entry
 from booking.extensions import db
 from booking.timefmt import now_utc
+from tests.clock import DOORS_OPEN
 from tests.exhibitions.visitors import register
 
 
@@ -21,8 +22,9 @@ def auth(user):
 
 
 @pytest.fixture
-def fair(make_fair):
-    return make_fair(days_ahead=0)  # today is its first day
+def fair(make_fair, clock):
+    clock.move_to(DOORS_OPEN)
+    return make_fair(days_ahead=0)  # today is its first day, and its doors are open
 
 
 @pytest.fixture

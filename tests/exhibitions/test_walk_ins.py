@@ -20,6 +20,7 @@ from booking.exhibitions.models import Entry
 from booking.extensions import db
 from booking.notifications.models import OutboxMessage
 from booking.timefmt import as_utc
+from tests.clock import DOORS_OPEN
 from tests.conftest import login
 from tests.events.conftest import event_factory
 from tests.exhibitions.visitors import at, register
@@ -74,8 +75,9 @@ def test_a_frames_own_closing_time_still_applies_to_a_fair(later_fair):
 
 
 @pytest.fixture
-def fair(make_fair):
-    # Today is its first day of two: whatever the hour, registration is open.
+def fair(make_fair, clock):
+    # Today is its first day of two, and the doors opened half an hour ago.
+    clock.move_to(DOORS_OPEN)
     return make_fair(days_ahead=0)
 
 
@@ -156,7 +158,8 @@ def test_the_walk_in_form_asks_again_for_a_missing_name_or_bad_email(staff_clien
     assert db.session.scalar(select(func.count()).select_from(Registration)) == 0
 
 
-def test_a_walk_in_when_the_fair_is_full_is_told_so(staff_client, make_fair):
+def test_a_walk_in_when_the_fair_is_full_is_told_so(staff_client, make_fair, clock):
+    clock.move_to(DOORS_OPEN)
     fair = make_fair(days_ahead=0, capacity=0)
     fair.event.frames[0].waitlist = False
     db.session.commit()
