@@ -21,6 +21,7 @@ def create_app(config: str | dict | None = None) -> Flask:
     app = Flask(__name__, template_folder=ROOT_TEMPLATES, instance_relative_config=False)
     configure(app, config)
     register_extensions(app)
+    register_input_checks(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -97,6 +98,13 @@ def select_locale() -> str:
         return current_user.locale
     chosen = session.get("lang") or request.cookies.get("lang")
     return chosen if chosen in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def register_input_checks(app: Flask) -> None:
+    """Before any route exists: ids bounded in every route, unstorable text refused."""
+    from booking import storable
+
+    storable.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
