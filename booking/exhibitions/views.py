@@ -24,7 +24,6 @@ from booking.exhibitions.lookup import exhibition_for_event, public_exhibition, 
 from booking.exhibitions.models import ExhibitorLogo
 from booking.extensions import db
 from booking.main.forms import safe_next
-from booking.storable import db_int
 from booking.timefmt import now_utc
 
 bp = Blueprint("exhibitions", __name__, url_prefix="/exhibitions")
@@ -57,7 +56,7 @@ def directory(exhibition_id: int):
         q=request.args.get("q", ""),
     )  # fmt: skip
     # A page number that is not one (abc, 0, -1, past the end) shows the nearest page there is.
-    page = request.args.get("page", 1, type=db_int)
+    page = request.args.get("page", 1, type=int)
     errors: dict[str, str] = {}
     try:
         found = find_exhibitors(exhibition, filters, offset=page_offset(page, PER_PAGE),
