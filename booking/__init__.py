@@ -25,6 +25,7 @@ def create_app(config: str | dict | None = None) -> Flask:
     register_extensions(app)
     register_security(app)
     register_domains(app)
+    register_input_checks(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -120,6 +121,13 @@ def register_domains(app: Flask) -> None:
     from booking.wiring import init_domains
 
     init_domains(app)
+
+
+def register_input_checks(app: Flask) -> None:
+    """Before any route exists: ids bounded in every route, unstorable text refused."""
+    from booking import storable
+
+    storable.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -1,11 +1,13 @@
-"""Form building blocks shared by every domain: normalising fields and the furigana check."""
+"""Form building blocks shared by every domain: normalising fields, bounded numbers and the
+furigana check."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import StringField
+from wtforms import IntegerField, StringField
 from wtforms.validators import ValidationError
 
+from booking.storable import in_int_range
 from booking.textnorm import (
     is_katakana,
     normalise_email,
@@ -45,3 +47,13 @@ def KanaInput(label, **kw) -> StringField:
 def katakana_only(_form, field) -> None:
     if field.data and not is_katakana(field.data):
         raise ValidationError(_l("フリガナはひらがなかカタカナで入力してください。"))
+
+
+class BoundedIntegerField(IntegerField):
+    """An integer field that refuses, as a field error, a number no database column can hold."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and not in_int_range(self.data):
+            self.data = None
+            raise ValueError(_l("数値が大きすぎます。"))

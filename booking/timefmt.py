@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
@@ -82,9 +82,28 @@ def format_deadline(value: datetime, locale: str | None = None) -> str:
     return f"{format_date(local, pat['short'], locale=loc)} {format_datetime(local, 'HH:mm', locale=loc)}"
 
 
+# Times people book fall well inside these years. Outside them zones have odd offsets (Tokyo's
+# local mean time before 1888 is +09:18:59, which no ISO 8601 offset can spell) and arithmetic
+# near year 1 or 9999 overflows.
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2999
+
+
 def parse_local(value: str) -> datetime:
-    """Parse ISO 8601; a time without an offset is local time (the chamber's zone)."""
+    """Parse ISO 8601; a time without an offset is local time (the chamber's zone).
+
+    :raises ValueError: not ISO 8601, or outside the years people book in.
+    """
     parsed = datetime.fromisoformat(value)
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=local_zone())
+    if not EARLIEST_YEAR <= parsed.year <= LATEST_YEAR:
+        raise ValueError(f"{value!r} is outside {EARLIEST_YEAR}–{LATEST_YEAR}")
     return parsed.astimezone(UTC)
+
+
+def parse_day(value: str) -> date:
+    """Parse an ISO 8601 date (2026-12-01). :raises ValueError: not one, or outside the years."""
+    day = date.fromisoformat(value)
+    if not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
+        raise ValueError(f"{value!r} is outside {EARLIEST_YEAR}–{LATEST_YEAR}")
+    return day

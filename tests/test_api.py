@@ -63,3 +63,29 @@ def test_api_limit_counts_per_token_not_per_address(app, make_user):
         assert client.get("/api/v1/me", headers=a).status_code == 200
     assert client.get("/api/v1/me", headers=a).status_code == 429
     assert client.get("/api/v1/me", headers=b).status_code == 200  # same address, own budget
+
+
+def test_every_operation_has_its_views_name_as_operation_id(client):
+    doc = client.get("/api/v1/openapi.json").json
+    ids = [op["operationId"] for ops in doc["paths"].values() for op in ops.values()]
+    assert len(ids) == len(set(ids))
+    assert doc["paths"]["/events/{event_id}"]["get"]["operationId"] == "get_event"
+
+
+def test_every_link_leads_to_an_operation_and_its_parameters(client):
+    doc = client.get("/api/v1/openapi.json").json
+    operations = {op["operationId"]: op for ops in doc["paths"].values() for op in ops.values()}
+    found = 0
+    for ops in doc["paths"].values():
+        for op in ops.values():
+            for response in op["responses"].values():
+                for link in response.get("links", {}).values():
+                    target = operations[link["operationId"]]
+                    names = {p["name"] for p in target.get("parameters", [])}
+                    assert set(link["parameters"]) <= names, link
+                    if "requestBody" in link:
+                        assert "requestBody" in target, link
+                    found += 1
+    assert found >= 10
+    created = doc["paths"]["/events/{event_id}/registrations"]["post"]["responses"]["201"]
+    assert created["links"]["delete_registration"]["parameters"] == {"reg_id": "$response.body#/id"}

@@ -12,6 +12,7 @@ from booking.api.auth import authenticate_request
 from booking.errors import Invalid
 from booking.extensions import csrf, limiter
 from booking.ratelimit import client_key
+from booking.storable import check_json_ints
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # token-authenticated, no cookies: CSRF does not apply
@@ -20,8 +21,12 @@ bp.before_request(authenticate_request)
 
 
 def json_body() -> dict:
-    """The request's JSON object. :raises Invalid: not JSON, or not an object."""
+    """The request's JSON object.
+
+    :raises Invalid: not JSON, not an object, or an integer in it no column could hold.
+    """
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise Invalid("The body must be a JSON object.", code="bad_json")
+    check_json_ints(data)
     return data

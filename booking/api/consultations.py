@@ -8,7 +8,7 @@ from flask import jsonify, request
 
 from booking.api.auth import api_user, token_required
 from booking.api.blueprint import bp, json_body
-from booking.api.openapi import PATHS, SCHEMAS, error_responses, json_response
+from booking.api.openapi import LINKS, PATHS, SCHEMAS, error_responses, json_response, link, links
 from booking.api.serialise import iso
 from booking.consultations.catalogue import theme_by_slug
 from booking.consultations.feed import join_url
@@ -24,6 +24,7 @@ from booking.consultations.slots import free_slots
 from booking.errors import Invalid, NotAllowed
 from booking.extensions import db
 from booking.org.services import unit_by_key
+from booking.storable import db_int
 from booking.timefmt import now_utc, parse_local
 
 MAX_RANGE = timedelta(days=62)
@@ -62,7 +63,7 @@ def _advisor_id(value) -> int | None:
     if isinstance(value, bool):
         raise Invalid("'advisor' must be an advisor id.", field="advisor", code="bad_advisor")
     try:
-        return int(value)
+        return db_int(value)
     except (TypeError, ValueError) as exc:
         raise Invalid(
             "'advisor' must be an advisor id.", field="advisor", code="bad_advisor"
@@ -303,5 +304,28 @@ PATHS.update(
                 },
             }
         },
+    }
+)
+
+_slot = "$response.body#/items/0"
+LINKS.update(
+    {
+        ("/consultations/slots", "get", "200"): links(
+            link(
+                "consultation_create",
+                {
+                    "theme": "$request.query.theme",
+                    "advisor": f"{_slot}/advisor",
+                    "start": f"{_slot}/start",
+                    "channel": f"{_slot}/channel",
+                },
+            ),
+        ),
+        ("/consultations", "post", "201"): links(
+            link("consultation_delete", consultation_id="$response.body#/id"),
+        ),
+        ("/me/consultations", "get", "200"): links(
+            link("consultation_delete", consultation_id=f"{_slot}/id"),
+        ),
     }
 )

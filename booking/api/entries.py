@@ -14,7 +14,7 @@ from booking.api.openapi import PATHS, SCHEMAS, error_responses, json_response
 from booking.errors import Conflict, Invalid, NotAllowed, NotFound
 from booking.exhibitions.entries import ENTERED, EntryResult, enter, exhibition_for_scan
 from booking.extensions import db
-from booking.timefmt import as_utc, now_utc
+from booking.timefmt import as_utc, now_utc, parse_day
 
 
 @bp.post("/exhibitions/<int:exhibition_id>/entries")
@@ -44,7 +44,7 @@ def _day(value) -> date | None:
         return None
     if isinstance(value, str):
         with suppress(ValueError):
-            return date.fromisoformat(value)
+            return parse_day(value)
     raise Invalid(_l("day は YYYY-MM-DD の形式で指定してください。"), field="day")
 
 

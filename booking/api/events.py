@@ -11,10 +11,17 @@ from sqlalchemy.orm import selectinload
 
 from booking.api.auth import Unauthorized, api_user, token_required
 from booking.api.blueprint import bp, json_body
-from booking.api.openapi import PATHS, SCHEMAS, error_responses, json_response
+from booking.api.openapi import LINKS, PATHS, SCHEMAS, error_responses, json_response, link, links
 from booking.errors import Invalid, NotAllowed, NotFound
 from booking.events.changes import update_event
-from booking.events.models import Registration
+from booking.events.models import (
+    AUDIENCES,
+    FORMATS,
+    KINDS,
+    MODES,
+    QUESTION_KINDS,
+    Registration,
+)
 from booking.events.payload import event_from_payload
 from booking.events.policy import may_join
 from booking.events.registrations import (
@@ -31,7 +38,8 @@ from booking.events.services import (
     get_visible_event,
 )
 from booking.extensions import db
-from booking.timefmt import local_zone, now_utc, parse_local
+from booking.storable import db_int
+from booking.timefmt import local_zone, now_utc, parse_day, parse_local
 
 PAGE = 100
 
@@ -47,7 +55,7 @@ def _time_arg(name: str, end: bool = False) -> datetime | None:
         return None
     try:
         if len(raw) == 10:
-            day = datetime.fromisoformat(raw).date() + timedelta(days=1 if end else 0)
+            day = parse_day(raw) + timedelta(days=1 if end else 0)
             return datetime.combine(day, time(0), tzinfo=local_zone())
         return parse_local(raw)
     except ValueError:
@@ -75,7 +83,7 @@ def list_events():
     if not unit and request.args.get("section"):
         unit = "section:" + request.args["section"].strip()
     try:
-        offset = max(int(request.args.get("offset", 0)), 0)
+        offset = max(db_int(request.args.get("offset", 0)), 0)
     except ValueError:
         raise Invalid(_l("offset は整数です。")) from None
     filters = EventFilters(
@@ -224,23 +232,94 @@ SCHEMAS.update(
             },
             "required": ["id", "title", "starts_at", "ends_at", "frames"],
         },
-        "EventInput": {
+        "FrameInput": {
             "type": "object",
             "properties": {
-                "title": {"type": "string"},
-                "kind": {"type": "string"},
-                "unit": {"type": "string"},
-                "format": {"type": "string"},
+                "id": {"type": "integer", "minimum": 1, "description": "PATCH: an existing frame"},
+                "name": {"type": "string", "minLength": 1, "maxLength": 100},
+                "mode": {"type": "string", "enum": list(MODES)},
+                "capacity": {"type": "integer", "minimum": 0},
+                "audience": {"type": "string", "enum": list(AUDIENCES)},
+                "per_company_limit": {"type": ["integer", "null"], "minimum": 1},
+                "lottery": {"type": "boolean"},
+                "waitlist": {"type": "boolean", "default": True},
+                "price_label": {"type": "string", "maxLength": 100},
+                "opens_at": {"type": ["string", "null"], "format": "date-time"},
+                "closes_at": {"type": ["string", "null"], "format": "date-time"},
+            },
+            "required": ["name", "capacity"],
+        },
+        "EventInput": {
+            "type": "object",
+            "description": "POST needs title, kind, unit, format, starts_at and ends_at; "
+            "PATCH takes any of them.",
+            "properties": {
+                "title": {"type": "string", "minLength": 1, "maxLength": 200},
+                "kind": {"type": "string", "enum": list(KINDS)},
+                "unit": {"type": "string", "examples": ["hq", "branch:chiyoda", "section:ict"]},
+                "format": {"type": "string", "enum": list(FORMATS)},
                 "starts_at": {"type": "string", "format": "date-time"},
                 "ends_at": {"type": "string", "format": "date-time"},
+                "cancel_until": {"type": "string", "format": "date-time"},
                 "status": {"type": "string", "enum": ["draft", "published", "cancelled"]},
                 "member_only": {"type": "boolean"},
-                "venue": {"type": "object"},
-                "online_url": {"type": "string"},
-                "frames": {"type": "array", "items": {"type": "object"}},
-                "sessions": {"type": "array", "items": {"type": "object"}},
-                "questions": {"type": "array", "items": {"type": "object"}},
-                "tags": {"type": "array", "items": {"type": "string"}},
+                "attestation": {"type": "boolean"},
+                "summary": {"type": "string", "maxLength": 400},
+                "description": {"type": "string", "maxLength": 20000},
+                "speakers": {"type": "string", "maxLength": 400},
+                "venue": {
+                    "type": "object",
+                    "properties": {
+                        "name": {"type": "string", "maxLength": 200},
+                        "address": {"type": "string", "maxLength": 300},
+                        "access": {"type": "string", "maxLength": 300},
+                    },
+                },
+                "online_url": {
+                    "type": ["string", "null"],
+                    "examples": ["https://meet.example.jp/x"],
+                },
+                "frames": {
+                    "type": "array",
+                    "items": {"$ref": "#/components/schemas/FrameInput"},
+                    "minItems": 1,
+                    "maxItems": 20,
+                },
+                "sessions": {
+                    "type": "array",
+                    "maxItems": 50,
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "starts_at": {"type": "string", "format": "date-time"},
+                            "ends_at": {"type": "string", "format": "date-time"},
+                            "title": {"type": "string", "maxLength": 200},
+                        },
+                        "required": ["starts_at", "ends_at"],
+                    },
+                },
+                "questions": {
+                    "type": "array",
+                    "maxItems": 30,
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "label": {"type": "string", "minLength": 1, "maxLength": 200},
+                            "kind": {"type": "string", "enum": list(QUESTION_KINDS)},
+                            "choices": {
+                                "type": "array",
+                                "items": {"type": "string", "minLength": 1},
+                            },
+                            "required": {"type": "boolean"},
+                        },
+                        "required": ["label"],
+                    },
+                },
+                "tags": {
+                    "type": "array",
+                    "items": {"type": "string"},
+                    "examples": [["section:ict"]],
+                },
             },
         },
         "Registration": {
@@ -313,7 +392,12 @@ PATHS.update(
             },
             "post": {
                 "summary": "Create an event with its frames (staff)",
-                "requestBody": _body("EventInput"),
+                "requestBody": _body(
+                    {
+                        "allOf": [{"$ref": "#/components/schemas/EventInput"}],
+                        "required": ["title", "kind", "unit", "format", "starts_at", "ends_at"],
+                    }
+                ),
                 "responses": {
                     **json_response("201", "the event", "Event"),
                     **error_responses(401, 403, 422),
@@ -384,5 +468,28 @@ PATHS.update(
                 },
             }
         },
+    }
+)
+
+_first, _one = "$response.body#/items/0", "$response.body#"
+LINKS.update(
+    {
+        ("/events", "get", "200"): links(
+            link("get_event", event_id=f"{_first}/id"),
+            link("post_registration", {"frame": f"{_first}/frames/0/id"}, event_id=f"{_first}/id"),
+        ),
+        ("/events", "post", "201"): links(
+            link("get_event", event_id=f"{_one}/id"),
+            link("patch_event", event_id=f"{_one}/id"),
+        ),
+        ("/events/{event_id}", "get", "200"): links(
+            link("post_registration", {"frame": f"{_one}/frames/0/id"}, event_id=f"{_one}/id"),
+        ),
+        ("/events/{event_id}/registrations", "post", "201"): links(
+            link("delete_registration", reg_id=f"{_one}/id"),
+        ),
+        ("/me/registrations", "get", "200"): links(
+            link("delete_registration", reg_id=f"{_first}/id"),
+        ),
     }
 )

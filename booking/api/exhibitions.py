@@ -10,7 +10,7 @@ from flask import current_app, jsonify, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from booking.api.blueprint import bp
-from booking.api.openapi import PATHS, SCHEMAS, error_responses, json_response
+from booking.api.openapi import LINKS, PATHS, SCHEMAS, error_responses, json_response, link, links
 from booking.errors import Invalid
 from booking.exhibitions.cards import Card
 from booking.exhibitions.directory import (
@@ -21,6 +21,7 @@ from booking.exhibitions.directory import (
 )
 from booking.exhibitions.lookup import public_exhibition, public_exhibitor
 from booking.exhibitions.models import Exhibition, Exhibitor
+from booking.storable import db_int
 
 PAGE = 100
 
@@ -73,7 +74,7 @@ def list_exhibitions():
 def list_exhibitors(exhibition_id: int):
     exhibition = public_exhibition(exhibition_id)
     try:
-        offset = max(int(request.args.get("offset", 0)), 0)
+        offset = max(db_int(request.args.get("offset", 0)), 0)
     except ValueError:
         raise Invalid(_l("offset は整数です。")) from None
     filters = DirectoryFilters(
@@ -212,5 +213,20 @@ PATHS.update(
                 },
             }
         },
+    }
+)
+
+_first = "$response.body#/items/0"
+_exhibitor_ids = {"exhibition_id": f"{_first}/exhibition_id", "exhibitor_id": f"{_first}/id"}
+LINKS.update(
+    {
+        ("/exhibitions", "get", "200"): links(
+            link("list_exhibitors", exhibition_id=f"{_first}/id"),
+            link("post_entry", exhibition_id=f"{_first}/id"),
+        ),
+        ("/exhibitions/{exhibition_id}/exhibitors", "get", "200"): links(
+            link("get_exhibitor", **_exhibitor_ids),
+            link("meeting_slots", **_exhibitor_ids),
+        ),
     }
 )

@@ -13,14 +13,14 @@ from booking.errors import DomainError
 from booking.exhibitions.lookup import fair_days, public_exhibition, public_exhibitor
 from booking.exhibitions.meeting_slots import free_meeting_slots
 from booking.exhibitions.models import MEETING_MODES
-from booking.timefmt import local_zone, now_utc
+from booking.timefmt import local_zone, now_utc, parse_day
 
 
 def _day(value: str | None) -> date | None:
     if not value:
         return None
     try:
-        return date.fromisoformat(value)
+        return parse_day(value)
     except ValueError:
         raise DomainError("'date' must be YYYY-MM-DD.", field="date", code="bad_date") from None
 

@@ -50,7 +50,8 @@ from booking.errors import DomainError
 from booking.extensions import db
 from booking.org.models import Unit
 from booking.org.services import units_of_kind
-from booking.timefmt import as_utc, local_zone, now_utc, to_local
+from booking.storable import db_int
+from booking.timefmt import as_utc, local_zone, now_utc, parse_day, parse_local, to_local
 
 bp = Blueprint("desk", __name__, url_prefix="/consultations/desk")
 
@@ -86,7 +87,7 @@ def schedule_view():
     """The advisor's day or week grid (staff choose the advisor)."""
     own = advisor_for_user(current_user)
     advisors = _all_advisors() if current_user.is_staff else ([own] if own else [])
-    chosen = request.args.get("advisor", type=int)
+    chosen = request.args.get("advisor", type=db_int)
     advisor = (
         next((a for a in advisors if a.id == chosen), None)
         or own
@@ -95,7 +96,7 @@ def schedule_view():
     today = to_local(now_utc()).date()
     view = "day" if request.args.get("view") == "day" else "week"
     try:
-        day = date.fromisoformat(request.args.get("date") or today.isoformat())
+        day = parse_day(request.args.get("date") or today.isoformat())
     except ValueError:
         day = today
     if view == "day":
@@ -217,7 +218,7 @@ def follow_up(consultation_id: int):
     now = now_utc()
     if request.method == "POST":
         try:
-            start = datetime.fromisoformat(request.form.get("start", ""))
+            start = parse_local(request.form.get("start", ""))
             new = book_consultation(
                 consultation.member, consultation.theme, consultation.channel.slug, start, now,
                 advisor_id=consultation.advisor_id, booked_by=current_user,
@@ -245,7 +246,7 @@ def follow_up(consultation_id: int):
 def _month(value: str | None) -> tuple[date, datetime, datetime]:
     today = to_local(now_utc()).date()
     try:
-        first = date.fromisoformat(f"{value}-01") if value else today.replace(day=1)
+        first = parse_day(f"{value}-01") if value else today.replace(day=1)
     except ValueError:
         first = today.replace(day=1)
     nxt = (first + timedelta(days=32)).replace(day=1)
@@ -289,8 +290,8 @@ def overview_export():
 
 def _advisor_to_edit() -> Advisor:
     """The signed-in advisor, or (staff) the one asked for."""
-    if current_user.is_staff and request.values.get("advisor", type=int):
-        advisor = db.session.get(Advisor, request.values.get("advisor", type=int))
+    if current_user.is_staff and request.values.get("advisor", type=db_int):
+        advisor = db.session.get(Advisor, request.values.get("advisor", type=db_int))
     else:
         advisor = advisor_for_user(current_user)
     if advisor is None:
@@ -320,7 +321,7 @@ def availability():
                           exception_form.note.data or "")  # fmt: skip
         elif action in ("remove_weekly", "remove_exception"):
             model = WeeklyAvailability if action == "remove_weekly" else AvailabilityException
-            remove_availability(advisor, model, request.form.get("id", type=int) or 0)
+            remove_availability(advisor, model, request.form.get("id", type=db_int) or 0)
         else:
             action = None
     except DomainError as exc:

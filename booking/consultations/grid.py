@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from booking.timefmt import local_zone, to_local
+from booking.timefmt import local_zone, parse_day, to_local
 
 
 def monday_of(day: date) -> date:
@@ -20,7 +20,7 @@ def week_bounds(monday: date) -> tuple[datetime, datetime]:
 
 def parse_week(value: str | None, default: date) -> date:
     try:
-        return monday_of(date.fromisoformat(value)) if value else monday_of(default)
+        return monday_of(parse_day(value)) if value else monday_of(default)
     except ValueError:
         return monday_of(default)
 

@@ -38,6 +38,7 @@ from booking.consultations.slots import booking_window, free_slots
 from booking.errors import DomainError, NotFound, SlotTaken
 from booking.extensions import db
 from booking.org.services import unit_by_key
+from booking.storable import db_int_or_none
 from booking.timefmt import as_utc, now_utc, parse_local, to_local
 
 bp = Blueprint("consultations", __name__, url_prefix="/consultations")
@@ -69,9 +70,7 @@ def _advisor_choice(value: str | None, theme) -> int | None:
     """`any`, `last` (the member's previous advisor) or an advisor id."""
     if value == "last" and current_user.is_authenticated:
         return last_advisor_id(current_user, theme) or last_advisor_id(current_user)
-    if value and value.isdigit():
-        return int(value)
-    return None
+    return db_int_or_none(value) if value and value.isdigit() else None
 
 
 def _first_free_day(theme, now, **filters):
@@ -164,10 +163,9 @@ def intake():
 
 
 def _advisor_name(value: str | None) -> str | None:
-    if value and value.isdigit():
-        advisor = db.session.get(Advisor, int(value))
-        return advisor.name if advisor else None
-    return None
+    advisor_id = db_int_or_none(value) if value and value.isdigit() else None
+    advisor = db.session.get(Advisor, advisor_id) if advisor_id else None
+    return advisor.name if advisor else None
 
 
 # ---- one booking: details, change, cancel (signed in, or by the signed link)

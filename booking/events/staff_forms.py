@@ -7,7 +7,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -17,6 +16,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from booking.events.models import Event
+from booking.forms import BoundedIntegerField
 
 REQUIRED = _l("入力してください。")
 LOCAL = "%Y-%m-%dT%H:%M"
@@ -68,12 +68,12 @@ class EventForm(FlaskForm):
         ),
     )
     # The in-person and online frames (参加枠); capacity 0 leaves a frame out.
-    venue_capacity = IntegerField(
+    venue_capacity = BoundedIntegerField(
         _l("会場参加の定員"), default=0, validators=[Optional(), NumberRange(min=0, max=100000)]
     )
     venue_price = StringField(_l("会場参加の参加費"), default="無料", validators=[Length(max=100)])
     venue_audience = SelectField(_l("会場参加の対象"), choices=_audiences)
-    online_capacity = IntegerField(
+    online_capacity = BoundedIntegerField(
         _l("オンライン参加の定員"),
         default=0,
         validators=[Optional(), NumberRange(min=0, max=100000)],
@@ -82,7 +82,7 @@ class EventForm(FlaskForm):
         _l("オンライン参加の参加費"), default="無料", validators=[Length(max=100)]
     )
     online_audience = SelectField(_l("オンライン参加の対象"), choices=_audiences)
-    per_company_limit = IntegerField(
+    per_company_limit = BoundedIntegerField(
         _l("1社あたりの上限人数（空欄なら制限なし）"),
         validators=[Optional(), NumberRange(min=1, max=1000)],
     )

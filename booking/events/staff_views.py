@@ -32,6 +32,7 @@ from booking.extensions import db
 from booking.main.forms import apply_domain_error
 from booking.org.models import Unit
 from booking.staff.access import staff_required
+from booking.storable import db_int, db_int_or_none
 from booking.timefmt import as_utc, now_utc, parse_local
 
 bp = Blueprint("staff_events", __name__, url_prefix="/staff/events")
@@ -206,7 +207,7 @@ def capacity(event_id: int, frame_id: int):
     if frame is None or frame.event_id != event.id:
         abort(404)
     try:
-        value = int(request.form.get("capacity", ""))
+        value = db_int(request.form.get("capacity", ""))
         promoted = change_capacity(frame, value, now_utc())
     except ValueError:
         return _refused(event, Invalid(_("定員は0以上の整数で指定してください。")))
@@ -295,11 +296,11 @@ def checkin(event_id: int):
     result, reg = None, None
     if request.method == "POST":
         token = (request.form.get("token") or "").strip()
-        reg_id = request.form.get("reg_id", "")
+        reg_id = db_int_or_none(request.form.get("reg_id"))
         if token:
             reg = registration_for_pass(token)
-        elif reg_id.isdigit():
-            reg = db.session.get(Registration, int(reg_id))
+        elif reg_id is not None:
+            reg = db.session.get(Registration, reg_id)
         if reg is None or reg.event_id != event.id:
             result, reg = "unknown", None
         else:

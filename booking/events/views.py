@@ -36,7 +36,8 @@ from booking.events.services import EventFilters, find_events, get_visible_event
 from booking.events.words import event_words
 from booking.extensions import db
 from booking.org.services import units_of_kind
-from booking.timefmt import local_zone, now_utc, to_local
+from booking.storable import db_int
+from booking.timefmt import local_zone, now_utc, parse_day, to_local
 
 bp = Blueprint("events", __name__)
 PAGE = 30  # cards per page of the list
@@ -78,7 +79,7 @@ def hhmm(value: datetime) -> str:
 
 def _parse_day(value: str) -> datetime | None:
     try:
-        return datetime.combine(date.fromisoformat(value), time(0), tzinfo=local_zone())
+        return datetime.combine(parse_day(value), time(0), tzinfo=local_zone())
     except (TypeError, ValueError):
         return None
 
@@ -116,7 +117,7 @@ def index():
         filters.include_past = True
         prev_month = (month_start - timedelta(days=1)).strftime("%Y-%m")
         next_month = next_month.strftime("%Y-%m")
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = max(request.args.get("page", 1, type=db_int) or 1, 1)
     if view == "month":
         events = find_events(current_user, filters, now, limit=500)
         month_grid, more = _month_grid(month_start, events), False

@@ -26,6 +26,7 @@ from booking.exhibitions.staff_forms import BoothForm, BoothsForm, ZoneForm
 from booking.extensions import db
 from booking.main.forms import apply_domain_error
 from booking.staff.access import staff_required
+from booking.storable import db_int
 from booking.timefmt import now_utc
 
 bp = Blueprint("booths", __name__, url_prefix="/<int:exhibition_id>/booths")
@@ -150,7 +151,7 @@ def remove(exhibition_id: int, booth_id: int):
 @staff_required
 def assign(exhibition_id: int, booth_id: int):
     exhibition = managed_exhibition(exhibition_id)
-    exhibitor_id = request.form.get("exhibitor", type=int)
+    exhibitor_id = request.form.get("exhibitor", type=db_int)
     try:
         booth = assign_booth(exhibition, booth_id, exhibitor_id or 0, current_user, now_utc())
     except DomainError as exc:

@@ -97,6 +97,12 @@ def create_booths(
     _check_placement(exhibition, place)
     prefix = nfkc(prefix)
     codes = [f"{prefix}{n:02d}" for n in range(first, first + count)]
+    if len(codes[-1]) > Booth.code.type.length:
+        raise Invalid(
+            _("小間番号は%(n)s文字までです。頭文字か最初の番号を短くしてください。",
+              n=Booth.code.type.length),
+            field="first",
+        )  # fmt: skip
     taken = set(
         db.session.scalars(
             select(Booth.code).where(Booth.exhibition_id == exhibition.id, Booth.code.in_(codes))

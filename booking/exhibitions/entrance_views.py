@@ -30,7 +30,7 @@ from booking.exhibitions.models import Entry, Exhibition
 from booking.exhibitions.walk_ins import WalkIn, register_walk_in, walk_in_frames
 from booking.extensions import db
 from booking.staff.access import staff_required
-from booking.timefmt import now_utc
+from booking.timefmt import now_utc, parse_day
 
 bp = Blueprint("entrance", __name__, url_prefix="/staff/entrance")
 
@@ -140,7 +140,7 @@ def _day(raw: str) -> date | bool | None:
     if not raw:
         return None
     try:
-        return date.fromisoformat(raw)
+        return parse_day(raw)
     except ValueError:
         return False
 

@@ -22,7 +22,7 @@ from booking.exhibitions.meeting_hours import add_hours, hours_of, opening_hours
 from booking.exhibitions.meeting_slots import offered_modes
 from booking.exhibitions.meetings import day_meetings
 from booking.extensions import db
-from booking.timefmt import format_day, local_zone, now_utc, to_local
+from booking.timefmt import format_day, local_zone, now_utc, parse_day, to_local
 
 
 @bp.app_template_filter("fair_day")
@@ -59,7 +59,7 @@ def hours(exhibitor_id: int):
         if form.validate():
             try:
                 add_hours(
-                    exhibitor, date.fromisoformat(form.day.data), form.starts.data,
+                    exhibitor, parse_day(form.day.data), form.starts.data,
                     form.ends.data, form.mode.data,
                 )  # fmt: skip
             except DomainError as exc:
@@ -97,7 +97,7 @@ def day_list(exhibitor_id: int):
     exhibitor = own_exhibitor(exhibitor_id, current_user)
     days = fair_days(exhibitor.exhibition)
     try:
-        day = date.fromisoformat(request.args.get("day", ""))
+        day = parse_day(request.args.get("day", ""))
     except ValueError:
         today = to_local(now_utc()).date()
         day = today if today in days else days[0]

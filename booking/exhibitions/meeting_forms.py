@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+
+from booking.timefmt import parse_day
 
 REQUIRED = _l("入力してください。")
 
@@ -26,7 +26,7 @@ class HoursForm(FlaskForm):
 
     def validate_day(self, field) -> None:
         try:
-            date.fromisoformat(field.data or "")
+            parse_day(field.data or "")
         except ValueError:
             raise ValidationError(_l("会期中の日付を選んでください。")) from None
 

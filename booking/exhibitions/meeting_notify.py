@@ -22,6 +22,7 @@ from booking.exhibitions.models import Exhibitor, Meeting
 from booking.extensions import db
 from booking.notifications.reminders import cancel_reminders, plan_reminders
 from booking.notifications.services import plan_message
+from booking.storable import in_int_range
 from booking.timefmt import format_when
 
 INVITES = {"booked": "REQUEST", "cancelled": "CANCEL"}
@@ -47,7 +48,7 @@ def meeting_from_token(token: str) -> tuple[Meeting, str] | None:
     """(meeting, "visitor" | "exhibitor") for a valid link, else None."""
     ref, _, rest = (token or "").partition("-")
     side, _, mac = rest.partition("-")
-    if not ref.isdigit() or len(ref) > 12 or side not in SIDES:
+    if not ref.isdigit() or len(ref) > 12 or not in_int_range(int(ref)) or side not in SIDES:
         return None
     meeting = db.session.get(Meeting, int(ref))
     if meeting is None:

@@ -27,6 +27,7 @@ from booking.exhibitions.staff_access import managed_exhibition
 from booking.extensions import db
 from booking.main.forms import apply_domain_error
 from booking.staff.access import staff_required
+from booking.storable import db_int
 from booking.timefmt import now_utc
 
 bp = Blueprint("applications", __name__, url_prefix="/<int:exhibition_id>/applications")
@@ -38,7 +39,7 @@ def index(exhibition_id: int):
     exhibition = managed_exhibition(exhibition_id)
     status = request.args.get("status", "")
     status = status if status in APPLICATION_STATUSES else ""
-    category = request.args.get("category", type=int)
+    category = request.args.get("category", type=db_int)
     return render_template(
         "exhibitions/staff/applications.html", exhibition=exhibition,
         applications=list_applications(exhibition.id, status, category),
@@ -83,7 +84,7 @@ def booth_limit(exhibition_id: int, exhibitor_id: int):
     exhibition = managed_exhibition(exhibition_id)
     exhibitor = get_application(exhibition, exhibitor_id)
     try:
-        set_booth_limit(exhibitor, request.form.get("booth_limit", type=int, default=-1))
+        set_booth_limit(exhibitor, request.form.get("booth_limit", type=db_int, default=-1))
     except DomainError as exc:
         db.session.rollback()
         flash(exc.message, "error")

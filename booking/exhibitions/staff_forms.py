@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DateTimeLocalField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from booking.exhibitions.application_forms import size_choices
 from booking.exhibitions.booths import MAX_BULK, Placement
 from booking.exhibitions.models import Exhibition
 from booking.exhibitions.settings import ExhibitionSettings, parse_entrances
+from booking.forms import BoundedIntegerField
 from booking.timefmt import local_zone, to_local
 
 REQUIRED = _l("入力してください。")
@@ -18,7 +19,7 @@ LOCAL = "%Y-%m-%dT%H:%M"
 
 
 def _cells(label, default: int, minimum: int = 0):
-    return IntegerField(label, default=default,
+    return BoundedIntegerField(label, default=default,
                         validators=[InputRequired(REQUIRED), NumberRange(min=minimum, max=500)])  # fmt: skip
 
 
@@ -30,26 +31,26 @@ class ExhibitionForm(FlaskForm):
     applications_close_at = DateTimeLocalField(
         _l("出展申込の締切"), format=LOCAL, validators=[Optional()]
     )
-    exhibitor_limit = IntegerField(
+    exhibitor_limit = BoundedIntegerField(
         _l("出展者数の上限（空欄なら制限なし）"),
         validators=[Optional(), NumberRange(min=0, max=10000)],
     )
-    meeting_minutes = IntegerField(
+    meeting_minutes = BoundedIntegerField(
         _l("商談1枠の長さ（分）"), default=30,
         validators=[InputRequired(REQUIRED), NumberRange(min=5, max=240)],
     )  # fmt: skip
-    meeting_buffer_minutes = IntegerField(
+    meeting_buffer_minutes = BoundedIntegerField(
         _l("商談の間の休憩（分）"), default=0,
         validators=[InputRequired(REQUIRED), NumberRange(min=0, max=120)],
     )  # fmt: skip
-    meeting_notice_minutes = IntegerField(
+    meeting_notice_minutes = BoundedIntegerField(
         _l("商談予約の締切（開始の何分前）"), default=60,
         validators=[InputRequired(REQUIRED), NumberRange(min=0, max=10080)],
     )  # fmt: skip
     entrances = TextAreaField(
         _l("入口（1行に1つ）"), default="東口\n西口", validators=[DataRequired(REQUIRED)]
     )
-    map_columns = IntegerField(
+    map_columns = BoundedIntegerField(
         _l("配置図の幅（マス）"), default=24,
         validators=[InputRequired(REQUIRED), NumberRange(min=4, max=200)],
     )  # fmt: skip
@@ -99,10 +100,10 @@ class BoothsForm(PlacementFields, FlaskForm):
 
     zone = SelectField(_l("ゾーン"), coerce=int)
     prefix = StringField(_l("小間番号の頭文字（例：A-）"), validators=[Length(max=10)])
-    first = IntegerField(
+    first = BoundedIntegerField(
         _l("最初の番号"), default=1, validators=[InputRequired(REQUIRED), NumberRange(min=0)]
     )
-    count = IntegerField(
+    count = BoundedIntegerField(
         _l("作成する数"), default=10,
         validators=[InputRequired(REQUIRED), NumberRange(min=1, max=MAX_BULK)],
     )  # fmt: skip

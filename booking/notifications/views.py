@@ -20,6 +20,7 @@ from booking.notifications import reminders, services
 from booking.notifications.forms import ReminderRuleForm
 from booking.notifications.models import STATUSES
 from booking.staff.access import staff_required
+from booking.storable import db_int_or_none
 from booking.timefmt import now_utc
 
 bp = Blueprint("outbox", __name__, url_prefix="/staff/outbox")
@@ -33,7 +34,7 @@ def _filters() -> dict:
         "status": status if status in STATUSES else "",
         "q": args.get("q", "").strip()[:100],
         "template": args.get("template", "").strip()[:100],
-        "before": int(before) if before.isdigit() else None,
+        "before": db_int_or_none(before) if before.isdigit() else None,
     }
 
 
