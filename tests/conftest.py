@@ -14,7 +14,7 @@ from collections.abc import Callable
 import pytest
 import redis
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import create_engine, make_url, text
 
 from booking import create_app
 from booking.accounts.services import PersonDetails, create_user
@@ -46,15 +46,38 @@ def _test_database_url(tmp_path_factory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
 
 
+def _worker_database(url: str) -> str | None:
+    """Under pytest-xdist each worker gets a PostgreSQL database of its own (TEST_DATABASE_URL's
+    name plus the worker's), since every test empties all tables when it ends."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker or not url.startswith("postgresql"):
+        return None
+    return f"{make_url(url).database}_{worker}"
+
+
+def _server_command(url: str, sql: str) -> None:
+    engine = create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(sql))
+    engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
     url = _test_database_url(tmp_path_factory)
+    own = _worker_database(url)
+    if own:
+        _server_command(url, f'DROP DATABASE IF EXISTS "{own}" WITH (FORCE)')
+        _server_command(url, f'CREATE DATABASE "{own}"')
+        url = make_url(url).set(database=own).render_as_string(hide_password=False)
     app = create_app(app_settings(url))
     with app.app_context():
         db.drop_all()
         db.create_all()
         db.engine.dispose()
-    return url
+    yield url
+    if own:
+        _server_command(url, f'DROP DATABASE IF EXISTS "{own}" WITH (FORCE)')
 
 
 @pytest.fixture
