@@ -8,6 +8,7 @@ from booking.api import (  # noqa: F401  (routes register on import)
     consultations,
     entries,
     events,
+    events_openapi,
     exhibitions,
     me,
     meetings,

@@ -1,0 +1,318 @@
+"""The OpenAPI description of the events API (`booking/api/events.py`): schemas, paths, links.
+
+Kept apart from the routes because it is data, and long; it adds to the shared document
+when imported (booking/api/__init__.py).
+"""
+
+from __future__ import annotations
+
+from booking.api.openapi import LINKS, PATHS, SCHEMAS, error_responses, json_response, link, links
+from booking.events.models import AUDIENCES, FORMATS, KINDS, MODES, QUESTION_KINDS
+
+_ref = {"$ref": "#/components/schemas/Event"}
+FRAME_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "integer"},
+        "name": {"type": "string"},
+        "mode": {"type": "string", "enum": ["in_person", "online"]},
+        "audience": {"type": "string", "enum": ["members", "guests", "all"]},
+        "capacity": {"type": "integer"},
+        "remaining": {"type": "integer"},
+        "price_label": {"type": "string"},
+        "per_company_limit": {"type": ["integer", "null"]},
+        "lottery": {"type": "boolean"},
+        "waitlist": {"type": "boolean"},
+        "opens_at": {"type": ["string", "null"], "format": "date-time"},
+        "closes_at": {"type": ["string", "null"], "format": "date-time"},
+        "state": {"type": "string"},
+    },
+    "required": ["id", "name", "capacity", "remaining"],
+}
+SCHEMAS.update(
+    {
+        "Frame": FRAME_SCHEMA,
+        "Event": {
+            "type": "object",
+            "properties": {
+                "id": {"type": "integer"},
+                "title": {"type": "string"},
+                "kind": {"type": "string", "enum": ["seminar", "exchange", "exhibition", "other"]},
+                "format": {"type": "string", "enum": ["in_person", "online", "hybrid"]},
+                "unit": {"type": "string", "examples": ["hq", "branch:chiyoda"]},
+                "status": {"type": "string", "enum": ["draft", "published", "cancelled"]},
+                "member_only": {"type": "boolean"},
+                "starts_at": {"type": "string", "format": "date-time"},
+                "ends_at": {"type": "string", "format": "date-time"},
+                "venue": {"type": "object"},
+                "online_url": {"type": ["string", "null"]},
+                "frames": {"type": "array", "items": {"$ref": "#/components/schemas/Frame"}},
+                "sessions": {"type": "array", "items": {"type": "object"}},
+                "questions": {"type": "array", "items": {"type": "object"}},
+                "tags": {"type": "array", "items": {"type": "string"}},
+                "sequence": {"type": "integer"},
+                "updated_at": {"type": "string", "format": "date-time"},
+            },
+            "required": ["id", "title", "starts_at", "ends_at", "frames"],
+        },
+        "FrameInput": {
+            "type": "object",
+            "properties": {
+                "id": {"type": "integer", "minimum": 1, "description": "PATCH: an existing frame"},
+                "name": {"type": "string", "minLength": 1, "maxLength": 100},
+                "mode": {"type": "string", "enum": list(MODES)},
+                "capacity": {"type": "integer", "minimum": 0},
+                "audience": {"type": "string", "enum": list(AUDIENCES)},
+                "per_company_limit": {"type": ["integer", "null"], "minimum": 1},
+                "lottery": {"type": "boolean"},
+                "waitlist": {"type": "boolean", "default": True},
+                "price_label": {"type": "string", "maxLength": 100},
+                "opens_at": {"type": ["string", "null"], "format": "date-time"},
+                "closes_at": {"type": ["string", "null"], "format": "date-time"},
+            },
+            "required": ["name", "capacity"],
+        },
+        "EventInput": {
+            "type": "object",
+            "description": "POST needs title, kind, unit, format, starts_at and ends_at; "
+            "PATCH takes any of them.",
+            "properties": {
+                "title": {"type": "string", "minLength": 1, "maxLength": 200},
+                "kind": {"type": "string", "enum": list(KINDS)},
+                "unit": {"type": "string", "examples": ["hq", "branch:chiyoda", "section:ict"]},
+                "format": {"type": "string", "enum": list(FORMATS)},
+                "starts_at": {"type": "string", "format": "date-time"},
+                "ends_at": {"type": "string", "format": "date-time"},
+                "cancel_until": {"type": "string", "format": "date-time"},
+                "status": {"type": "string", "enum": ["draft", "published", "cancelled"]},
+                "member_only": {"type": "boolean"},
+                "attestation": {"type": "boolean"},
+                "summary": {"type": "string", "maxLength": 400},
+                "description": {"type": "string", "maxLength": 20000},
+                "speakers": {"type": "string", "maxLength": 400},
+                "venue": {
+                    "type": "object",
+                    "properties": {
+                        "name": {"type": "string", "maxLength": 200},
+                        "address": {"type": "string", "maxLength": 300},
+                        "access": {"type": "string", "maxLength": 300},
+                    },
+                },
+                "online_url": {
+                    "type": ["string", "null"],
+                    "examples": ["https://meet.example.jp/x"],
+                },
+                "frames": {
+                    "type": "array",
+                    "items": {"$ref": "#/components/schemas/FrameInput"},
+                    "minItems": 1,
+                    "maxItems": 20,
+                },
+                "sessions": {
+                    "type": "array",
+                    "maxItems": 50,
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "starts_at": {"type": "string", "format": "date-time"},
+                            "ends_at": {"type": "string", "format": "date-time"},
+                            "title": {"type": "string", "maxLength": 200},
+                        },
+                        "required": ["starts_at", "ends_at"],
+                    },
+                },
+                "questions": {
+                    "type": "array",
+                    "maxItems": 30,
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "label": {"type": "string", "minLength": 1, "maxLength": 200},
+                            "kind": {"type": "string", "enum": list(QUESTION_KINDS)},
+                            "choices": {
+                                "type": "array",
+                                "items": {"type": "string", "minLength": 1},
+                            },
+                            "required": {"type": "boolean"},
+                        },
+                        "required": ["label"],
+                    },
+                },
+                "tags": {
+                    "type": "array",
+                    "items": {"type": "string"},
+                    "examples": [["section:ict"]],
+                },
+            },
+        },
+        "Registration": {
+            "type": "object",
+            "properties": {
+                "id": {"type": "integer"},
+                "reference": {"type": "string", "description": "受付番号"},
+                "status": {
+                    "type": "string",
+                    "enum": ["confirmed", "waitlisted", "applied", "cancelled"],
+                },
+                "position": {"type": ["integer", "null"]},
+                "event": {"type": "object"},
+                "frame": {"type": "object"},
+                "pass_token": {"type": "string"},
+                "online_url": {
+                    "type": "string",
+                    "description": "only for a confirmed registration in an online frame",
+                },
+                "sequence": {"type": "integer"},
+                "updated_at": {"type": "string", "format": "date-time"},
+            },
+            "required": ["id", "status"],
+        },
+    }
+)
+
+
+def _body(schema: str | dict) -> dict:
+    ref = {"$ref": f"#/components/schemas/{schema}"} if isinstance(schema, str) else schema
+    return {"required": True, "content": {"application/json": {"schema": ref}}}
+
+
+def _items(schema: str) -> dict:
+    return {
+        "type": "object",
+        "properties": {
+            "items": {"type": "array", "items": {"$ref": f"#/components/schemas/{schema}"}},
+            "next": {"type": "string"},
+        },
+    }
+
+
+_id = {"name": "event_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+PATHS.update(
+    {
+        "/events": {
+            "get": {
+                "summary": "Published events the caller may see, with frames and remaining seats",
+                "security": [{}, {"bearer": []}],
+                "parameters": [
+                    {"name": n, "in": "query", "schema": {"type": "string"}}
+                    for n in (
+                        "kind",
+                        "branch",
+                        "section",
+                        "unit",
+                        "format",
+                        "from",
+                        "to",
+                        "q",
+                        "has_seats",
+                        "offset",
+                    )
+                ],
+                "responses": {
+                    **json_response("200", "events", _items("Event")),
+                    **error_responses(422),
+                },
+            },
+            "post": {
+                "summary": "Create an event with its frames (staff)",
+                "requestBody": _body(
+                    {
+                        "allOf": [{"$ref": "#/components/schemas/EventInput"}],
+                        "required": ["title", "kind", "unit", "format", "starts_at", "ends_at"],
+                    }
+                ),
+                "responses": {
+                    **json_response("201", "the event", "Event"),
+                    **error_responses(401, 403, 422),
+                },
+            },
+        },
+        "/events/{event_id}": {
+            "get": {
+                "summary": "One event",
+                "security": [{}, {"bearer": []}],
+                "parameters": [_id],
+                "responses": {**json_response("200", "the event", "Event"), **error_responses(404)},
+            },
+            "patch": {
+                "summary": "Change an event: time, place, frames (capacity), status cancelled (staff)",
+                "parameters": [_id],
+                "requestBody": _body("EventInput"),
+                "responses": {
+                    **json_response("200", "the event", "Event"),
+                    **error_responses(401, 403, 404, 422),
+                },
+            },
+        },
+        "/events/{event_id}/registrations": {
+            "post": {
+                "summary": "Register for one frame: confirmed, waitlisted or (lottery) applied",
+                "parameters": [_id],
+                "requestBody": _body(
+                    {
+                        "type": "object",
+                        "properties": {
+                            "frame": {"type": "integer"},
+                            "answers": {"type": "object"},
+                            "attestation": {"type": "boolean"},
+                        },
+                        "required": ["frame"],
+                    }
+                ),
+                "responses": {
+                    **json_response("201", "the registration", "Registration"),
+                    **error_responses(400, 401, 403, 404, 409, 422),
+                },
+            }
+        },
+        "/registrations/{reg_id}": {
+            "delete": {
+                "summary": "Cancel a registration (its owner or staff); promotes the waitlist",
+                "parameters": [
+                    {
+                        "name": "reg_id",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "integer"},
+                    }
+                ],
+                "responses": {
+                    "204": {"description": "cancelled"},
+                    **error_responses(401, 404, 409),
+                },
+            }
+        },
+        "/me/registrations": {
+            "get": {
+                "summary": "The caller's registrations",
+                "responses": {
+                    **json_response("200", "registrations", _items("Registration")),
+                    **error_responses(401),
+                },
+            }
+        },
+    }
+)
+
+_first, _one = "$response.body#/items/0", "$response.body#"
+LINKS.update(
+    {
+        ("/events", "get", "200"): links(
+            link("get_event", event_id=f"{_first}/id"),
+            link("post_registration", {"frame": f"{_first}/frames/0/id"}, event_id=f"{_first}/id"),
+        ),
+        ("/events", "post", "201"): links(
+            link("get_event", event_id=f"{_one}/id"),
+            link("patch_event", event_id=f"{_one}/id"),
+        ),
+        ("/events/{event_id}", "get", "200"): links(
+            link("post_registration", {"frame": f"{_one}/frames/0/id"}, event_id=f"{_one}/id"),
+        ),
+        ("/events/{event_id}/registrations", "post", "201"): links(
+            link("delete_registration", reg_id=f"{_one}/id"),
+        ),
+        ("/me/registrations", "get", "200"): links(
+            link("delete_registration", reg_id=f"{_first}/id"),
+        ),
+    }
+)
