@@ -60,17 +60,26 @@ def choose(exhibition_id: int):
     )  # fmt: skip
 
 
+def _desk_place(exhibition, now):
+    """The entrance and day a desk page (scan, walk-in) works at, from the request; None when
+    the entrance is not one of the fair's or the day cannot be read."""
+    entrance = request.values.get("entrance", "").strip()
+    day = _day(request.values.get("day", ""))
+    if entrance not in (exhibition.entrances or []) or day is False:
+        return None
+    return entrance, scan_day(exhibition, now, day)
+
+
 @bp.route("/<int:exhibition_id>/scan", methods=["GET", "POST"])
 @staff_required
 def scan(exhibition_id: int):
     exhibition = exhibition_for_scan(exhibition_id)
-    entrance = request.values.get("entrance", "").strip()
-    day = _day(request.values.get("day", ""))
-    if entrance not in (exhibition.entrances or []) or day is False:
+    now = now_utc()
+    place = _desk_place(exhibition, now)
+    if place is None:
         flash(_("入口と日付を選び直してください。"), "error")
         return redirect(url_for("entrance.choose", exhibition_id=exhibition.id))
-    now = now_utc()
-    day = scan_day(exhibition, now, day)
+    entrance, day = place
     result, status = None, 200
     if request.method == "POST":
         result = enter(exhibition, request.form.get("pass", ""), entrance, now,
@@ -93,13 +102,12 @@ def scan(exhibition_id: int):
 def walk_in(exhibition_id: int):
     """当日受付: register a visitor who has no pass, and let them in at this entrance."""
     exhibition = exhibition_for_scan(exhibition_id)
-    entrance = request.values.get("entrance", "").strip()
-    day = _day(request.values.get("day", ""))
-    if entrance not in (exhibition.entrances or []) or day is False:
+    now = now_utc()
+    place = _desk_place(exhibition, now)
+    if place is None:
         flash(_("入口と日付を選び直してください。"), "error")
         return redirect(url_for("entrance.choose", exhibition_id=exhibition.id))
-    now = now_utc()
-    day = scan_day(exhibition, now, day)
+    entrance, day = place
     event = exhibition.event
     form = WalkInForm.for_fair(
         event, walk_in_frames(exhibition), request.form if request.method == "POST" else None
