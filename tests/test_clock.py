@@ -30,6 +30,22 @@ def test_no_module_but_the_clock_reads_the_wall_clock():
     assert offenders == []
 
 
+def test_nothing_sleeps_on_the_monotonic_clock():
+    """`time.sleep` fails (EINVAL) under the moved-clock passes' libfaketime, and a test that
+    sleeps to synchronise is flaky anyway; wait on an event, a lock or a selector instead
+    (tests/processes.py waits for child processes so)."""
+    tests = Path(__file__).resolve().parent
+    offenders = [
+        f"{path}:{n}"
+        for root in (BOOKING, tests)
+        for path in root.rglob("*.py")
+        if path.name not in ("test_clock.py", "processes.py")
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"\btime\.sleep\(|(communicate|proc\w*\.wait)\(timeout", line)
+    ]
+    assert offenders == []
+
+
 def test_the_tests_start_at_the_default_instant_whatever_the_hour(app):
     assert DEFAULT_INSTANT <= now_utc() < DEFAULT_INSTANT + timedelta(minutes=5)
 

@@ -16,6 +16,7 @@ from booking.extensions import db
 from booking.notifications.dispatcher import LEASE, dispatch_due, message_id_for
 from booking.notifications.models import OutboxMessage
 from booking.timefmt import now_utc
+from tests.processes import communicate_within, wait_within
 
 pytestmark = pytest.mark.postgres
 ROOT = Path(__file__).resolve().parents[2]
@@ -65,7 +66,7 @@ def test_three_dispatcher_processes_deliver_each_of_1000_messages_exactly_once(
     sink, port = smtp_sink
     keys = _plan_due(1000)
     procs = _start_dispatchers(postgres_url, port, 3)
-    outputs = [proc.communicate(timeout=300)[0] for proc in procs]
+    outputs = [communicate_within(proc, 300)[0] for proc in procs]
     assert [proc.returncode for proc in procs] == [0, 0, 0]
     sent_by = [int(out.strip().split()[-1]) for out in outputs]
     assert sum(sent_by) == 1000
@@ -85,7 +86,7 @@ def test_a_dispatcher_killed_mid_send_loses_nothing_and_repeats_only_the_message
     [proc] = _start_dispatchers(postgres_url, port, 1)
     assert sink.holding.wait(120), "the dispatcher never reached the 300th message"
     proc.send_signal(signal.SIGKILL)
-    proc.wait(timeout=30)
+    wait_within(proc, 30)
     proc.stdin.close()
     proc.stdout.close()
     sink.release.set()

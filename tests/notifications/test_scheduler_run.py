@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from booking.extensions import db
 from booking.notifications.models import OutboxMessage
 from booking.timefmt import now_utc
+from tests.processes import communicate_within
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -54,12 +55,12 @@ def test_scheduler_run_sends_overdue_mail_and_stops_after_the_message_in_hand_on
         assert sink.first.wait(60), "nothing was sent at start-up"
         proc.send_signal(signal.SIGTERM)
         asked = time.monotonic()
-        _out, err = proc.communicate(timeout=15)
+        _out, err = communicate_within(proc, 15)
         stopped_after = time.monotonic() - asked
     finally:
         if proc.poll() is None:
             proc.kill()
-            proc.communicate()
+            proc.wait()
     assert proc.returncode == 0, err
     assert stopped_after < 5
     counts = _statuses()
