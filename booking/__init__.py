@@ -30,6 +30,7 @@ def create_app(config: str | dict | None = None) -> Flask:
     register_errorhandlers(app)
     register_template_helpers(app)
     register_commands(app)
+    register_unit_of_work(app)
     if app.config["SCHEDULER_ENABLED"]:
         from booking.scheduler import serving, start_background_scheduler
 
@@ -158,6 +159,13 @@ def register_blueprints(app: Flask) -> None:
                           entrance_views)  # fmt: skip
     for module in exhibition_modules:
         app.register_blueprint(module.bp)
+
+
+def register_unit_of_work(app: Flask) -> None:
+    """Last: every view, whichever blueprint holds it, commits once or rolls back."""
+    from booking import unit_of_work
+
+    unit_of_work.init_app(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

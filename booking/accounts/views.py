@@ -9,12 +9,13 @@ from werkzeug.exceptions import TooManyRequests
 
 from booking.accounts import services
 from booking.accounts.forms import LoginForm, ResetForm, ResetRequestForm, SignupForm
-from booking.errors import DomainError
-from booking.extensions import db, limiter
-from booking.main.forms import apply_domain_error, safe_next
+from booking.extensions import limiter
+from booking.main.forms import safe_next
 from booking.main.templating import current_locale
 from booking.ratelimit import login_key
+from booking.refusals import form_page, refusals
 from booking.timefmt import now_utc
+from booking.unit_of_work import keep_changes
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 
@@ -34,7 +35,7 @@ def login():
         if user is not None and user.email_confirmed_at is None:
             # The password was right, so it is safe to say why and to send the link again.
             services.resend_confirmation(user, now_utc())
-            db.session.commit()
+            keep_changes()  # the answer refuses the login; the mail it planned still goes
             form.email.errors.append(
                 _(
                     "メールアドレスの確認が済んでいません。確認メールを再送しましたので、メールのリンクを開いてください。"
@@ -46,7 +47,7 @@ def login():
             return redirect(safe_next(request.args.get("next")) or url_for("mypage.index"))
         form.password.errors.append(_("メールアドレスまたはパスワードが正しくありません。"))
         return render_template("accounts/login.html", form=form), 401
-    return render_template("accounts/login.html", form=form), (422 if form.errors else 200)
+    return form_page("accounts/login.html", form)
 
 
 @bp.errorhandler(TooManyRequests)
@@ -74,17 +75,12 @@ def signup():
             form.family_name.data, form.given_name.data, form.family_kana.data,
             form.given_kana.data, form.phone.data,
         )  # fmt: skip
-        try:
+        with refusals(form):
             services.sign_up_guest(
                 form.email.data, form.password.data, details, current_locale(), now_utc()
             )
-        except DomainError as exc:
-            db.session.rollback()
-            apply_domain_error(form, exc)
-        else:
-            db.session.commit()
             return redirect(url_for("accounts.signup_sent"))
-    return render_template("accounts/signup.html", form=form), (422 if form.errors else 200)
+    return form_page("accounts/signup.html", form)
 
 
 @bp.get("/signup/sent")
@@ -103,7 +99,6 @@ def confirm(token: str):
     user = services.confirm_email(token, now_utc())
     if user is None:
         return render_template("accounts/confirm.html", valid=False), 404
-    db.session.commit()
     flash(_("メールアドレスを確認しました。ログインしてください。"), "success")
     return redirect(url_for("accounts.login"))
 
@@ -113,10 +108,9 @@ def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
         services.request_password_reset(form.email.data, now_utc())
-        db.session.commit()
         # The same answer whether or not the account exists.
         return render_template("accounts/reset_sent.html")
-    return render_template("accounts/reset_request.html", form=form), (422 if form.errors else 200)
+    return form_page("accounts/reset_request.html", form)
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
@@ -125,14 +119,9 @@ def reset(token: str):
     if services.peek_link_token(token, "reset", now_utc()) is None:
         return render_template("accounts/reset.html", form=None), 404
     if form.validate_on_submit():
-        try:
+        with refusals(form):
             user = services.reset_password(token, form.password.data, now_utc())
-        except DomainError as exc:
-            db.session.rollback()
-            apply_domain_error(form, exc)
-        else:
-            db.session.commit()
             login_user(user)
             flash(_("パスワードを変更しました。"), "success")
             return redirect(url_for("mypage.index"))
-    return render_template("accounts/reset.html", form=form), (422 if form.errors else 200)
+    return form_page("accounts/reset.html", form)

@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from booking.errors import DomainError
-from booking.extensions import db
 
 
 def wants_json() -> bool:
@@ -49,7 +48,6 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError):
-        db.session.rollback()
         if wants_json():
             return api_error(exc.status, exc.code, exc.message)
         return render_template("errors/error.html", status=exc.status, message=exc.message), (
@@ -61,7 +59,6 @@ def register(app: Flask) -> None:
         if isinstance(exc, HTTPException):
             return http_error(exc)
         app.logger.exception("unhandled error")
-        db.session.rollback()
         if app.config.get("TESTING") and app.config.get("PROPAGATE_TEST_ERRORS", True):
             raise exc
         if wants_json():
