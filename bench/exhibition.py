@@ -80,8 +80,8 @@ def seed(url: str, visitors: int) -> dict:
     from booking.accounts.models import User
     from booking.accounts.services import PersonDetails, create_user, issue_api_token
     from booking.demo import chamber_data
+    from booking.demo.exhibitions import load_fair
     from booking.events.models import Frame, Registration
-    from booking.exhibitions.demo import load_fair
     from booking.exhibitions.lookup import fair_days
     from booking.exhibitions.models import Exhibition
     from booking.extensions import db

@@ -17,14 +17,14 @@ from sqlalchemy import select
 from booking.accounts.models import Company, User
 from booking.accounts.services import PersonDetails, create_user, hash_password
 from booking.consultations.catalogue import load_catalogue
-from booking.events.demo import load_season
+from booking.demo.events import load_season
 from booking.events.models import Event, Frame
 from booking.extensions import db
 from booking.org.models import Unit
 from booking.org.services import load_structure, unit_by_key
 
 # A copy of the organisation's data ships with the code, so a fresh clone can load the demo.
-CHAMBER_JSON = Path(__file__).resolve().parent / "demo_data" / "chamber.json"
+CHAMBER_JSON = Path(__file__).resolve().parent / "chamber.json"
 DEMO_PASSWORD = "tsunagu-demo"
 
 DEMO_PEOPLE = [
@@ -76,14 +76,14 @@ def load(now: datetime, path: Path | None = None) -> dict:
 
 def load_consultations(now: datetime) -> int:
     """Advisors with weekly hours (so the next 8 weeks have free slots) and a few bookings."""
-    from booking.consultations.demo import load_advisors
+    from booking.demo.consultations import load_advisors
 
     return load_advisors(now, DEMO_PASSWORD)
 
 
 def load_exhibitions(now: datetime) -> int:
     """The trade fair with its ~300 exhibitors, booths and meeting hours."""
-    from booking.exhibitions.demo import load_fair
+    from booking.demo.exhibitions import load_fair
 
     return load_fair(now)
 

@@ -16,10 +16,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, insert, select, update
 
 from booking.accounts.models import Company, User
-from booking.events.demo import GIVEN, SURNAMES
+from booking.demo.events import GIVEN, SURNAMES
+from booking.demo.names import companies
 from booking.events.models import Event, EventSession, Frame, Registration
 from booking.events.registrations import register_for_frame
-from booking.exhibitions.demo_names import companies
 from booking.exhibitions.models import (
     Booth,
     Exhibition,
