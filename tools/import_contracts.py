@@ -37,9 +37,8 @@ class ViewsOnTopContract(Contract):
         for view in sorted(m for m in graph.modules if is_view(m)):
             for importer in sorted(graph.find_modules_that_directly_import(view)):
                 same_domain = domain_of(importer) == domain_of(view)
-                allowed = (
-                    importer == self.root
-                    or (same_domain and (importer in packages or is_view(importer)))
+                allowed = importer == self.root or (
+                    same_domain and (importer in packages or is_view(importer))
                 )
                 if not allowed:
                     illegal.append((importer, view))
