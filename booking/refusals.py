@@ -25,10 +25,20 @@ from booking.unit_of_work import undo
 
 
 class refusals:  # lower case: used as `with refusals(form):`, like contextlib's helpers
-    """Catch a rule's refusal: undo, then show it on `form` (mapping its field) or flash it."""
+    """Catch a rule's refusal: undo, then show it on `form` (mapping its field) or flash it.
 
-    def __init__(self, form: FlaskForm | None = None, *, fields: Mapping[str, str] | None = None):
-        self.form, self.fields = form, fields or {}
+    `quiet=True` only undoes and keeps the error in `.refused`: for pages that show a refusal
+    in a place of their own (a message box, another template) or answer its own status.
+    """
+
+    def __init__(
+        self,
+        form: FlaskForm | None = None,
+        *,
+        fields: Mapping[str, str] | None = None,
+        quiet: bool = False,
+    ):
+        self.form, self.fields, self.quiet = form, fields or {}, quiet
         self.refused: DomainError | None = None
 
     def __enter__(self) -> refusals:
@@ -39,6 +49,8 @@ class refusals:  # lower case: used as `with refusals(form):`, like contextlib's
             return False
         undo()
         self.refused = exc
+        if self.quiet:
+            return True
         if self.form is None:
             flash(str(exc.message), "error")
             return True

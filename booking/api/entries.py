@@ -13,8 +13,9 @@ from booking.api.blueprint import bp, json_body
 from booking.api.openapi import PATHS, SCHEMAS, error_responses, json_response
 from booking.errors import Conflict, Invalid, NotAllowed, NotFound
 from booking.exhibitions.entries import ENTERED, EntryResult, enter, exhibition_for_scan
-from booking.extensions import db
+from booking.main.errors import api_error
 from booking.timefmt import as_utc, now_utc, parse_day
+from booking.unit_of_work import keep_changes
 
 
 @bp.post("/exhibitions/<int:exhibition_id>/entries")
@@ -31,11 +32,16 @@ def post_entry(exhibition_id: int):
         raise Invalid(_l("entrance は入口の名前で指定してください。"), field="entrance")
     result = enter(exhibition_for_scan(exhibition_id), token, entrance, now_utc(), staff=user,
                    day=_day(day))  # fmt: skip
-    db.session.commit()
-    if result.outcome == "unknown_pass":
-        raise NotFound(result.message, code="unknown_pass")
     if result.refused:
-        raise Conflict(result.message, code=result.outcome)
+        # Answered, not raised: a raised error would roll back, and a refused scan keeps what
+        # it did (as before the unit of work). The body is the error handler's.
+        keep_changes()
+        refusal = (
+            NotFound(result.message, code="unknown_pass")
+            if result.outcome == "unknown_pass"
+            else Conflict(result.message, code=result.outcome)
+        )
+        return api_error(refusal.status, refusal.code, refusal.message)
     return jsonify(_entry_json(result)), 201 if result.outcome == ENTERED else 200
 
 

@@ -17,8 +17,8 @@ from booking.exhibitions.applications import (
     withdraw_application,
 )
 from booking.exhibitions.lookup import exhibitors_of_user, get_exhibition
-from booking.extensions import db
 from booking.main.forms import apply_domain_error
+from booking.refusals import form_page, refusals
 from booking.timefmt import now_utc
 
 bp = Blueprint("exhibit_apply", __name__, url_prefix="/exhibitions")
@@ -59,20 +59,14 @@ def apply(exhibition_id: int):
     if request.method == "GET":
         form.fill_from_user(current_user)
     if form.validate_on_submit():
-        try:
+        with refusals(quiet=True) as attempt:
             apply_for_exhibition(exhibition, current_user, form.to_input(), now)
-        except DomainError as exc:
-            db.session.rollback()
-            if exc.status != 422:
-                return _refused(exhibition, exc)
-            apply_domain_error(form, exc)
-        else:
-            db.session.commit()
             flash(_("出展申込を受け付けました。審査の結果はメールでお知らせします。"), "success")
             return redirect(url_for("exhibit_apply.application", exhibition_id=exhibition.id))
-    return render_template("exhibitions/apply.html", exhibition=exhibition, form=form), (
-        422 if form.errors or form.form_errors else 200
-    )
+        if attempt.refused.status != 422:
+            return _refused(exhibition, attempt.refused)
+        apply_domain_error(form, attempt.refused)
+    return form_page("exhibitions/apply.html", form, exhibition=exhibition)
 
 
 def _own_application(exhibition):
@@ -99,13 +93,10 @@ def withdraw(exhibition_id: int):
     exhibition = get_exhibition(exhibition_id)
     exhibitor = _own_application(exhibition)
     if request.method == "POST":
-        try:
+        back = url_for("exhibit_apply.application", exhibition_id=exhibition.id)
+        with refusals():
             withdraw_application(exhibitor, current_user, now_utc())
-        except DomainError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-            return redirect(url_for("exhibit_apply.application", exhibition_id=exhibition.id), 303)
-        db.session.commit()
-        flash(_("出展申込を取り下げました。"), "success")
-        return redirect(url_for("exhibit_apply.application", exhibition_id=exhibition.id))
+            flash(_("出展申込を取り下げました。"), "success")
+            return redirect(back)
+        return redirect(back, 303)
     return render_template("exhibitions/withdraw.html", exhibition=exhibition, exhibitor=exhibitor)

@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from booking.errors import DomainError
 from booking.exhibitions.booths import (
     accepted_exhibitors,
     assign_booth,
@@ -23,8 +22,7 @@ from booking.exhibitions.booths import (
 )
 from booking.exhibitions.staff_access import managed_exhibition
 from booking.exhibitions.staff_forms import BoothForm, BoothsForm, ZoneForm
-from booking.extensions import db
-from booking.main.forms import apply_domain_error
+from booking.refusals import refusals
 from booking.staff.access import staff_required
 from booking.storable import db_int
 from booking.timefmt import now_utc
@@ -67,16 +65,11 @@ def add_zone(exhibition_id: int):
     form = ZoneForm()
     status = 422
     if form.validate_on_submit():
-        try:
+        with refusals(form) as attempt:
             zone = create_zone(exhibition, form.code.data, form.name.data)
-        except DomainError as exc:
-            db.session.rollback()
-            apply_domain_error(form, exc)
-            status = exc.status
-        else:
-            db.session.commit()
             flash(_("ゾーン %(code)s を作成しました。", code=zone.code), "success")
             return _to_page(exhibition, "zones-heading")
+        status = attempt.refused.status
     return _page(exhibition, zone_form=form, status=status)
 
 
@@ -86,20 +79,17 @@ def add_booths(exhibition_id: int):
     exhibition = managed_exhibition(exhibition_id)
     form = BoothsForm()
     form.zone.choices = _zone_choices(exhibition)
+    status = 422
     if form.validate_on_submit():
-        try:
+        with refusals(form) as attempt:
             booths = create_booths(
                 exhibition, form.zone.data, form.prefix.data or "", form.count.data,
                 form.first.data, form.size.data, form.placement(),
             )  # fmt: skip
-        except DomainError as exc:
-            db.session.rollback()
-            apply_domain_error(form, exc)
-            return _page(exhibition, booths_form=form, status=exc.status)
-        db.session.commit()
-        flash(_("小間を%(n)s件作成しました。", n=len(booths)), "success")
-        return _to_page(exhibition, "booths-heading")
-    return _page(exhibition, booths_form=form, status=422)
+            flash(_("小間を%(n)s件作成しました。", n=len(booths)), "success")
+            return _to_page(exhibition, "booths-heading")
+        status = attempt.refused.status
+    return _page(exhibition, booths_form=form, status=status)
 
 
 @bp.route("/<int:booth_id>/edit", methods=["GET", "POST"])
@@ -113,22 +103,22 @@ def edit(exhibition_id: int, booth_id: int):
         form.zone.data = booth.zone_id
     status = 200
     if form.validate_on_submit():
-        try:
+        with refusals(form) as attempt:
             update_booth(exhibition, booth, form.zone.data, form.code.data, form.size.data,
                          form.placement())  # fmt: skip
-        except DomainError as exc:
-            db.session.rollback()
-            apply_domain_error(form, exc)
-            status = exc.status
-        else:
-            db.session.commit()
             flash(_("小間 %(code)s を保存しました。", code=booth.code), "success")
             return _to_page(exhibition, "booths-heading")
+        status = attempt.refused.status
     elif form.errors:
         status = 422
     return render_template(
         "exhibitions/staff/booth_form.html", exhibition=exhibition, booth=booth, form=form
     ), status
+
+
+def _refused_page(exhibition, attempt: refusals):
+    """The booth page with the refusal in its message box, answering the refusal's status."""
+    return _page(exhibition, error=attempt.refused.message, status=attempt.refused.status)
 
 
 @bp.post("/<int:booth_id>/delete")
@@ -137,14 +127,11 @@ def remove(exhibition_id: int, booth_id: int):
     exhibition = managed_exhibition(exhibition_id)
     booth = get_booth(exhibition, booth_id)
     code = booth.code
-    try:
+    with refusals(quiet=True) as attempt:
         delete_booth(booth)
-    except DomainError as exc:
-        db.session.rollback()
-        return _page(exhibition, error=exc.message, status=exc.status)
-    db.session.commit()
-    flash(_("小間 %(code)s を削除しました。", code=code), "success")
-    return _to_page(exhibition, "booths-heading")
+        flash(_("小間 %(code)s を削除しました。", code=code), "success")
+        return _to_page(exhibition, "booths-heading")
+    return _refused_page(exhibition, attempt)
 
 
 @bp.post("/<int:booth_id>/assign")
@@ -152,29 +139,23 @@ def remove(exhibition_id: int, booth_id: int):
 def assign(exhibition_id: int, booth_id: int):
     exhibition = managed_exhibition(exhibition_id)
     exhibitor_id = request.form.get("exhibitor", type=db_int)
-    try:
+    with refusals(quiet=True) as attempt:
         booth = assign_booth(exhibition, booth_id, exhibitor_id or 0, current_user, now_utc())
-    except DomainError as exc:
-        db.session.rollback()
-        return _page(exhibition, error=exc.message, status=exc.status)
-    db.session.commit()
-    flash(_("小間 %(code)s を %(name)s に割り当てました。", code=booth.code,
-            name=booth.exhibitor.name), "success")  # fmt: skip
-    return _to_page(exhibition, f"booth-{booth.id}")
+        flash(_("小間 %(code)s を %(name)s に割り当てました。", code=booth.code,
+                name=booth.exhibitor.name), "success")  # fmt: skip
+        return _to_page(exhibition, f"booth-{booth.id}")
+    return _refused_page(exhibition, attempt)
 
 
 @bp.post("/<int:booth_id>/unassign")
 @staff_required
 def unassign(exhibition_id: int, booth_id: int):
     exhibition = managed_exhibition(exhibition_id)
-    try:
+    with refusals(quiet=True) as attempt:
         booth = unassign_booth(exhibition, booth_id)
-    except DomainError as exc:
-        db.session.rollback()
-        return _page(exhibition, error=exc.message, status=exc.status)
-    db.session.commit()
-    flash(_("小間 %(code)s の割り当てを解除しました。", code=booth.code), "success")
-    return _to_page(exhibition, f"booth-{booth.id}")
+        flash(_("小間 %(code)s の割り当てを解除しました。", code=booth.code), "success")
+        return _to_page(exhibition, f"booth-{booth.id}")
+    return _refused_page(exhibition, attempt)
 
 
 @bp.get("/print")

@@ -14,7 +14,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from booking.errors import DomainError
 from booking.events.attendees import attendees
 from booking.events.models import Event
 from booking.exhibitions.entrance_forms import WalkInForm
@@ -29,8 +28,10 @@ from booking.exhibitions.lookup import fair_days, get_exhibition
 from booking.exhibitions.models import Entry, Exhibition
 from booking.exhibitions.walk_ins import WalkIn, register_walk_in, walk_in_frames
 from booking.extensions import db
+from booking.refusals import refusals
 from booking.staff.access import staff_required
 from booking.timefmt import now_utc, parse_day
+from booking.unit_of_work import keep_changes
 
 bp = Blueprint("entrance", __name__, url_prefix="/staff/entrance")
 
@@ -84,8 +85,8 @@ def scan(exhibition_id: int):
     if request.method == "POST":
         result = enter(exhibition, request.form.get("pass", ""), entrance, now,
                        staff=current_user, day=day)  # fmt: skip
-        db.session.commit()
         if result.refused:
+            keep_changes()  # as before the unit of work: a refused scan keeps what it did
             status = 404 if result.outcome == "unknown_pass" else 409
     q = request.args.get("q", "").strip()[:50]
     matches = attendees(exhibition.event, status="confirmed", q=q) if q else []
@@ -121,21 +122,22 @@ def walk_in(exhibition_id: int):
             form.phone.data or "",
         )  # fmt: skip
         attestation = bool(getattr(form, "attestation", None) and form.attestation.data)
-        try:
+        with refusals(quiet=True) as attempt:
             result = register_walk_in(exhibition, visitor, entrance, now, current_user, day,
                                       frame_id=form.frame.data, attestation=attestation)  # fmt: skip
-        except DomainError as exc:
-            db.session.rollback()
-            target = getattr(form, exc.field, None) if exc.field else None
-            if target is not None:
-                target.errors = [*target.errors, exc.message]
+            if result.refused:
+                # The visitor is registered although the entry is refused (409): keep them.
+                keep_changes()
+                status = 409
             else:
-                error = exc.message
-        else:
-            db.session.commit()
-            status = 409 if result.refused else 200
-            if not result.refused:
+                status = 200
                 form = WalkInForm.for_fair(event, walk_in_frames(exhibition))  # the next one
+        refused = attempt.refused
+        target = getattr(form, refused.field, None) if refused and refused.field else None
+        if target is not None:
+            target.errors = [*target.errors, refused.message]
+        elif refused:
+            error = refused.message
     return render_template(
         "exhibitions/entrance/walk_in.html", exhibition=exhibition, entrance=entrance, day=day,
         form=form, result=result, error=error, ENTERED=ENTERED,

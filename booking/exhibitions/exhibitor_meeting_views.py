@@ -21,7 +21,7 @@ from booking.exhibitions.meeting_forms import HoursForm, ScanForm, mode_labels
 from booking.exhibitions.meeting_hours import add_hours, hours_of, opening_hours, remove_hours
 from booking.exhibitions.meeting_slots import offered_modes
 from booking.exhibitions.meetings import day_meetings
-from booking.extensions import db
+from booking.refusals import refusals
 from booking.timefmt import format_day, local_zone, now_utc, parse_day, to_local
 
 
@@ -29,6 +29,12 @@ from booking.timefmt import format_day, local_zone, now_utc, parse_day, to_local
 def fair_day(value: date) -> str:
     """A local date in the house style (`2026年6月2日(火)`)."""
     return format_day(datetime.combine(value, time(12), tzinfo=local_zone()))
+
+
+def _show_on(form, refused: DomainError, default_field) -> None:
+    """A refusal next to its field; one without a field goes next to `default_field`."""
+    target = getattr(form, refused.field, None) if refused.field else default_field
+    target.errors = [*target.errors, refused.message]
 
 
 def _hours_form(exhibitor, formdata=None) -> HoursForm:
@@ -57,20 +63,15 @@ def hours(exhibitor_id: int):
     if request.method == "POST":
         status = 422
         if form.validate():
-            try:
+            with refusals(quiet=True) as attempt:
                 add_hours(
                     exhibitor, parse_day(form.day.data), form.starts.data,
                     form.ends.data, form.mode.data,
                 )  # fmt: skip
-            except DomainError as exc:
-                db.session.rollback()
-                target = getattr(form, exc.field, None) if exc.field else form.starts
-                target.errors = [*target.errors, exc.message]
-                status = exc.status if exc.status == 409 else 422
-            else:
-                db.session.commit()
                 flash(_("商談時間を公開しました。"), "success")
                 return redirect(url_for("meetings.hours", exhibitor_id=exhibitor.id))
+            _show_on(form, attempt.refused, form.starts)
+            status = 409 if attempt.refused.status == 409 else 422
     return _hours_page(exhibitor, form, status)
 
 
@@ -78,16 +79,14 @@ def hours(exhibitor_id: int):
 @login_required
 def delete_hours(exhibitor_id: int, hours_id: int):
     exhibitor = own_exhibitor(exhibitor_id, current_user)
-    try:
+    with refusals(quiet=True) as attempt:
         remove_hours(exhibitor, hours_id)
-    except DomainError as exc:
-        db.session.rollback()
-        if exc.status == 404:
-            raise
-        return _hours_page(exhibitor, _hours_form(exhibitor), exc.status, exc.message)
-    db.session.commit()
-    flash(_("商談時間を削除しました。"), "success")
-    return redirect(url_for("meetings.hours", exhibitor_id=exhibitor.id))
+        flash(_("商談時間を削除しました。"), "success")
+        return redirect(url_for("meetings.hours", exhibitor_id=exhibitor.id))
+    refused = attempt.refused
+    if refused.status == 404:
+        raise refused
+    return _hours_page(exhibitor, _hours_form(exhibitor), refused.status, refused.message)
 
 
 @bp.get("/exhibitor/<int:exhibitor_id>/meetings")
@@ -136,20 +135,15 @@ def scan(exhibitor_id: int):
     if request.method == "POST":
         status = 422
         if form.validate():
-            try:
+            with refusals(quiet=True) as attempt:
                 lead = consent_by_scan(
                     exhibitor, form.token.data, bool(form.agreed.data), now_utc()
                 )
-            except DomainError as exc:
-                db.session.rollback()
-                target = getattr(form, exc.field, None) if exc.field else form.token
-                target.errors = [*target.errors, exc.message]
-            else:
-                db.session.commit()
                 flash(
                     _("%(name)s様の連絡先を登録しました。", name=lead.visitor.full_name), "success"
                 )
                 return redirect(url_for("meetings.scan", exhibitor_id=exhibitor.id))
+            _show_on(form, attempt.refused, form.token)
     return render_template("exhibitions/meetings/scan.html", exhibitor=exhibitor, form=form), status
 
 

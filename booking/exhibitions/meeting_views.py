@@ -14,7 +14,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from booking.errors import DomainError, NotAllowed, NotFound, SlotTaken
+from booking.errors import NotAllowed, NotFound, SlotTaken
 from booking.exhibitions import exhibitor_meeting_views  # noqa: F401  (registers its routes)
 from booking.exhibitions.leads import (
     active_lead,
@@ -37,7 +37,7 @@ from booking.exhibitions.meetings import (
     upcoming_for_visitor,
     visitor_registration,
 )
-from booking.extensions import db
+from booking.refusals import refusals
 from booking.timefmt import as_utc, local_zone, now_utc, parse_local, to_local
 
 __all__ = ["bp"]
@@ -105,27 +105,22 @@ def exhibitor_slots(exhibitor_id: int):
         return login_manager.unauthorized()
     if chosen is None or not form.validate():
         return render_template("exhibitions/meetings/slots.html", **context), 422
-    try:
+    with refusals(quiet=True) as attempt:
         meeting = book_meeting(
             current_user, exhibitor, chosen, form.mode.data or "", now,
             topic=form.topic.data or "", share_contact=bool(form.share.data),
         )  # fmt: skip
-    except (SlotTaken, VisitorBusy) as exc:
-        db.session.rollback()
-        return render_template("exhibitions/meetings/slots.html", taken=exc.message, **context), 409
-    except NotAllowed as exc:
-        db.session.rollback()
+        flash(_("商談のご予約を承りました。確認のメールをお送りします。"), "success")
+        return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+    refused = attempt.refused
+    if isinstance(refused, (SlotTaken, VisitorBusy)):
         return render_template(
-            "exhibitions/meetings/slots.html", problem=exc.message, **context
-        ), 403
-    except DomainError as exc:
-        db.session.rollback()
-        return render_template(
-            "exhibitions/meetings/slots.html", problem=exc.message, **context
-        ), 422
-    db.session.commit()
-    flash(_("商談のご予約を承りました。確認のメールをお送りします。"), "success")
-    return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+            "exhibitions/meetings/slots.html", taken=refused.message, **context
+        ), 409
+    status = 403 if isinstance(refused, NotAllowed) else 422
+    return render_template(
+        "exhibitions/meetings/slots.html", problem=refused.message, **context
+    ), status
 
 
 # ---- one meeting: details and cancel (signed in, or by the signed link)
@@ -166,14 +161,9 @@ def cancel(meeting_id: int | None = None, token: str | None = None):
     meeting, side, actor = _resolve(meeting_id, token)
     here = request.path
     if request.method == "POST":
-        try:
+        with refusals():
             cancel_meeting(meeting, now_utc(), actor, side)
-        except DomainError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-            return redirect(here)
-        db.session.commit()
-        flash(_("商談をキャンセルしました。"), "success")
+            flash(_("商談をキャンセルしました。"), "success")
         return redirect(here)
     return render_template(
         "exhibitions/meetings/cancel.html", m=meeting, side=side,
@@ -194,17 +184,11 @@ def share(exhibitor_id: int):
         now = now_utc()
         if request.form.get("action") == "withdraw":
             withdraw_lead(exhibitor.id, current_user, now)
-            db.session.commit()
             flash(_("連絡先の共有を取り消しました。"), "success")
         else:
-            try:
+            with refusals():
                 record_consent(exhibitor, current_user, "booth", now)
-            except DomainError as exc:
-                db.session.rollback()
-                flash(exc.message, "error")
-                return redirect(url_for("meetings.share", exhibitor_id=exhibitor.id))
-            db.session.commit()
-            flash(_("連絡先を%(name)sに共有しました。", name=exhibitor.name), "success")
+                flash(_("連絡先を%(name)sに共有しました。", name=exhibitor.name), "success")
         return redirect(url_for("meetings.share", exhibitor_id=exhibitor.id))
     return render_template(
         "exhibitions/meetings/share.html", exhibitor=exhibitor,
@@ -219,6 +203,5 @@ def withdraw_share(exhibitor_id: int):
     """From My Page: stop sharing the contact with one exhibitor."""
     if not withdraw_lead(exhibitor_id, current_user, now_utc()):
         raise NotFound()
-    db.session.commit()
     flash(_("連絡先の共有を取り消しました。"), "success")
     return redirect(url_for("mypage.index"))

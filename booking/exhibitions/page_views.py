@@ -8,14 +8,12 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from booking.errors import DomainError
 from booking.exhibitions.logos import MAX_BYTES, remove_logo, set_logo
 from booking.exhibitions.lookup import exhibitors_of_user, own_exhibitor
 from booking.exhibitions.page_forms import LogoForm, PageForm, RemoveLogoForm
 from booking.exhibitions.pages import page_details, update_page
 from booking.exhibitions.views import logo_response
-from booking.extensions import db
-from booking.main.forms import apply_domain_error
+from booking.refusals import refusals
 from booking.timefmt import now_utc
 
 bp = Blueprint("exhibitor_page", __name__, url_prefix="/exhibitor")
@@ -53,13 +51,8 @@ def edit(exhibitor_id: int):
         return _editor(exhibitor)
     form = PageForm()
     if form.validate_on_submit():
-        try:
+        with refusals(form):
             update_page(exhibitor, form.details(), now_utc())
-        except DomainError as exc:
-            db.session.rollback()
-            apply_domain_error(form, exc)
-        else:
-            db.session.commit()
             flash(_("出展者ページを保存しました。"), "success")
             return redirect(url_for("exhibitor_page.edit", exhibitor_id=exhibitor.id))
     return _editor(exhibitor, page_form=form, status=422)
@@ -77,13 +70,8 @@ def logo(exhibitor_id: int):
         upload = form.logo.data
         # Read one byte past the limit: enough to know it is too big, never the whole file.
         raw = upload.stream.read(MAX_BYTES + 1) if upload else b""
-        try:
+        with refusals(form):
             set_logo(exhibitor, raw, now_utc())
-        except DomainError as exc:
-            db.session.rollback()
-            apply_domain_error(form, exc)
-        else:
-            db.session.commit()
             flash(_("ロゴ画像を登録しました。"), "success")
             return redirect(url_for("exhibitor_page.edit", exhibitor_id=exhibitor.id))
     return _editor(exhibitor, logo_form=form, status=422)
@@ -94,6 +82,5 @@ def logo(exhibitor_id: int):
 def delete_logo(exhibitor_id: int):
     exhibitor = own_exhibitor(exhibitor_id, current_user)
     if RemoveLogoForm().validate_on_submit() and remove_logo(exhibitor, now_utc()):
-        db.session.commit()
         flash(_("ロゴ画像を削除しました。"), "success")
     return redirect(url_for("exhibitor_page.edit", exhibitor_id=exhibitor.id))

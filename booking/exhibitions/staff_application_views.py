@@ -8,7 +8,6 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from booking.errors import DomainError
 from booking.exhibitions.application_forms import DecisionForm, StaffApplicationForm
 from booking.exhibitions.applications import (
     apply_for_exhibition,
@@ -24,8 +23,7 @@ from booking.exhibitions.review import (
     status_counts,
 )
 from booking.exhibitions.staff_access import managed_exhibition
-from booking.extensions import db
-from booking.main.forms import apply_domain_error
+from booking.refusals import form_page, refusals
 from booking.staff.access import staff_required
 from booking.storable import db_int
 from booking.timefmt import now_utc
@@ -62,13 +60,11 @@ def decide(exhibition_id: int, exhibitor_id: int):
     if not form.validate_on_submit():
         flash(_("メモは2000文字以内で入力してください。"), "error")
         return redirect(_back(exhibition.id), 303)
-    try:
+    with refusals(quiet=True) as attempt:
         review_application(exhibitor, decision, current_user, form.note.data or "", now_utc())
-    except DomainError as exc:
-        db.session.rollback()
-        flash(f"{exhibitor.name}: {exc.message}", "error")
+    if attempt.refused:
+        flash(f"{exhibitor.name}: {attempt.refused.message}", "error")
         return redirect(_back(exhibition.id), 303)
-    db.session.commit()
     messages = {
         "accept": _("%(name)s の出展を承認しました。", name=exhibitor.name),
         "waitlist": _("%(name)s を補欠にしました。", name=exhibitor.name),
@@ -83,15 +79,11 @@ def decide(exhibition_id: int, exhibitor_id: int):
 def booth_limit(exhibition_id: int, exhibitor_id: int):
     exhibition = managed_exhibition(exhibition_id)
     exhibitor = get_application(exhibition, exhibitor_id)
-    try:
+    with refusals():
         set_booth_limit(exhibitor, request.form.get("booth_limit", type=db_int, default=-1))
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return redirect(_back(exhibition.id), 303)
-    db.session.commit()
-    flash(_("%(name)s の小間数の上限を変更しました。", name=exhibitor.name), "success")
-    return redirect(_back(exhibition.id))
+        flash(_("%(name)s の小間数の上限を変更しました。", name=exhibitor.name), "success")
+        return redirect(_back(exhibition.id))
+    return redirect(_back(exhibition.id), 303)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -101,22 +93,17 @@ def new(exhibition_id: int):
     exhibition = managed_exhibition(exhibition_id)
     form = StaffApplicationForm()
     form.fill_choices()
-    conflict = False
     if form.validate_on_submit():
-        try:
+        with refusals(form) as attempt:
             company = company_by_member_no(form.member_no.data)
             apply_for_exhibition(
                 exhibition, current_user, form.to_input(), now_utc(), company=company
             )
-        except DomainError as exc:
-            db.session.rollback()
-            conflict = exc.status == 409
-            apply_domain_error(form, exc)
-        else:
-            db.session.commit()
             flash(_("%(name)s の出展申込を登録しました。", name=company.name), "success")
             return redirect(_back(exhibition.id))
-    status = 409 if conflict else 422 if form.errors or form.form_errors else 200
-    return render_template(
-        "exhibitions/staff/application_form.html", exhibition=exhibition, form=form
-    ), status
+        if attempt.refused.status == 409:
+            page = render_template(
+                "exhibitions/staff/application_form.html", exhibition=exhibition, form=form
+            )
+            return page, 409
+    return form_page("exhibitions/staff/application_form.html", form, exhibition=exhibition)

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from booking.errors import DomainError, Invalid
+from booking.errors import Invalid
 from booking.events.models import Event
 from booking.events.services import can_manage
 from booking.exhibitions import booth_views, staff_application_views
@@ -18,7 +18,7 @@ from booking.exhibitions.settings import create_exhibition, exhibition_events, u
 from booking.exhibitions.staff_access import managed_exhibition, managed_unit_id
 from booking.exhibitions.staff_forms import ExhibitionForm
 from booking.extensions import db
-from booking.main.forms import apply_domain_error
+from booking.refusals import form_page, refusals
 from booking.staff.access import staff_required
 from booking.timefmt import format_day, now_utc
 
@@ -60,20 +60,13 @@ def new():
     form.event.choices = _event_choices()
     if form.validate_on_submit():
         event = db.session.get(Event, form.event.data)
-        try:
+        with refusals(form):
             if event is None or not can_manage(current_user, event):
                 raise Invalid(_("イベントを選んでください。"), field="event")
             exhibition = create_exhibition(event, form.settings())
-        except DomainError as exc:
-            db.session.rollback()
-            apply_domain_error(form, exc)
-        else:
-            db.session.commit()
             flash(_("展示会を登録しました。"), "success")
             return redirect(url_for("staff_exhibitions.dashboard", exhibition_id=exhibition.id))
-    return render_template("exhibitions/staff/form.html", form=form, exhibition=None), (
-        422 if form.errors or form.form_errors else 200
-    )
+    return form_page("exhibitions/staff/form.html", form, exhibition=None)
 
 
 @bp.route("/<int:exhibition_id>/edit", methods=["GET", "POST"])
@@ -85,18 +78,11 @@ def edit(exhibition_id: int):
     if request.method == "GET":
         form.fill_from(exhibition)
     if form.validate_on_submit():
-        try:
+        with refusals(form):
             update_exhibition(exhibition, form.settings())
-        except DomainError as exc:
-            db.session.rollback()
-            apply_domain_error(form, exc)
-        else:
-            db.session.commit()
             flash(_("展示会の設定を保存しました。"), "success")
             return redirect(url_for("staff_exhibitions.dashboard", exhibition_id=exhibition.id))
-    return render_template("exhibitions/staff/form.html", form=form, exhibition=exhibition), (
-        422 if form.errors or form.form_errors else 200
-    )
+    return form_page("exhibitions/staff/form.html", form, exhibition=exhibition)
 
 
 @bp.get("/<int:exhibition_id>")

@@ -126,7 +126,6 @@ def bookmark(exhibition_id: int, exhibitor_id: int):
     wanted = request.form.get("wanted")
     on = (not is_bookmarked(current_user, found)) if wanted not in ("0", "1") else wanted == "1"
     set_bookmark(current_user, found, on, now_utc())
-    db.session.commit()
     if on:
         flash(_("%(name)s をブックマークしました。", name=found.name), "success")
     else:
