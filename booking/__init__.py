@@ -24,8 +24,8 @@ def create_app(config: str | dict | None = None) -> Flask:
     clock.init_app(app)
     register_extensions(app)
     register_security(app)
+    register_input_checks(app)  # before any route: the domains' init_app add theirs
     register_domains(app)
-    register_input_checks(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -118,7 +118,7 @@ def select_locale() -> str:
 
 
 def register_domains(app: Flask) -> None:
-    """Each domain's hooks; fails here, at start-up, if a required one is missing."""
+    """Each domain's pages and hooks; fails here, at start-up, if a required hook is missing."""
     from booking.wiring import init_domains
 
     init_domains(app)
@@ -139,14 +139,6 @@ def register_blueprints(app: Flask) -> None:
     from booking.consultations.views import bp as consult_bp
     from booking.events.staff_views import bp as staff_events_bp
     from booking.events.views import bp as events_bp
-    from booking.exhibitions import (
-        application_views,
-        entrance_views,
-        meeting_views,
-        page_views,
-        staff_views,
-        views,
-    )
     from booking.main.views import bp as main_bp
     from booking.mypage.views import bp as mypage_bp
     from booking.notifications.views import bp as outbox_bp
@@ -155,10 +147,6 @@ def register_blueprints(app: Flask) -> None:
     for bp in (main_bp, accounts_bp, mypage_bp, staff_bp, api_bp, outbox_bp, consult_bp, desk_bp,
                calendars_bp, events_bp, staff_events_bp):  # fmt: skip
         app.register_blueprint(bp)
-    exhibition_modules = (views, page_views, application_views, staff_views, meeting_views,
-                          entrance_views)  # fmt: skip
-    for module in exhibition_modules:
-        app.register_blueprint(module.bp)
 
 
 def register_unit_of_work(app: Flask) -> None:

@@ -2,12 +2,31 @@
 
 
 def init_app(app) -> None:
-    """Send-time checks of exhibitor and meeting mail; meetings in feeds and invitations."""
+    """The exhibitions pages, what templates elsewhere ask of them, and the hooks other domains
+    call: send-time checks of exhibitor and meeting mail; meetings in feeds and invitations."""
     from booking.calendars.items import register_private_source
+    from booking.exhibitions import template_helpers
+    from booking.exhibitions.application_forms import application_words
+    from booking.exhibitions.application_views import bp as applications_bp
+    from booking.exhibitions.applications import number as application_number
+    from booking.exhibitions.directory import zones_of
+    from booking.exhibitions.entrance_views import bp as entrance_bp
     from booking.exhibitions.meeting_items import meeting_invitation, meeting_items
+    from booking.exhibitions.meeting_views import bp as meetings_bp
     from booking.exhibitions.meetings import meeting_still_holds
+    from booking.exhibitions.page_views import bp as pages_bp
     from booking.exhibitions.review import decision_still_holds
+    from booking.exhibitions.staff_views import bp as staff_bp
+    from booking.exhibitions.views import bp as directory_bp
     from booking.notifications.hooks import register_about_check, register_invitation_builder
+
+    for bp in (directory_bp, pages_bp, applications_bp, staff_bp, meetings_bp, entrance_bp):
+        app.register_blueprint(bp)
+    app.add_template_filter(template_helpers.fair_day, "fair_day")
+    app.add_template_global(application_words, "application_words")
+    app.add_template_global(application_number, "application_number")
+    app.add_template_global(zones_of, "exhibitor_zones")
+    app.context_processor(template_helpers.exhibition_helpers)
 
     register_about_check(app, "exhibitor", decision_still_holds)
     register_about_check(app, "meeting", meeting_still_holds)

@@ -7,32 +7,20 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from booking.errors import DomainError, NotFound
-from booking.exhibitions.application_forms import ApplicationForm, application_words
+from booking.exhibitions.application_forms import ApplicationForm
 from booking.exhibitions.applications import (
     application_of_company,
     apply_for_exhibition,
     check_can_apply,
-    number,
     window_state,
     withdraw_application,
 )
-from booking.exhibitions.lookup import exhibitors_of_user, get_exhibition
+from booking.exhibitions.lookup import get_exhibition
 from booking.main.forms import apply_domain_error
 from booking.refusals import form_page, refusals
 from booking.timefmt import now_utc
 
 bp = Blueprint("exhibit_apply", __name__, url_prefix="/exhibitions")
-bp.add_app_template_global(application_words, "application_words")
-bp.add_app_template_global(number, "application_number")
-
-
-@bp.app_context_processor
-def mypage_helpers():
-    def my_exhibition_applications():
-        """The signed-in person's company's applications, for My Page."""
-        return exhibitors_of_user(current_user)
-
-    return {"my_exhibition_applications": my_exhibition_applications}
 
 
 def _refused(exhibition, exc: DomainError):

@@ -1,11 +1,10 @@
 """The exhibitor's meeting pages: hours, the day's meetings, the booth QR, pass scan, leads.
 
 Only for people acting for the exhibitor (`lookup.own_exhibitor`): anyone else gets 404.
+Their URLs are in `meeting_views`, which holds the `meetings` blueprint both sides share.
 """
 
 from __future__ import annotations
-
-from datetime import date, datetime, time
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -16,19 +15,13 @@ from booking.csvexport import csv_response
 from booking.errors import DomainError
 from booking.exhibitions.leads import consent_by_scan, lead_table, leads_of, shared_visitor_ids
 from booking.exhibitions.lookup import fair_days, own_exhibitor
-from booking.exhibitions.meeting_blueprint import bp
 from booking.exhibitions.meeting_forms import HoursForm, ScanForm, mode_labels
 from booking.exhibitions.meeting_hours import add_hours, hours_of, opening_hours, remove_hours
 from booking.exhibitions.meeting_slots import offered_modes
 from booking.exhibitions.meetings import day_meetings
+from booking.exhibitions.template_helpers import fair_day
 from booking.refusals import refusals
-from booking.timefmt import format_day, local_zone, now_utc, parse_day, to_local
-
-
-@bp.app_template_filter("fair_day")
-def fair_day(value: date) -> str:
-    """A local date in the house style (`2026年6月2日(火)`)."""
-    return format_day(datetime.combine(value, time(12), tzinfo=local_zone()))
+from booking.timefmt import now_utc, parse_day, to_local
 
 
 def _show_on(form, refused: DomainError, default_field) -> None:
@@ -54,7 +47,6 @@ def _hours_page(exhibitor, form, status: int = 200, problem: str | None = None):
     ), status  # fmt: skip
 
 
-@bp.route("/exhibitor/<int:exhibitor_id>/hours", methods=["GET", "POST"])
 @login_required
 def hours(exhibitor_id: int):
     exhibitor = own_exhibitor(exhibitor_id, current_user)
@@ -75,7 +67,6 @@ def hours(exhibitor_id: int):
     return _hours_page(exhibitor, form, status)
 
 
-@bp.post("/exhibitor/<int:exhibitor_id>/hours/<int:hours_id>/delete")
 @login_required
 def delete_hours(exhibitor_id: int, hours_id: int):
     exhibitor = own_exhibitor(exhibitor_id, current_user)
@@ -89,7 +80,6 @@ def delete_hours(exhibitor_id: int, hours_id: int):
     return _hours_page(exhibitor, _hours_form(exhibitor), refused.status, refused.message)
 
 
-@bp.get("/exhibitor/<int:exhibitor_id>/meetings")
 @login_required
 def day_list(exhibitor_id: int):
     """The day's meetings, printable: time, visitor, company, mode, topic, contact shared."""
@@ -111,7 +101,6 @@ def share_url(exhibitor) -> str:
     return f"{current_app.config['BASE_URL']}/meetings/share/{exhibitor.id}"
 
 
-@bp.get("/exhibitor/<int:exhibitor_id>/booth-qr")
 @login_required
 def booth_qr(exhibitor_id: int):
     """A printable QR code for the booth: visitors open it to share their contact."""
@@ -125,7 +114,6 @@ def booth_qr(exhibitor_id: int):
     )
 
 
-@bp.route("/exhibitor/<int:exhibitor_id>/scan", methods=["GET", "POST"])
 @login_required
 def scan(exhibitor_id: int):
     """The exhibitor reads a visitor's entry pass after the visitor agreed on the spot."""
@@ -147,7 +135,6 @@ def scan(exhibitor_id: int):
     return render_template("exhibitions/meetings/scan.html", exhibitor=exhibitor, form=form), status
 
 
-@bp.get("/exhibitor/<int:exhibitor_id>/leads")
 @login_required
 def leads(exhibitor_id: int):
     exhibitor = own_exhibitor(exhibitor_id, current_user)
@@ -156,7 +143,6 @@ def leads(exhibitor_id: int):
     )
 
 
-@bp.get("/exhibitor/<int:exhibitor_id>/leads.csv")
 @login_required
 def leads_download(exhibitor_id: int):
     exhibitor = own_exhibitor(exhibitor_id, current_user)

@@ -3,29 +3,27 @@
 and the booth page where a visitor agrees to share their contact.
 
 The exhibitor's pages (hours, the day's meetings, leads, scan) are in
-`exhibitor_meeting_views`; both register on the same blueprint (no URL prefix).
+`exhibitor_meeting_views`; this module holds the blueprint both share (endpoints
+`meetings.*`, no URL prefix) and lists the exhibitor's URLs at its end.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from booking.errors import NotAllowed, NotFound, SlotTaken
-from booking.exhibitions import exhibitor_meeting_views  # noqa: F401  (registers its routes)
+from booking.exhibitions import exhibitor_meeting_views as exhibitor_pages
 from booking.exhibitions.leads import (
     active_lead,
-    consents_of_visitor,
     record_consent,
-    source_labels,
 )
 from booking.exhibitions.leads import withdraw_consent as withdraw_lead
 from booking.exhibitions.lookup import acts_for, fair_days
-from booking.exhibitions.meeting_blueprint import bp
-from booking.exhibitions.meeting_forms import BookingForm, mode_labels
+from booking.exhibitions.meeting_forms import BookingForm
 from booking.exhibitions.meeting_notify import join_url, meeting_from_token
 from booking.exhibitions.meeting_slots import free_meeting_slots, offered_modes, slots_by_day
 from booking.exhibitions.meetings import (
@@ -34,32 +32,13 @@ from booking.exhibitions.meetings import (
     bookable_exhibitor,
     cancel_meeting,
     meeting_for,
-    upcoming_for_visitor,
     visitor_registration,
 )
+from booking.extensions import login_manager
 from booking.refusals import refusals
 from booking.timefmt import as_utc, local_zone, now_utc, parse_local, to_local
 
-__all__ = ["bp"]
-
-
-@bp.app_context_processor
-def meeting_helpers():
-    def my_meetings_panel() -> dict | None:
-        """My Page: upcoming meetings and contact shares, or None when there is neither."""
-        if not current_user.is_authenticated:
-            return None
-        meetings = upcoming_for_visitor(current_user, now_utc())
-        consents = consents_of_visitor(current_user)
-        if not meetings and not consents:
-            return None
-        return {"meetings": meetings, "consents": consents}
-
-    return {
-        "my_meetings_panel": my_meetings_panel,
-        "meeting_modes": mode_labels,
-        "lead_sources": source_labels,
-    }
+bp = Blueprint("meetings", __name__)
 
 
 def _fair_range(exhibitor) -> tuple[datetime, datetime]:
@@ -100,8 +79,6 @@ def exhibitor_slots(exhibitor_id: int):
     if request.method == "GET":
         return render_template("exhibitions/meetings/slots.html", **context)
     if not signed_in:
-        from booking.extensions import login_manager
-
         return login_manager.unauthorized()
     if chosen is None or not form.validate():
         return render_template("exhibitions/meetings/slots.html", **context), 422
@@ -135,8 +112,6 @@ def _resolve(meeting_id: int | None, token: str | None):
         meeting, side = found
         return meeting, side, meeting.visitor if side == "visitor" else None
     if not current_user.is_authenticated:
-        from booking.extensions import login_manager
-
         abort(login_manager.unauthorized())
     meeting, side = meeting_for(current_user, meeting_id)
     return meeting, side, current_user
@@ -205,3 +180,19 @@ def withdraw_share(exhibitor_id: int):
         raise NotFound()
     flash(_("連絡先の共有を取り消しました。"), "success")
     return redirect(url_for("mypage.index"))
+
+
+# ---- the exhibitor's pages (exhibitor_meeting_views), on this blueprint
+
+_EXHIBITOR_PAGES = (
+    ("/exhibitor/<int:exhibitor_id>/hours", exhibitor_pages.hours, ("GET", "POST")),
+    ("/exhibitor/<int:exhibitor_id>/hours/<int:hours_id>/delete", exhibitor_pages.delete_hours,
+     ("POST",)),
+    ("/exhibitor/<int:exhibitor_id>/meetings", exhibitor_pages.day_list, ("GET",)),
+    ("/exhibitor/<int:exhibitor_id>/booth-qr", exhibitor_pages.booth_qr, ("GET",)),
+    ("/exhibitor/<int:exhibitor_id>/scan", exhibitor_pages.scan, ("GET", "POST")),
+    ("/exhibitor/<int:exhibitor_id>/leads", exhibitor_pages.leads, ("GET",)),
+    ("/exhibitor/<int:exhibitor_id>/leads.csv", exhibitor_pages.leads_download, ("GET",)),
+)  # fmt: skip
+for _rule, _view, _methods in _EXHIBITOR_PAGES:
+    bp.add_url_rule(_rule, view_func=_view, methods=list(_methods))

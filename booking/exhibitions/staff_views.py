@@ -11,11 +11,12 @@ from wtforms.fields.choices import SelectChoice
 from booking.errors import Invalid
 from booking.events.models import Event
 from booking.events.services import can_manage
-from booking.exhibitions import booth_views, staff_application_views
+from booking.exhibitions.booth_views import bp as booths_bp
 from booking.exhibitions.dashboard import exhibition_figures, exhibitions_overview
 from booking.exhibitions.lookup import fair_days
 from booking.exhibitions.settings import create_exhibition, exhibition_events, update_exhibition
 from booking.exhibitions.staff_access import managed_exhibition, managed_unit_id
+from booking.exhibitions.staff_application_views import bp as applications_bp
 from booking.exhibitions.staff_forms import ExhibitionForm
 from booking.extensions import db
 from booking.refusals import form_page, refusals
@@ -23,19 +24,9 @@ from booking.staff.access import staff_required
 from booking.timefmt import format_day, now_utc
 
 bp = Blueprint("staff_exhibitions", __name__, url_prefix="/staff/exhibitions")
-bp.register_blueprint(staff_application_views.bp)
-bp.register_blueprint(booth_views.bp)
-
-
-@bp.app_context_processor
-def dashboard_helpers():
-    def exhibition_panel():
-        """Upcoming exhibitions for the staff dashboard's panel."""
-        if not getattr(current_user, "is_staff", False):
-            return []
-        return exhibitions_overview(now_utc(), managed_unit_id(), upcoming_only=True)
-
-    return {"exhibition_panel": exhibition_panel}
+# Child blueprints: their endpoints are `staff_exhibitions.applications.*`, `….booths.*`.
+bp.register_blueprint(applications_bp)
+bp.register_blueprint(booths_bp)
 
 
 @bp.get("/")

@@ -18,9 +18,8 @@ from booking.exhibitions.directory import (
     find_exhibitors,
     page_offset,
     published_exhibitions,
-    zones_of,
 )
-from booking.exhibitions.lookup import exhibition_for_event, public_exhibition, public_exhibitor
+from booking.exhibitions.lookup import public_exhibition, public_exhibitor
 from booking.exhibitions.models import ExhibitorLogo
 from booking.extensions import db
 from booking.main.forms import safe_next
@@ -29,18 +28,6 @@ from booking.timefmt import now_utc
 bp = Blueprint("exhibitions", __name__, url_prefix="/exhibitions")
 PER_PAGE = 48  # cards a page: a few screens, and a page renders in a few milliseconds
 LOGO_MAX_AGE = 3600  # seconds; pages link logos with ?v=<digest>, so a new logo is a new URL
-
-
-@bp.app_context_processor
-def _exhibition_helpers():
-    """For templates outside this blueprint: My Page's bookmarks, the event page's link."""
-    return {
-        "my_exhibitor_bookmarks": lambda: my_bookmarks(current_user),
-        "exhibition_for_event": exhibition_for_event,
-    }
-
-
-bp.add_app_template_global(zones_of, "exhibitor_zones")
 
 
 @bp.get("/")

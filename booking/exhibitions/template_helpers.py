@@ -1,0 +1,58 @@
+"""What templates outside the exhibitions pages ask of exhibitions (My Page, the staff
+dashboard, the event page), and the fair's words and numbers; `init_app` registers them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from flask_login import current_user
+
+from booking.exhibitions.bookmarks import my_bookmarks
+from booking.exhibitions.dashboard import exhibitions_overview
+from booking.exhibitions.leads import consents_of_visitor, source_labels
+from booking.exhibitions.lookup import exhibition_for_event, exhibitors_of_user
+from booking.exhibitions.meeting_forms import mode_labels
+from booking.exhibitions.meetings import upcoming_for_visitor
+from booking.exhibitions.staff_access import managed_unit_id
+from booking.timefmt import format_day, local_zone, now_utc
+
+
+def fair_day(value: date) -> str:
+    """A local date in the house style (`2026年6月2日(火)`)."""
+    return format_day(datetime.combine(value, time(12), tzinfo=local_zone()))
+
+
+def my_meetings_panel() -> dict | None:
+    """My Page: upcoming meetings and contact shares, or None when there is neither."""
+    if not current_user.is_authenticated:
+        return None
+    meetings = upcoming_for_visitor(current_user, now_utc())
+    consents = consents_of_visitor(current_user)
+    if not meetings and not consents:
+        return None
+    return {"meetings": meetings, "consents": consents}
+
+
+def my_exhibition_applications():
+    """The signed-in person's company's applications, for My Page."""
+    return exhibitors_of_user(current_user)
+
+
+def exhibition_panel():
+    """Upcoming exhibitions for the staff dashboard's panel."""
+    if not getattr(current_user, "is_staff", False):
+        return []
+    return exhibitions_overview(now_utc(), managed_unit_id(), upcoming_only=True)
+
+
+def exhibition_helpers() -> dict:
+    """The context processor: callables, so a page that does not use one pays nothing."""
+    return {
+        "my_meetings_panel": my_meetings_panel,
+        "meeting_modes": mode_labels,
+        "lead_sources": source_labels,
+        "my_exhibition_applications": my_exhibition_applications,
+        "exhibition_panel": exhibition_panel,
+        "my_exhibitor_bookmarks": lambda: my_bookmarks(current_user),
+        "exhibition_for_event": exhibition_for_event,
+    }
