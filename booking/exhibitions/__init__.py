@@ -5,7 +5,7 @@ def init_app(app) -> None:
     """The exhibitions pages, what templates elsewhere ask of them, and the hooks other domains
     call: send-time checks of exhibitor and meeting mail; meetings in feeds and invitations."""
     from booking.calendars.items import register_private_source
-    from booking.exhibitions import template_helpers
+    from booking.exhibitions import policy, template_helpers
     from booking.exhibitions.application_forms import application_words
     from booking.exhibitions.application_views import bp as applications_bp
     from booking.exhibitions.applications import number as application_number
@@ -27,6 +27,9 @@ def init_app(app) -> None:
     app.add_template_global(application_number, "application_number")
     app.add_template_global(zones_of, "exhibitor_zones")
     app.context_processor(template_helpers.exhibition_helpers)
+    # Templates ask the rules, never re-derive them.
+    app.add_template_global(policy.may_cancel_meeting, "may_cancel_meeting")
+    app.add_template_global(policy.shown_join_url, "meeting_join_url")
 
     register_about_check(app, "exhibitor", decision_still_holds)
     register_about_check(app, "meeting", meeting_still_holds)

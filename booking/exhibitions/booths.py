@@ -19,6 +19,7 @@ from sqlalchemy.orm import selectinload
 from booking.errors import Conflict, Invalid, NotFound
 from booking.exhibitions.applications import lock_exhibitor
 from booking.exhibitions.models import BOOTH_SIZES, Booth, Exhibition, Exhibitor, Zone
+from booking.exhibitions.policy import booth_limit_reached
 from booking.extensions import db
 from booking.textnorm import nfkc
 
@@ -207,7 +208,7 @@ def assign_booth(
     held = db.session.scalar(
         select(func.count()).select_from(Booth).where(Booth.exhibitor_id == exhibitor.id)
     )
-    if held >= exhibitor.booth_limit:
+    if booth_limit_reached(exhibitor, held):
         raise Conflict(
             _("%(name)s にはすでに%(n)s小間を割り当てています（上限%(limit)s小間）。",
               name=exhibitor.name, n=held, limit=exhibitor.booth_limit),

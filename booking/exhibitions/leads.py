@@ -20,8 +20,8 @@ from sqlalchemy.orm import selectinload
 from booking.accounts.models import User
 from booking.errors import Invalid, NotAllowed, NotFound
 from booking.events.passes import registration_for_pass
-from booking.exhibitions.lookup import acts_for
 from booking.exhibitions.models import LEAD_SOURCES, Exhibitor, Lead
+from booking.exhibitions.policy import acts_for
 from booking.extensions import db
 from booking.timefmt import to_local
 

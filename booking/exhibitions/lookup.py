@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from booking.errors import NotFound
 from booking.exhibitions.models import Exhibition, Exhibitor
+from booking.exhibitions.policy import acts_for
 from booking.extensions import db
 from booking.timefmt import local_zone
 
@@ -49,15 +50,6 @@ def fair_days(exhibition: Exhibition) -> list[date]:
             days.add(day)
             day += timedelta(days=1)
     return sorted(days)
-
-
-def acts_for(user, exhibitor: Exhibitor) -> bool:
-    """Someone signed in with the exhibitor's company account."""
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and user.company_id is not None
-        and user.company_id == exhibitor.company_id
-    )
 
 
 def own_exhibitor(exhibitor_id, user, *, accepted: bool = True) -> Exhibitor:

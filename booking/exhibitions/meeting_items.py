@@ -18,8 +18,9 @@ from booking.accounts.models import User
 from booking.calendars import settings
 from booking.calendars.ics import invitation
 from booking.calendars.items import CalendarItem
-from booking.exhibitions.meeting_notify import booth_codes, contact_email, join_url, locale_of
+from booking.exhibitions.meeting_notify import booth_codes, contact_email, locale_of
 from booking.exhibitions.models import Exhibitor, Meeting
+from booking.exhibitions.policy import shown_join_url
 from booking.extensions import db
 
 
@@ -53,7 +54,7 @@ def meeting_item(m: Meeting, *, for_exhibitor: bool) -> CalendarItem:
         status="CANCELLED" if cancelled else "CONFIRMED",
         description=description,
         location=location,
-        join_url=(join_url(m) or None) if not cancelled else None,
+        join_url=shown_join_url(m) or None,
     )
 
 

@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from booking.accounts.models import User
 from booking.exhibitions.models import Exhibitor, Meeting
+from booking.exhibitions.policy import join_url
 from booking.extensions import db
 from booking.notifications.reminders import cancel_reminders, plan_reminders
 from booking.notifications.services import plan_message
@@ -77,11 +78,6 @@ def contact_email(exhibitor: Exhibitor) -> str:
 def locale_of(email: str) -> str:
     user = db.session.scalar(select(User).where(User.email == email)) if email else None
     return (user.locale if user else None) or "ja"
-
-
-def join_url(meeting: Meeting) -> str:
-    """The exhibitor's online meeting room, for online meetings only."""
-    return meeting.exhibitor.online_meeting_url if meeting.mode == "online" else ""
 
 
 def booth_codes(exhibitor: Exhibitor) -> str:

@@ -22,9 +22,9 @@ from booking.exhibitions.leads import (
     record_consent,
 )
 from booking.exhibitions.leads import withdraw_consent as withdraw_lead
-from booking.exhibitions.lookup import acts_for, fair_days
+from booking.exhibitions.lookup import fair_days
 from booking.exhibitions.meeting_forms import BookingForm
-from booking.exhibitions.meeting_notify import join_url, meeting_from_token
+from booking.exhibitions.meeting_notify import meeting_from_token
 from booking.exhibitions.meeting_slots import free_meeting_slots, offered_modes, slots_by_day
 from booking.exhibitions.meetings import (
     VisitorBusy,
@@ -34,9 +34,10 @@ from booking.exhibitions.meetings import (
     meeting_for,
     visitor_registration,
 )
+from booking.exhibitions.policy import acts_for
 from booking.extensions import login_manager
 from booking.refusals import refusals
-from booking.timefmt import as_utc, local_zone, now_utc, parse_local, to_local
+from booking.timefmt import local_zone, now_utc, parse_local, to_local
 
 bp = Blueprint("meetings", __name__)
 
@@ -123,9 +124,7 @@ def detail(meeting_id: int):
     shared = active_lead(meeting.exhibitor, meeting.visitor) is not None
     return render_template(
         "exhibitions/meetings/detail.html", m=meeting, side=side, shared=shared,
-        join=join_url(meeting) if meeting.active else "",
         cancel_url=url_for("meetings.cancel", meeting_id=meeting.id),
-        can_cancel=meeting.active and as_utc(meeting.starts_at) > now_utc(),
         day_iso=to_local(meeting.starts_at).date().isoformat(),
     )  # fmt: skip
 
@@ -142,7 +141,6 @@ def cancel(meeting_id: int | None = None, token: str | None = None):
         return redirect(here)
     return render_template(
         "exhibitions/meetings/cancel.html", m=meeting, side=side,
-        can_cancel=meeting.active and as_utc(meeting.starts_at) > now_utc(),
         back=url_for("meetings.detail", meeting_id=meeting.id) if token is None else None,
     )  # fmt: skip
 

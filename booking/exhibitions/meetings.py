@@ -19,9 +19,10 @@ from sqlalchemy.orm import selectinload
 from booking.accounts.models import User
 from booking.errors import Conflict, Invalid, NotAllowed, NotFound, SlotTaken
 from booking.events.models import Registration
-from booking.exhibitions.lookup import acts_for, public_exhibition, public_exhibitor
+from booking.exhibitions.lookup import public_exhibition, public_exhibitor
 from booking.exhibitions.meeting_slots import free_meeting_slots
 from booking.exhibitions.models import MEETING_MODES, Exhibitor, Meeting
+from booking.exhibitions.policy import acts_for, meeting_cancel_refusal, meeting_side
 from booking.extensions import db
 from booking.timefmt import as_utc, local_zone
 
@@ -164,10 +165,9 @@ def cancel_meeting(meeting: Meeting, now: datetime, actor: User | None, by: str)
 
     :raises NotAllowed: already cancelled, or already started.
     """
-    if not meeting.active:
-        raise NotAllowed(_l("この商談はすでにキャンセルされています。"), code="not_active")
-    if now >= as_utc(meeting.starts_at):
-        raise NotAllowed(_l("開始時刻を過ぎた商談はキャンセルできません。"), code="started")
+    refusal = meeting_cancel_refusal(meeting, now)
+    if refusal is not None:
+        raise refusal
     meeting.status = "cancelled"
     meeting.cancelled_at = now
     meeting.cancelled_by_id = actor.id if actor else None
@@ -182,21 +182,10 @@ def cancel_meeting(meeting: Meeting, now: datetime, actor: User | None, by: str)
 # ---- who may see what
 
 
-def side_of(user, meeting: Meeting) -> str | None:
-    """ "visitor", "exhibitor" (someone acting for it) or None."""
-    if not getattr(user, "is_authenticated", False):
-        return None
-    if user.id == meeting.visitor_id:
-        return "visitor"
-    if acts_for(user, meeting.exhibitor):
-        return "exhibitor"
-    return None
-
-
 def meeting_for(user, meeting_id) -> tuple[Meeting, str]:
     """(meeting, side) for its visitor or the exhibitor's users. :raises NotFound: others."""
     meeting = db.session.get(Meeting, meeting_id) if isinstance(meeting_id, int) else None
-    side = side_of(user, meeting) if meeting is not None else None
+    side = meeting_side(user, meeting) if meeting is not None else None
     if side is None:
         raise NotFound()
     return meeting, side

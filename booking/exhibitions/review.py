@@ -28,6 +28,7 @@ from booking.exhibitions.models import (
     Exhibitor,
     exhibitor_categories,
 )
+from booking.exhibitions.policy import exhibitor_limit_reached
 from booking.extensions import db
 from booking.notifications.services import plan_message
 
@@ -62,10 +63,12 @@ def review_application(
         raise Conflict(_("この申込は取り下げられています。"), code="withdrawn")
     if exhibitor.status == status:
         raise Conflict(_("この申込はすでにその状態です。"), code="unchanged")
-    limit = exhibition.exhibitor_limit
-    if status == "accepted" and limit is not None and accepted_count(exhibition.id) >= limit:
+    if status == "accepted" and exhibitor_limit_reached(exhibition, accepted_count(exhibition.id)):
         raise Full(
-            _("出展者数の上限（%(n)s社）に達しているため承認できません。", n=limit),
+            _(
+                "出展者数の上限（%(n)s社）に達しているため承認できません。",
+                n=exhibition.exhibitor_limit,
+            ),
             code="limit_reached",
         )
     if exhibitor.status == "accepted":
