@@ -38,9 +38,9 @@ from booking.demo import load
 from booking.events.models import Event, Frame, Registration
 from booking.events.passes import cancel_link_token
 from booking.events.registrations import audience_allows, frame_state, register_for_frame
-from booking.exhibitions.meeting_notify import cancel_token
-from booking.exhibitions.meeting_slots import free_meeting_slots
-from booking.exhibitions.meetings import book_meeting
+from booking.exhibitions.meetings.mails import cancel_token
+from booking.exhibitions.meetings.services import book_meeting
+from booking.exhibitions.meetings.slots import free_meeting_slots
 from booking.exhibitions.models import Booth, Exhibitor, Meeting, MeetingHours
 from booking.extensions import db
 from booking.notifications.models import OutboxMessage, ReminderRule

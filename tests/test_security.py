@@ -117,7 +117,7 @@ def test_production_adds_hsts_and_keeps_the_rest(database_url, public_event):
 
 
 def test_the_exhibitor_logo_keeps_its_own_stricter_policy(app):
-    from booking.exhibitions.views import logo_response
+    from booking.exhibitions.directory.views import logo_response
 
     with app.test_request_context("/exhibitions/1/exhibitors/1/logo"):
         logo = type("Logo", (), {"digest": "d1", "data": b"\x89PNG", "content_type": "image/png"})

@@ -10,7 +10,7 @@ from booking.calendars import consultation_items, registration_items
 from booking.calendars.items import sources_of
 from booking.consultations.services import consultation_still_holds
 from booking.events import notices, policy
-from booking.exhibitions.meeting_items import meeting_items
+from booking.exhibitions.meetings.calendar_items import meeting_items
 from booking.extensions import db
 from booking.notifications import mailer
 from booking.notifications.dispatcher import dispatch_due

@@ -12,7 +12,7 @@ from booking.api.auth import api_user, token_required
 from booking.api.blueprint import bp, json_body
 from booking.api.openapi import PATHS, SCHEMAS, error_responses, json_response
 from booking.errors import Conflict, Invalid, NotAllowed, NotFound
-from booking.exhibitions.entries import ENTERED, EntryResult, enter, exhibition_for_scan
+from booking.exhibitions.entrance.entries import ENTERED, EntryResult, enter, exhibition_for_scan
 from booking.main.errors import api_error
 from booking.timefmt import as_utc, now_utc, parse_day
 from booking.unit_of_work import keep_changes

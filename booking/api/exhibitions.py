@@ -12,8 +12,8 @@ from flask_babel import lazy_gettext as _l
 from booking.api.blueprint import bp
 from booking.api.openapi import LINKS, PATHS, SCHEMAS, error_responses, json_response, link, links
 from booking.errors import Invalid
-from booking.exhibitions.cards import Card
-from booking.exhibitions.directory import (
+from booking.exhibitions.directory.cards import Card
+from booking.exhibitions.directory.search import (
     DirectoryFilters,
     find_exhibitors,
     published_exhibitions,

@@ -11,7 +11,7 @@ from booking.api.openapi import PATHS, SCHEMAS, error_responses, json_response
 from booking.api.serialise import iso
 from booking.errors import DomainError
 from booking.exhibitions.lookup import fair_days, public_exhibition, public_exhibitor
-from booking.exhibitions.meeting_slots import free_meeting_slots
+from booking.exhibitions.meetings.slots import free_meeting_slots
 from booking.exhibitions.models import MEETING_MODES
 from booking.timefmt import local_zone, now_utc, parse_day
 

@@ -6,18 +6,18 @@ def init_app(app) -> None:
     call: send-time checks of exhibitor and meeting mail; meetings in feeds and invitations."""
     from booking.calendars.items import register_private_source
     from booking.exhibitions import policy, template_helpers
-    from booking.exhibitions.application_forms import application_words
-    from booking.exhibitions.application_views import bp as applications_bp
-    from booking.exhibitions.applications import number as application_number
-    from booking.exhibitions.directory import zones_of
-    from booking.exhibitions.entrance_views import bp as entrance_bp
-    from booking.exhibitions.meeting_items import meeting_invitation, meeting_items
-    from booking.exhibitions.meeting_views import bp as meetings_bp
-    from booking.exhibitions.meetings import meeting_still_holds
-    from booking.exhibitions.page_views import bp as pages_bp
-    from booking.exhibitions.review import decision_still_holds
-    from booking.exhibitions.staff_views import bp as staff_bp
-    from booking.exhibitions.views import bp as directory_bp
+    from booking.exhibitions.applications.forms import application_words
+    from booking.exhibitions.applications.review import decision_still_holds
+    from booking.exhibitions.applications.services import number as application_number
+    from booking.exhibitions.applications.views import bp as applications_bp
+    from booking.exhibitions.directory.search import zones_of
+    from booking.exhibitions.directory.views import bp as directory_bp
+    from booking.exhibitions.entrance.views import bp as entrance_bp
+    from booking.exhibitions.meetings.calendar_items import meeting_invitation, meeting_items
+    from booking.exhibitions.meetings.services import meeting_still_holds
+    from booking.exhibitions.meetings.visitor_views import bp as meetings_bp
+    from booking.exhibitions.pages.views import bp as pages_bp
+    from booking.exhibitions.staff.views import bp as staff_bp
     from booking.notifications.hooks import register_about_check, register_invitation_builder
 
     for bp in (directory_bp, pages_bp, applications_bp, staff_bp, meetings_bp, entrance_bp):

@@ -7,13 +7,13 @@ from datetime import date, datetime, time
 
 from flask_login import current_user
 
-from booking.exhibitions.bookmarks import my_bookmarks
-from booking.exhibitions.dashboard import exhibitions_overview
-from booking.exhibitions.leads import consents_of_visitor, source_labels
+from booking.exhibitions.directory.bookmarks import my_bookmarks
 from booking.exhibitions.lookup import exhibition_for_event, exhibitors_of_user
-from booking.exhibitions.meeting_forms import mode_labels
-from booking.exhibitions.meetings import upcoming_for_visitor
-from booking.exhibitions.staff_access import managed_unit_id
+from booking.exhibitions.meetings.forms import mode_labels
+from booking.exhibitions.meetings.leads import consents_of_visitor, source_labels
+from booking.exhibitions.meetings.services import upcoming_for_visitor
+from booking.exhibitions.staff.access import managed_unit_id
+from booking.exhibitions.staff.dashboard import exhibitions_overview
 from booking.timefmt import format_day, local_zone, now_utc
 
 

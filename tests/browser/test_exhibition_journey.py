@@ -11,8 +11,8 @@ from PIL import Image
 from sqlalchemy import select
 
 from booking.events.registrations import register_for_frame
-from booking.exhibitions.meeting_slots import free_meeting_slots
-from booking.exhibitions.meetings import book_meeting
+from booking.exhibitions.meetings.services import book_meeting
+from booking.exhibitions.meetings.slots import free_meeting_slots
 from booking.exhibitions.models import Booth, Lead, Meeting
 from booking.extensions import db
 from booking.timefmt import local_zone, now_utc

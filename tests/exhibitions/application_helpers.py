@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from booking.exhibitions.applications import ApplicationInput
+from booking.exhibitions.applications.services import ApplicationInput
 from booking.extensions import db
 from booking.org.models import Unit
 from booking.timefmt import now_utc

@@ -6,7 +6,7 @@ from datetime import datetime, time
 from urllib.parse import urlencode
 
 from booking.events.registrations import register_for_frame
-from booking.exhibitions.meetings import book_meeting
+from booking.exhibitions.meetings.services import book_meeting
 from booking.extensions import db
 from booking.timefmt import local_zone, now_utc
 from tests.conftest import login

@@ -1,0 +1,1 @@
+"""Exhibitor applications: applying and withdrawing, staff review, their pages."""

@@ -1,0 +1,1 @@
+"""Zones and booths: laying them out and assigning them to accepted exhibitors."""

@@ -1,0 +1,1 @@
+"""The public exhibitor directory: search, cards, bookmarks and its pages."""

@@ -1,0 +1,1 @@
+"""The entrance desk: pass scans, walk-in registration, the day's counts."""

@@ -1,0 +1,1 @@
+"""Business meetings (商談): hours, free slots, booking, cancelling, mails, feeds, leads."""
