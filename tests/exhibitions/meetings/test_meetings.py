@@ -174,6 +174,30 @@ def test_the_online_meeting_url_is_shown_for_online_meetings(app, fair, make_exh
     assert "https://meet.example.jp/booth-42" in page
 
 
+def test_a_cancelled_meeting_page_offers_no_cancel_and_no_join_url(
+    app, fair, make_exhibitor, make_user
+):
+    from datetime import time
+
+    from booking.exhibitions.models import MeetingHours
+
+    exhibitor, _ = make_exhibitor(fair, online_meeting_url="https://meet.example.jp/booth-7")
+    db.session.add(MeetingHours(exhibitor_id=exhibitor.id, day=fair.days[1], starts=time(16),
+                                ends=time(17), mode="online"))  # fmt: skip
+    db.session.commit()
+    guest = visitor(make_user, fair)
+    online = book(guest, exhibitor, at(fair, 1, 16), mode="online")
+    client = signed_in(app, guest)
+    page = client.get(f"/meetings/{online.id}").get_data(as_text=True)
+    assert "https://meet.example.jp/booth-7" in page and "キャンセルする" in page
+    assert client.post(f"/meetings/{online.id}/cancel").status_code == 302
+    page = client.get(f"/meetings/{online.id}").get_data(as_text=True)
+    assert "https://meet.example.jp/booth-7" not in page and "キャンセルする" not in page
+    assert "キャンセルする" not in client.get(f"/meetings/{online.id}/cancel").get_data(
+        as_text=True
+    )
+
+
 def test_the_visitor_cancels_from_the_meeting_page(app, fair, make_exhibitor, make_user):
     exhibitor, _ = make_exhibitor(fair)
     guest = visitor(make_user, fair)
