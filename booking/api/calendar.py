@@ -8,7 +8,6 @@ from booking.api.auth import api_user, token_required
 from booking.api.blueprint import bp
 from booking.api.openapi import PATHS, SCHEMAS, error_responses, json_response
 from booking.calendars.feed_tokens import ensure_feed_token, feed_links, regenerate_feed_token
-from booking.extensions import db
 from booking.timefmt import now_utc
 
 
@@ -24,8 +23,9 @@ def _links(user, token: str) -> dict:
 @token_required
 def my_calendar():
     user = api_user()
+    # The first request issues the token (the unit of work commits it); later ones change
+    # nothing.
     body = _links(user, ensure_feed_token(user, now_utc()))
-    db.session.commit()  # the first request issues the token; later ones change nothing
     return jsonify(body)
 
 
@@ -34,7 +34,6 @@ def my_calendar():
 def regenerate_my_calendar():
     user = api_user()
     body = _links(user, regenerate_feed_token(user, now_utc()))
-    db.session.commit()
     return jsonify(body)
 
 

@@ -22,7 +22,6 @@ from booking.consultations.services import (
 )
 from booking.consultations.slots import free_slots
 from booking.errors import Invalid, NotAllowed
-from booking.extensions import db
 from booking.org.services import unit_by_key
 from booking.storable import db_int
 from booking.timefmt import now_utc, parse_local
@@ -152,7 +151,6 @@ def consultation_create():
         branch_id=_branch_id(body.get("branch")),
         intake=intake,
     )
-    db.session.commit()
     return jsonify(consultation_json(consultation)), 201
 
 
@@ -162,7 +160,6 @@ def consultation_delete(consultation_id: int):
     user = api_user()
     consultation = consultation_for(user, consultation_id)
     cancel_consultation(consultation, now_utc(), user)
-    db.session.commit()
     return "", 204
 
 

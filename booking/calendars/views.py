@@ -100,7 +100,6 @@ def issue_feed(purpose: str):
     else:
         feed_tokens.ensure_feed_token(current_user, now_utc(), purpose)
         message = _("購読URLを発行しました。")
-    db.session.commit()
     flash(message, "success")
     return redirect(url_for("mypage.index") + "#calendar-heading")
 

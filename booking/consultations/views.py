@@ -38,8 +38,10 @@ from booking.consultations.slots import booking_window, free_slots
 from booking.errors import DomainError, NotFound, SlotTaken
 from booking.extensions import db
 from booking.org.services import unit_by_key
+from booking.refusals import refusals
 from booking.storable import db_int_or_none
 from booking.timefmt import as_utc, now_utc, parse_local, to_local
+from booking.unit_of_work import undo
 
 bp = Blueprint("consultations", __name__, url_prefix="/consultations")
 bp.add_app_template_filter(format_calendar_day, "calday")
@@ -151,13 +153,13 @@ def intake():
             intake=Intake(form.topic.data, form.situation.data or "", form.goal.data or "",
                           form.theme_answers()),
         )  # fmt: skip
-    except SlotTaken as exc:
-        db.session.rollback()
-        return render_template("consultations/intake.html", taken=exc.message, **context), 409
     except DomainError as exc:
-        db.session.rollback()
+        # Not `refusals(form)`: the page shows a taken slot (409) apart from other refusals,
+        # above the form rather than on a (hidden) field.
+        undo()
+        if isinstance(exc, SlotTaken):
+            return render_template("consultations/intake.html", taken=exc.message, **context), 409
         return render_template("consultations/intake.html", problem=exc.message, **context), 422
-    db.session.commit()
     flash(_("ご予約を承りました。確認のメールをお送りします。"), "success")
     return redirect(url_for("consultations.detail", consultation_id=consultation.id))
 
@@ -223,14 +225,9 @@ def cancel(consultation_id: int | None = None, token: str | None = None):
     links = _links(consultation, token)
     now = now_utc()
     if request.method == "POST":
-        try:
+        with refusals():
             cancel_consultation(consultation, now, actor)
-        except DomainError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-            return redirect(links["detail"])
-        db.session.commit()
-        flash(_("ご予約をキャンセルしました。"), "success")
+            flash(_("ご予約をキャンセルしました。"), "success")
         return redirect(links["detail"])
     return render_template("consultations/cancel.html", c=consultation, links=links,
                            late=cutoff_passed(consultation, now))  # fmt: skip
@@ -251,15 +248,11 @@ def reschedule(consultation_id: int | None = None, token: str | None = None):
         if request.method == "GET":
             return render_template("consultations/reschedule_confirm.html", c=consultation,
                                    links=links, start=start)  # fmt: skip
-        try:
+        with refusals():
             reschedule_consultation(consultation, start, now, actor)
-        except DomainError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-            return redirect(links["reschedule"])
-        db.session.commit()
-        flash(_("ご予約の日時を変更しました。"), "success")
-        return redirect(links["detail"])
+            flash(_("ご予約の日時を変更しました。"), "success")
+            return redirect(links["detail"])
+        return redirect(links["reschedule"])
     monday = parse_week(request.args.get("week"), _first_free_day(
         consultation.theme, now, channel_slug=consultation.channel.slug,
         advisor_id=consultation.advisor_id, exclude_consultation_id=consultation.id))  # fmt: skip
