@@ -135,7 +135,7 @@ def register_blueprints(app: Flask) -> None:
     from booking.accounts.views import bp as accounts_bp
     from booking.api import bp as api_bp
     from booking.calendars.views import bp as calendars_bp
-    from booking.consultations.desk import bp as desk_bp
+    from booking.consultations.desk_views import bp as desk_bp
     from booking.consultations.views import bp as consult_bp
     from booking.events.staff_views import bp as staff_events_bp
     from booking.events.views import bp as events_bp
