@@ -2,8 +2,15 @@
 
 
 def init_app(app) -> None:
-    """The send-time check of consultation mail."""
+    """The member and desk pages, the `calday` filter, the send-time check of consultation
+    mail."""
+    from booking.consultations.desk_views import bp as desk_bp
+    from booking.consultations.grid import format_calendar_day
     from booking.consultations.services import consultation_still_holds
+    from booking.consultations.views import bp
     from booking.notifications.hooks import register_about_check
 
+    app.register_blueprint(bp)
+    app.register_blueprint(desk_bp)
+    app.add_template_filter(format_calendar_day, "calday")
     register_about_check(app, "consultation", consultation_still_holds)

@@ -20,7 +20,7 @@ from booking.consultations.catalogue import (
     themes,
 )
 from booking.consultations.forms import intake_form_for
-from booking.consultations.grid import format_calendar_day, parse_week, week_bounds, week_grid
+from booking.consultations.grid import parse_week, week_bounds, week_grid
 from booking.consultations.models import Advisor, Consultation
 from booking.consultations.notify import consultation_from_token
 from booking.consultations.records import may_see_record
@@ -44,7 +44,6 @@ from booking.timefmt import as_utc, now_utc, parse_local, to_local
 from booking.unit_of_work import undo
 
 bp = Blueprint("consultations", __name__, url_prefix="/consultations")
-bp.add_app_template_filter(format_calendar_day, "calday")
 
 
 @bp.get("/")

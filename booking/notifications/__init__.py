@@ -51,3 +51,10 @@ How a reminder (any mail) is sent exactly once — the whole answer, in order:
    clients use to fold the copy. So: at most once per key in the product, at least once
    on the wire, a repeat only for the message in hand at a crash.
 """
+
+
+def init_app(app) -> None:
+    """Staff's delivery log and reminder pages."""
+    from booking.notifications.views import bp
+
+    app.register_blueprint(bp)
