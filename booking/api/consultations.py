@@ -11,8 +11,8 @@ from booking.api.blueprint import bp, json_body
 from booking.api.openapi import LINKS, PATHS, SCHEMAS, error_responses, json_response, link, links
 from booking.api.serialise import iso
 from booking.consultations.catalogue import theme_by_slug
-from booking.consultations.feed import join_url
 from booking.consultations.models import Consultation
+from booking.consultations.policy import join_url
 from booking.consultations.services import (
     Intake,
     book_consultation,
@@ -81,7 +81,7 @@ def consultation_json(c: Consultation) -> dict:
         "advisor": c.advisor_id,
         "advisor_name": c.advisor.name,
         "topic": c.topic,
-        "join_url": join_url(c) if c.active else None,
+        "join_url": join_url(c),
         "late_cancellation": c.late_cancellation,
         "sequence": c.sequence,
         "updated_at": iso(c.updated_at),

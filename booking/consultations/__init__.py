@@ -2,8 +2,9 @@
 
 
 def init_app(app) -> None:
-    """The member and desk pages, the `calday` filter, the send-time check of consultation
-    mail."""
+    """The member and desk pages, the `calday` filter and the policy's template global, the
+    send-time check of consultation mail."""
+    from booking.consultations import policy
     from booking.consultations.desk_views import bp as desk_bp
     from booking.consultations.grid import format_calendar_day
     from booking.consultations.services import consultation_still_holds
@@ -13,4 +14,6 @@ def init_app(app) -> None:
     app.register_blueprint(bp)
     app.register_blueprint(desk_bp)
     app.add_template_filter(format_calendar_day, "calday")
+    # What templates may ask of a consultation: `policy`, never a re-derived rule.
+    app.add_template_global(policy.join_url, "consultation_join_url")
     register_about_check(app, "consultation", consultation_still_holds)

@@ -35,7 +35,8 @@ from booking.consultations.models import (
     Consultation,
     WeeklyAvailability,
 )
-from booking.consultations.records import may_see_record, save_record
+from booking.consultations.policy import may_book_follow_up, may_see_record
+from booking.consultations.records import save_record
 from booking.consultations.reporting import (
     create_consultation_day,
     overview,
@@ -47,7 +48,7 @@ from booking.consultations.services import Intake, book_consultation
 from booking.consultations.slots import free_slots
 from booking.csvexport import csv_response
 from booking.errors import DomainError
-from booking.extensions import db
+from booking.extensions import db, login_manager
 from booking.org.models import Unit
 from booking.org.services import units_of_kind
 from booking.refusals import refusals
@@ -65,8 +66,6 @@ def desk_required(staff_only: bool = False):
         @wraps(view)
         def wrapper(*args, **kwargs):
             if not current_user.is_authenticated:
-                from booking.extensions import login_manager
-
                 return login_manager.unauthorized()
             allowed = current_user.is_staff or (not staff_only and current_user.role == "advisor")
             if not allowed:
@@ -210,9 +209,7 @@ def record(consultation_id: int):
 def follow_up(consultation_id: int):
     """Book the next session with the same advisor, theme and channel in one click."""
     consultation = db.session.get(Consultation, consultation_id)
-    if consultation is None or not (
-        current_user.is_staff or consultation.advisor.user_id == current_user.id
-    ):
+    if consultation is None or not may_book_follow_up(current_user, consultation):
         abort(404)
     now = now_utc()
     if request.method == "POST":

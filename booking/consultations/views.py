@@ -23,24 +23,27 @@ from booking.consultations.forms import intake_form_for
 from booking.consultations.grid import parse_week, week_bounds, week_grid
 from booking.consultations.models import Advisor, Consultation
 from booking.consultations.notify import consultation_from_token
-from booking.consultations.records import may_see_record
+from booking.consultations.policy import (
+    cutoff_passed,
+    may_cancel,
+    may_manage,
+    may_see_record,
+    past_cutoff_for,
+)
 from booking.consultations.services import (
     Intake,
     book_consultation,
     cancel_consultation,
-    cutoff_passed,
-    is_staff_actor,
     last_advisor_id,
-    may_manage,
     reschedule_consultation,
 )
 from booking.consultations.slots import booking_window, free_slots
 from booking.errors import DomainError, NotFound, SlotTaken
-from booking.extensions import db
+from booking.extensions import db, login_manager
 from booking.org.services import unit_by_key
 from booking.refusals import refusals
 from booking.storable import db_int_or_none
-from booking.timefmt import as_utc, now_utc, parse_local, to_local
+from booking.timefmt import now_utc, parse_local, to_local
 from booking.unit_of_work import undo
 
 bp = Blueprint("consultations", __name__, url_prefix="/consultations")
@@ -180,8 +183,6 @@ def _resolve(consultation_id: int | None, token: str | None):
             abort(404)
         return consultation, consultation.member
     if not current_user.is_authenticated:
-        from booking.extensions import login_manager
-
         abort(login_manager.unauthorized())
     consultation = db.session.get(Consultation, consultation_id)
     if consultation is None or not may_manage(current_user, consultation):
@@ -213,7 +214,7 @@ def detail(consultation_id: int | None = None, token: str | None = None):
         show_record=signed_in and may_see_record(current_user, consultation),
         is_desk=signed_in and current_user.id != consultation.member_id,
         late=cutoff_passed(consultation, now_utc()),
-        can_change=consultation.active and as_utc(consultation.starts_at) > now_utc(),
+        can_change=may_cancel(consultation, now_utc()),  # the member's rule, for anyone
     )  # fmt: skip
 
 
@@ -263,7 +264,7 @@ def reschedule(consultation_id: int | None = None, token: str | None = None):
     return render_template(
         "consultations/reschedule.html", c=consultation, links=links,
         grid=week_grid(monday, slots), monday=monday,
-        blocked=cutoff_passed(consultation, now) and not is_staff_actor(actor),
+        blocked=past_cutoff_for(actor, consultation, now),
         prev_week=(monday - timedelta(days=7)).isoformat(),
         next_week=(monday + timedelta(days=7)).isoformat(),
     )  # fmt: skip

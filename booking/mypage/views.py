@@ -9,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 
 from booking.accounts.forms import CompanyInterestsForm, ProfileForm
 from booking.accounts.services import PersonDetails, set_company_interests, update_profile
+from booking.consultations.services import upcoming_for_member
 from booking.events.services import my_registrations
 from booking.org.services import units_of_kind
 from booking.refusals import form_page
@@ -20,8 +21,6 @@ bp = Blueprint("mypage", __name__, url_prefix="/mypage")
 @bp.get("/")
 @login_required
 def index():
-    from booking.consultations.services import upcoming_for_member
-
     now = now_utc()
     consultations = upcoming_for_member(current_user, now)
     upcoming, past = my_registrations(current_user, now)
