@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import (
     Blueprint,
     Response,
@@ -69,8 +71,6 @@ def public_feeds_page():
     base = current_app.config["BASE_URL"] + url_for("calendars.public_feed")
 
     def entry(label: str, **params) -> dict:
-        from urllib.parse import urlencode
-
         query = urlencode(params)
         url = base + (f"?{query}" if query else "")
         return {"label": label, "url": url, "webcal_url": feed_tokens.webcal_url(url),

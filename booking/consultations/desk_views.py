@@ -35,7 +35,7 @@ from booking.consultations.models import (
     Consultation,
     WeeklyAvailability,
 )
-from booking.consultations.policy import may_book_follow_up, may_see_record
+from booking.consultations.policy import may_book_follow_up, may_see_record, may_use_desk
 from booking.consultations.records import save_record
 from booking.consultations.reporting import (
     create_consultation_day,
@@ -67,8 +67,7 @@ def desk_required(staff_only: bool = False):
         def wrapper(*args, **kwargs):
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
-            allowed = current_user.is_staff or (not staff_only and current_user.role == "advisor")
-            if not allowed:
+            if not may_use_desk(current_user, staff_only):
                 abort(404)
             return view(*args, **kwargs)
 

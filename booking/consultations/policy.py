@@ -41,6 +41,12 @@ def past_cutoff_for(actor: User | None, consultation: Consultation, now: datetim
     return not is_staff_actor(actor) and cutoff_passed(consultation, now)
 
 
+def may_use_desk(user: User, staff_only: bool = False) -> bool:
+    """The desk pages: advisors and staff; booking for a member, consultation days and the
+    overview: staff only."""
+    return user.is_staff or (not staff_only and user.role == "advisor")
+
+
 def may_manage(user: User, consultation: Consultation) -> bool:
     """Its member, its advisor, staff: they see the booking, change and cancel it."""
     return (
