@@ -207,13 +207,13 @@ def _links(consultation, token):
 @bp.get("/<int:consultation_id>")
 @bp.get("/m/<token>", endpoint="manage")
 def detail(consultation_id: int | None = None, token: str | None = None):
-    consultation, _actor = _resolve(consultation_id, token)
+    consultation, actor = _resolve(consultation_id, token)
     signed_in = current_user.is_authenticated and token is None
     return render_template(
         "consultations/detail.html", c=consultation, links=_links(consultation, token),
         show_record=signed_in and may_see_record(current_user, consultation),
         is_desk=signed_in and current_user.id != consultation.member_id,
-        late=cutoff_passed(consultation, now_utc()),
+        late=past_cutoff_for(actor, consultation, now_utc()),  # the hint that it counts late
         can_change=may_cancel(consultation, now_utc()),  # the member's rule, for anyone
     )  # fmt: skip
 
