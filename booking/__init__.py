@@ -118,7 +118,8 @@ def select_locale() -> str:
 
 
 def register_domains(app: Flask) -> None:
-    """Each domain's pages and hooks; fails here, at start-up, if a required hook is missing."""
+    """Each domain's blueprints, template helpers and hooks (its `init_app`); fails here, at
+    start-up, if a required hook is missing."""
     from booking.wiring import init_domains
 
     init_domains(app)
@@ -134,18 +135,15 @@ def register_input_checks(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from booking.accounts.views import bp as accounts_bp
     from booking.api import bp as api_bp
-    from booking.calendars.views import bp as calendars_bp
-    from booking.consultations.desk import bp as desk_bp
-    from booking.consultations.views import bp as consult_bp
     from booking.events.staff_views import bp as staff_events_bp
     from booking.events.views import bp as events_bp
     from booking.main.views import bp as main_bp
     from booking.mypage.views import bp as mypage_bp
-    from booking.notifications.views import bp as outbox_bp
     from booking.staff.views import bp as staff_bp
 
-    for bp in (main_bp, accounts_bp, mypage_bp, staff_bp, api_bp, outbox_bp, consult_bp, desk_bp,
-               calendars_bp, events_bp, staff_events_bp):  # fmt: skip
+    # Exhibitions, consultations, calendars and the outbox register theirs in their `init_app`.
+    for bp in (main_bp, accounts_bp, mypage_bp, staff_bp, api_bp, events_bp,
+               staff_events_bp):  # fmt: skip
         app.register_blueprint(bp)
 
 

@@ -1,4 +1,8 @@
-"""Flask commands (a contract: see ARCHITECTURE.md). Each command commits once, at the end."""
+"""Flask commands (a contract: see ARCHITECTURE.md). Each command is one `unit_of_work()`.
+
+`users import` is the exception: the importer commits per chunk, by design, so a large file
+takes minutes and a rejected row never stops the others (see accounts/importer.py).
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,8 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from booking.extensions import db
 from booking.timefmt import now_utc
+from booking.unit_of_work import unit_of_work
 
 demo_cli = AppGroup("demo", help="Demo data.")
 users_cli = AppGroup("users", help="Accounts.")
@@ -24,8 +28,8 @@ def demo_load(path: Path | None) -> None:
     """Load the chamber's structure, demo accounts and upcoming events (idempotent)."""
     from booking.demo import DEMO_PASSWORD, load
 
-    result = load(now_utc(), path)
-    db.session.commit()
+    with unit_of_work():
+        result = load(now_utc(), path)
     counts = ", ".join(f"{k} {v}" for k, v in result["counts"].items())
     click.echo(f"Loaded: {counts}")
     click.echo(f"Demo logins (password: {DEMO_PASSWORD}):")
@@ -48,10 +52,12 @@ def users_create(email, password, role, name, company, member_no, branch) -> Non
     from booking.errors import DomainError
 
     try:
-        user = create_account(email, password, role, name, company, member_no, branch, now_utc())
+        with unit_of_work():
+            user = create_account(
+                email, password, role, name, company, member_no, branch, now_utc()
+            )
     except DomainError as exc:
         raise click.ClickException(str(exc.message)) from exc
-    db.session.commit()
     click.echo(f"created {user.role} {user.email} (id {user.id})")
 
 
@@ -86,8 +92,8 @@ def users_token(emails: tuple[str, ...]) -> None:
     missing = [e for e, u in zip(emails, users, strict=True) if u is None]
     if missing:
         raise click.ClickException(f"no such account: {', '.join(missing)}")
-    tokens = [issue_api_token(u) for u in users]
-    db.session.commit()
+    with unit_of_work():
+        tokens = [issue_api_token(u) for u in users]
     for token in tokens:
         click.echo(token)
 

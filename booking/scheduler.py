@@ -13,19 +13,25 @@ import threading
 from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask
 
+from booking.extensions import db
+from booking.notifications.dispatcher import dispatch_due
+from booking.unit_of_work import unit_of_work
+
 log = logging.getLogger(__name__)
 
 
 def dispatch_job(app: Flask, stop: threading.Event | None = None) -> int:
-    from booking.extensions import db
-    from booking.notifications.dispatcher import dispatch_due
+    """One dispatch pass as a job; a failed pass is logged and the next one tries again.
 
+    The dispatcher commits its own steps (lease, mark; see notifications/dispatcher.py); the
+    job's unit of work only ends what a failure left open.
+    """
     with app.app_context():
         try:
-            return dispatch_due(stop=stop)
+            with unit_of_work():
+                return dispatch_due(stop=stop)
         except Exception:
             log.exception("dispatch pass failed")
-            db.session.rollback()
             return 0
         finally:
             db.session.remove()

@@ -25,9 +25,9 @@ REMINDER_TARGETS = ("registrations",)
 
 def init_domains(app: Flask) -> None:
     """Call every domain's `init_app`, then check that nothing required is missing."""
-    from booking import accounts, calendars, consultations, events, exhibitions
+    from booking import accounts, calendars, consultations, events, exhibitions, notifications
 
-    for domain in (accounts, events, consultations, exhibitions, calendars):
+    for domain in (accounts, events, consultations, exhibitions, calendars, notifications):
         domain.init_app(app)
     check_hooks(app)
 

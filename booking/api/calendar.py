@@ -7,14 +7,18 @@ from flask import jsonify
 from booking.api.auth import api_user, token_required
 from booking.api.blueprint import bp
 from booking.api.openapi import PATHS, SCHEMAS, error_responses, json_response
-from booking.calendars.feed_tokens import ensure_feed_token, feed_links, regenerate_feed_token
-from booking.extensions import db
+from booking.calendars.feed_tokens import (
+    ensure_feed_token,
+    feed_links,
+    feed_purposes,
+    regenerate_feed_token,
+)
 from booking.timefmt import now_utc
 
 
 def _links(user, token: str) -> dict:
     body = feed_links(token)
-    if user.role == "advisor":
+    if "advisor" in feed_purposes(user):
         advisor = feed_links(ensure_feed_token(user, now_utc(), "advisor"))
         body["advisor_url"], body["advisor_webcal_url"] = advisor["url"], advisor["webcal_url"]
     return body
@@ -24,8 +28,9 @@ def _links(user, token: str) -> dict:
 @token_required
 def my_calendar():
     user = api_user()
+    # The first request issues the token (the unit of work commits it); later ones change
+    # nothing.
     body = _links(user, ensure_feed_token(user, now_utc()))
-    db.session.commit()  # the first request issues the token; later ones change nothing
     return jsonify(body)
 
 
@@ -34,7 +39,6 @@ def my_calendar():
 def regenerate_my_calendar():
     user = api_user()
     body = _links(user, regenerate_feed_token(user, now_utc()))
-    db.session.commit()
     return jsonify(body)
 
 

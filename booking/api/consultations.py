@@ -11,8 +11,8 @@ from booking.api.blueprint import bp, json_body
 from booking.api.openapi import LINKS, PATHS, SCHEMAS, error_responses, json_response, link, links
 from booking.api.serialise import iso
 from booking.consultations.catalogue import theme_by_slug
-from booking.consultations.feed import join_url
 from booking.consultations.models import Consultation
+from booking.consultations.policy import join_url
 from booking.consultations.services import (
     Intake,
     book_consultation,
@@ -22,7 +22,6 @@ from booking.consultations.services import (
 )
 from booking.consultations.slots import free_slots
 from booking.errors import Invalid, NotAllowed
-from booking.extensions import db
 from booking.org.services import unit_by_key
 from booking.storable import db_int
 from booking.timefmt import now_utc, parse_local
@@ -82,7 +81,7 @@ def consultation_json(c: Consultation) -> dict:
         "advisor": c.advisor_id,
         "advisor_name": c.advisor.name,
         "topic": c.topic,
-        "join_url": join_url(c) if c.active else None,
+        "join_url": join_url(c),
         "late_cancellation": c.late_cancellation,
         "sequence": c.sequence,
         "updated_at": iso(c.updated_at),
@@ -152,7 +151,6 @@ def consultation_create():
         branch_id=_branch_id(body.get("branch")),
         intake=intake,
     )
-    db.session.commit()
     return jsonify(consultation_json(consultation)), 201
 
 
@@ -162,7 +160,6 @@ def consultation_delete(consultation_id: int):
     user = api_user()
     consultation = consultation_for(user, consultation_id)
     cancel_consultation(consultation, now_utc(), user)
-    db.session.commit()
     return "", 204
 
 

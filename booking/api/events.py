@@ -117,7 +117,6 @@ def post_event():
     values = event_from_payload(json_body())
     now = now_utc()
     event = create_event(values, user, now)
-    db.session.commit()
     return jsonify(event_json(event, now, staff=True)), 201
 
 
@@ -129,7 +128,10 @@ def patch_event(event_id: int):
     values = event_from_payload(json_body(), partial=True)
     now = now_utc()
     update_event(event, values, user, now)
-    db.session.commit()
+    # Answer with what is stored, as a re-read after a commit would: frames added or
+    # removed by the change are read back in their order.
+    db.session.flush()
+    db.session.expire_all()
     event = get_visible_event(event_id, user)
     return jsonify(event_json(event, now, staff=True))
 
@@ -147,7 +149,6 @@ def post_registration(event_id: int):
     reg = register_for_frame(
         user, event_id, body.get("frame"), body.get("answers"), now_utc(), attestation
     )
-    db.session.commit()
     return jsonify(registration_json(reg)), 201
 
 
@@ -158,7 +159,6 @@ def delete_registration(reg_id: int):
     reg = get_own_registration(reg_id, user)
     by_staff = reg.user_id != user.id or can_manage(user, reg.event)
     cancel_registration(reg, now_utc(), by_staff=by_staff)
-    db.session.commit()
     return "", 204
 
 

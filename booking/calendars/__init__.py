@@ -1,9 +1,11 @@
 """Calendars: the one place that turns bookings and events into iCalendar (RFC 5545).
 
 Modules: `items` (CalendarItem, source registries), `ics` (items → iCalendar text),
+`options` (how a calendar is written), `settings` (those options from the config),
 `event_items` (Event → CalendarItem), `feed_tokens` (secret feed URLs), `services` (which
 items a feed holds, its ETag), `responses` (HTTP: 304, caching), `invitations` (mail
-attachments), `views` (routes).
+attachments), `page_links` (what templates ask: feed URLs, a Google Calendar link), `views`
+(routes).
 
 How another domain appears in calendars:
 
@@ -33,10 +35,16 @@ __all__ = ["CalendarItem", "register_advisor_source", "register_private_source"]
 
 
 def init_app(app) -> None:
-    """Event, registration and consultation entries in private feeds and mail invitations."""
-    from booking.calendars import consultation_items, registration_items
+    """The feed routes, the feed box and calendar link of every page; event, registration
+    and consultation entries in private feeds and mail invitations."""
+    from booking.calendars import consultation_items, page_links, registration_items
     from booking.calendars.invitations import event_invitation, register_item_invitations
+    from booking.calendars.views import bp
     from booking.notifications.hooks import register_invitation_builder
+
+    app.register_blueprint(bp)
+    app.context_processor(page_links.feed_box_helpers)
+    app.add_template_global(page_links.google_calendar_link)
 
     register_invitation_builder(app, "event", event_invitation)
     register_private_source(app, registration_items.private_items, "registrations")

@@ -10,8 +10,9 @@ from booking.accounts.models import User
 from booking.calendars.invitations import Invitee
 from booking.calendars.items import CalendarItem
 from booking.consultations.catalogue import advisor_for_user
-from booking.consultations.feed import consultations_for_feed, join_url
+from booking.consultations.feed import consultations_for_feed
 from booking.consultations.models import Consultation
+from booking.consultations.policy import join_url
 from booking.extensions import db
 
 
@@ -46,7 +47,7 @@ def consultation_item(c: Consultation, *, for_advisor: bool) -> CalendarItem:
         status="CANCELLED" if c.status == "cancelled" else "CONFIRMED",
         description=description,
         location=_place(c),
-        join_url=join_url(c) if c.status != "cancelled" else None,
+        join_url=join_url(c),
     )
 
 

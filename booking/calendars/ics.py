@@ -11,9 +11,8 @@ character; tests/calendars/test_ics.py holds it to that with Japanese titles.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import date, datetime, timedelta
-from email.utils import parseaddr
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -21,34 +20,12 @@ from icalendar import Alarm, Calendar, Timezone, vCalAddress, vText, vUri
 from icalendar import Event as VEvent
 
 from booking.calendars.items import CalendarItem
+from booking.calendars.options import FeedOptions, Organiser
+from booking.calendars.settings import chamber_organiser, invitation_options
 from booking.timefmt import as_utc
 
 PRODID = "-//Tsunagu//Tsunagu Calendar//JA"
 METHODS = ("PUBLISH", "REQUEST", "CANCEL")
-
-
-@dataclass(frozen=True)
-class Organiser:
-    name: str
-    email: str
-
-
-@dataclass(frozen=True)
-class FeedOptions:
-    """How a whole calendar is written; `labels` are already in the reader's language."""
-
-    host: str
-    tzid: str = "Asia/Tokyo"
-    name: str = ""
-    description: str = ""
-    refresh: timedelta = timedelta(hours=1)
-    alarm_before: timedelta | None = None  # None: no VALARM
-    classification: str = "PUBLIC"  # PRIVATE in personal feeds: hidden when a calendar is shared
-    join_label: str = "参加URL"
-    pass_label: str = "受付票"
-    page_label: str = "詳細"
-    cancelled_label: str = "キャンセル"
-    label_format: str = "【{label}】{summary}"
 
 
 def uid_for(item: CalendarItem, host: str) -> str:
@@ -154,12 +131,6 @@ def build_feed(items: Iterable[CalendarItem], opts: FeedOptions) -> bytes:
     return cal.to_ical()
 
 
-def organiser_from(name: str, mail_from: str) -> Organiser:
-    """The chamber as ORGANIZER, from the organisation name and the MAIL_FROM address."""
-    _, address = parseaddr(mail_from)
-    return Organiser(name=name, email=address or "noreply@invalid")
-
-
 def invitation(
     item: CalendarItem,
     method: str,
@@ -178,8 +149,6 @@ def invitation(
     if method not in ("REQUEST", "CANCEL"):
         raise ValueError(f"method must be REQUEST or CANCEL, not {method!r}")
     if opts is None or organiser is None:
-        from booking.calendars.settings import chamber_organiser, invitation_options
-
         opts = opts or invitation_options()
         organiser = organiser or chamber_organiser()
     if method == "CANCEL" and not item.cancelled:
@@ -202,8 +171,6 @@ def invitation(
 
 
 def _with_status(item: CalendarItem, status: str) -> CalendarItem:
-    from dataclasses import replace
-
     return replace(item, status=status)
 
 

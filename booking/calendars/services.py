@@ -19,9 +19,10 @@ from sqlalchemy.orm import joinedload
 
 from booking.calendars import settings
 from booking.calendars.event_items import EventLabels, event_item, kind_label
-from booking.calendars.ics import FeedOptions, build_feed
+from booking.calendars.ics import build_feed
 from booking.calendars.items import CalendarItem, sources_of
 from booking.calendars.models import FeedToken
+from booking.calendars.options import FeedOptions
 from booking.errors import DomainError, NotFound
 from booking.events.models import KINDS, Event
 from booking.extensions import db

@@ -20,7 +20,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from booking.calendars.ics import FeedOptions, Organiser, organiser_from
+from booking.calendars.options import FeedOptions, Organiser, organiser_from
 
 _DEFAULTS = {
     "CALENDAR_ALARM": True,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import (
     Blueprint,
     Response,
@@ -69,8 +71,6 @@ def public_feeds_page():
     base = current_app.config["BASE_URL"] + url_for("calendars.public_feed")
 
     def entry(label: str, **params) -> dict:
-        from urllib.parse import urlencode
-
         query = urlencode(params)
         url = base + (f"?{query}" if query else "")
         return {"label": label, "url": url, "webcal_url": feed_tokens.webcal_url(url),
@@ -100,43 +100,5 @@ def issue_feed(purpose: str):
     else:
         feed_tokens.ensure_feed_token(current_user, now_utc(), purpose)
         message = _("購読URLを発行しました。")
-    db.session.commit()
     flash(message, "success")
     return redirect(url_for("mypage.index") + "#calendar-heading")
-
-
-@bp.app_context_processor
-def feed_box_helpers():
-    def calendar_feeds() -> list[dict]:
-        """The signed-in person's feeds for My Page (read-only: issuing is a POST)."""
-        if not current_user.is_authenticated:
-            return []
-        feeds = []
-        for purpose in feed_tokens.feed_purposes(current_user):
-            token = feed_tokens.shown_token(current_user, purpose)
-            feeds.append(
-                {"purpose": purpose, "links": feed_tokens.feed_links(token) if token else None}
-            )
-        return feeds
-
-    return {"calendar_feeds": calendar_feeds}
-
-
-@bp.app_template_global()
-def google_calendar_link(title, starts_at, ends_at, location: str = "", details: str = "") -> str:
-    """A Google Calendar "new entry" link, prefilled (for the add-to-calendar macro)."""
-    from urllib.parse import urlencode
-
-    from booking.calendars.ics import ics_datetime
-
-    query = {
-        "action": "TEMPLATE",
-        "text": title,
-        "dates": f"{ics_datetime(starts_at)}/{ics_datetime(ends_at)}",
-        "ctz": current_app.config["TIMEZONE"],
-    }
-    if location:
-        query["location"] = location
-    if details:
-        query["details"] = details
-    return "https://calendar.google.com/calendar/render?" + urlencode(query)

@@ -1,4 +1,6 @@
-"""What the calendars domain needs from consultations (it builds the iCalendar itself)."""
+"""What the calendars domain needs from consultations (it builds the iCalendar itself).
+
+Who gets the join URL is `policy.join_url`."""
 
 from __future__ import annotations
 
@@ -10,13 +12,6 @@ from booking.accounts.models import User
 from booking.consultations.catalogue import advisor_for_user
 from booking.consultations.models import Consultation
 from booking.extensions import db
-
-
-def join_url(consultation: Consultation) -> str | None:
-    """The video room of an online session; None for counter and phone consultations."""
-    if consultation.channel.slug != "online":
-        return None
-    return consultation.advisor.video_url or None
 
 
 def consultations_for_feed(user: User, now: datetime, keep_cancelled_days: int = 30):

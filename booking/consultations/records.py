@@ -1,5 +1,5 @@
 """相談記録 (consultation records): written after the session by the advisor; seen only by
-the advisor and staff of the consultation's branch, never by members."""
+the advisor and staff of the consultation's branch, never by members (`policy.may_see_record`)."""
 
 from __future__ import annotations
 
@@ -9,19 +9,9 @@ from flask_babel import lazy_gettext as _l
 
 from booking.accounts.models import User
 from booking.consultations.models import Consultation, ConsultationRecord
+from booking.consultations.policy import may_see_record
 from booking.errors import Invalid, NotFound
 from booking.extensions import db
-
-
-def may_see_record(user: User, consultation: Consultation) -> bool:
-    """The advisor, admins, and staff of the consultation's branch (HQ when it has none)."""
-    if user.id == consultation.advisor.user_id or user.is_admin:
-        return True
-    if not user.is_staff:
-        return False
-    if consultation.branch_id is None:
-        return user.unit is not None and user.unit.kind == "hq"
-    return user.unit_id == consultation.branch_id
 
 
 def save_record(

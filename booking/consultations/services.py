@@ -21,9 +21,12 @@ from booking.consultations.models import (
     Consultation,
     Theme,
 )
+from booking.consultations.notify import announce
+from booking.consultations.policy import is_staff_actor, may_cancel, may_manage, past_cutoff_for
 from booking.consultations.slots import free_slots, is_closed_day
 from booking.errors import Invalid, NotAllowed, NotFound, SlotTaken
 from booking.extensions import db
+from booking.org.services import unit_by_key
 from booking.timefmt import as_utc, local_zone
 
 
@@ -35,11 +38,6 @@ class Intake:
     situation: str = ""
     goal: str = ""
     answers: dict = field(default_factory=dict)
-
-
-def is_staff_actor(user: User | None) -> bool:
-    """Staff (and advisors booking follow-ups) are exempt from notice and cut-offs."""
-    return bool(user is not None and (user.is_staff or user.role == "advisor"))
 
 
 def book_consultation(
@@ -79,7 +77,7 @@ def book_consultation(
     slot_by_advisor = {s.advisor_id: s for s in candidates}
 
     _lock_advisors(slot_by_advisor)
-    for aid in _by_weekly_load(list(slot_by_advisor), start):
+    for aid in any_advisor_order(list(slot_by_advisor), start):
         slot = slot_by_advisor[aid]
         if _overlaps(aid, slot.start, slot.end, theme):
             continue
@@ -105,8 +103,6 @@ def book_consultation(
         )
         db.session.add(consultation)
         db.session.flush()
-        from booking.consultations.notify import announce
-
         announce(consultation, "booked", now)
         return consultation
     raise SlotTaken(_l("この枠はたった今、ほかの方が予約されました。別の枠をお選びください。"))
@@ -203,7 +199,12 @@ def weekly_loads(advisor_ids: list[int], start: datetime) -> dict[int, int]:
     return loads
 
 
-def _by_weekly_load(advisor_ids: list[int], start: datetime) -> list[int]:
+def any_advisor_order(advisor_ids: list[int], start: datetime) -> list[int]:
+    """The any-advisor rule: who gets a booking made for "any advisor", in order of preference.
+
+    The fewest active bookings in the local week of `start` first, ties to the lowest id;
+    `book_consultation` gives the slot to the first of them still free at `start`.
+    """
     loads = weekly_loads(advisor_ids, start)
     return sorted(advisor_ids, key=lambda aid: (loads[aid], aid))
 
@@ -211,8 +212,6 @@ def _by_weekly_load(advisor_ids: list[int], start: datetime) -> list[int]:
 def _unit_id(slug: str | None) -> int | None:
     if not slug:
         return None
-    from booking.org.services import unit_by_key
-
     unit = unit_by_key(f"branch:{slug}")
     return unit.id if unit else None
 
@@ -228,11 +227,6 @@ def last_advisor_id(member: User, theme: Theme | None = None) -> int | None:
 # ---- change and cancel
 
 
-def cutoff_passed(consultation: Consultation, now: datetime) -> bool:
-    hours = consultation.theme.cancel_cutoff_hours
-    return now > as_utc(consultation.starts_at) - timedelta(hours=hours)
-
-
 def reschedule_consultation(
     consultation: Consultation, start: datetime, now: datetime, actor: User | None
 ) -> Consultation:
@@ -246,14 +240,13 @@ def reschedule_consultation(
     """
     if not consultation.active:
         raise NotAllowed(_l("キャンセル済みのご予約は変更できません。"), code="not_active")
-    exempt = is_staff_actor(actor)
-    if not exempt and cutoff_passed(consultation, now):
+    if past_cutoff_for(actor, consultation, now):
         raise NotAllowed(
             _l("変更の受付期限を過ぎています。お電話でご相談ください。"), code="cutoff_passed"
         )
     start = as_utc(start)
     theme = consultation.theme
-    _check_window(theme, start, now, exempt=exempt)
+    _check_window(theme, start, now, exempt=is_staff_actor(actor))
     slots = _candidates(
         theme,
         consultation.channel.slug,
@@ -273,8 +266,6 @@ def reschedule_consultation(
     consultation.sequence += 1
     consultation.updated_at = now
     db.session.flush()
-    from booking.consultations.notify import announce
-
     announce(consultation, "changed", now)
     return consultation
 
@@ -287,30 +278,19 @@ def cancel_consultation(consultation: Consultation, now: datetime, actor: User |
     """
     if not consultation.active:
         raise NotAllowed(_l("このご予約はすでにキャンセルされています。"), code="not_active")
-    if now >= as_utc(consultation.starts_at) and not is_staff_actor(actor):
+    if not may_cancel(consultation, now, actor):
         raise NotAllowed(_l("開始時刻を過ぎたご予約はキャンセルできません。"), code="started")
-    consultation.late_cancellation = not is_staff_actor(actor) and cutoff_passed(consultation, now)
+    consultation.late_cancellation = past_cutoff_for(actor, consultation, now)
     consultation.status = "cancelled"
     consultation.cancelled_at = now
     consultation.cancelled_by_id = actor.id if actor else None
     consultation.sequence += 1
     consultation.updated_at = now
     db.session.flush()
-    from booking.consultations.notify import announce
-
     announce(consultation, "cancelled", now)
 
 
-# ---- who may see what
-
-
-def may_manage(user: User, consultation: Consultation) -> bool:
-    """Its member, its advisor, staff."""
-    return (
-        user.id == consultation.member_id
-        or user.id == consultation.advisor.user_id
-        or user.is_staff
-    )
+# ---- who may see what (the rules: policy.py)
 
 
 def consultation_for(user: User, consultation_id: int) -> Consultation:

@@ -20,29 +20,33 @@ from booking.consultations.catalogue import (
     themes,
 )
 from booking.consultations.forms import intake_form_for
-from booking.consultations.grid import format_calendar_day, parse_week, week_bounds, week_grid
+from booking.consultations.grid import parse_week, week_bounds, week_grid
 from booking.consultations.models import Advisor, Consultation
 from booking.consultations.notify import consultation_from_token
-from booking.consultations.records import may_see_record
+from booking.consultations.policy import (
+    cutoff_passed,
+    may_cancel,
+    may_manage,
+    may_see_record,
+    past_cutoff_for,
+)
 from booking.consultations.services import (
     Intake,
     book_consultation,
     cancel_consultation,
-    cutoff_passed,
-    is_staff_actor,
     last_advisor_id,
-    may_manage,
     reschedule_consultation,
 )
 from booking.consultations.slots import booking_window, free_slots
 from booking.errors import DomainError, NotFound, SlotTaken
-from booking.extensions import db
+from booking.extensions import db, login_manager
 from booking.org.services import unit_by_key
+from booking.refusals import refusals
 from booking.storable import db_int_or_none
-from booking.timefmt import as_utc, now_utc, parse_local, to_local
+from booking.timefmt import now_utc, parse_local, to_local
+from booking.unit_of_work import undo
 
 bp = Blueprint("consultations", __name__, url_prefix="/consultations")
-bp.add_app_template_filter(format_calendar_day, "calday")
 
 
 @bp.get("/")
@@ -151,13 +155,13 @@ def intake():
             intake=Intake(form.topic.data, form.situation.data or "", form.goal.data or "",
                           form.theme_answers()),
         )  # fmt: skip
-    except SlotTaken as exc:
-        db.session.rollback()
-        return render_template("consultations/intake.html", taken=exc.message, **context), 409
     except DomainError as exc:
-        db.session.rollback()
+        # Not `refusals(form)`: the page shows a taken slot (409) apart from other refusals,
+        # above the form rather than on a (hidden) field.
+        undo()
+        if isinstance(exc, SlotTaken):
+            return render_template("consultations/intake.html", taken=exc.message, **context), 409
         return render_template("consultations/intake.html", problem=exc.message, **context), 422
-    db.session.commit()
     flash(_("ご予約を承りました。確認のメールをお送りします。"), "success")
     return redirect(url_for("consultations.detail", consultation_id=consultation.id))
 
@@ -179,8 +183,6 @@ def _resolve(consultation_id: int | None, token: str | None):
             abort(404)
         return consultation, consultation.member
     if not current_user.is_authenticated:
-        from booking.extensions import login_manager
-
         abort(login_manager.unauthorized())
     consultation = db.session.get(Consultation, consultation_id)
     if consultation is None or not may_manage(current_user, consultation):
@@ -205,14 +207,14 @@ def _links(consultation, token):
 @bp.get("/<int:consultation_id>")
 @bp.get("/m/<token>", endpoint="manage")
 def detail(consultation_id: int | None = None, token: str | None = None):
-    consultation, _actor = _resolve(consultation_id, token)
+    consultation, actor = _resolve(consultation_id, token)
     signed_in = current_user.is_authenticated and token is None
     return render_template(
         "consultations/detail.html", c=consultation, links=_links(consultation, token),
         show_record=signed_in and may_see_record(current_user, consultation),
         is_desk=signed_in and current_user.id != consultation.member_id,
-        late=cutoff_passed(consultation, now_utc()),
-        can_change=consultation.active and as_utc(consultation.starts_at) > now_utc(),
+        late=past_cutoff_for(actor, consultation, now_utc()),  # the hint that it counts late
+        can_change=may_cancel(consultation, now_utc()),  # the member's rule, for anyone
     )  # fmt: skip
 
 
@@ -223,14 +225,9 @@ def cancel(consultation_id: int | None = None, token: str | None = None):
     links = _links(consultation, token)
     now = now_utc()
     if request.method == "POST":
-        try:
+        with refusals():
             cancel_consultation(consultation, now, actor)
-        except DomainError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-            return redirect(links["detail"])
-        db.session.commit()
-        flash(_("ご予約をキャンセルしました。"), "success")
+            flash(_("ご予約をキャンセルしました。"), "success")
         return redirect(links["detail"])
     return render_template("consultations/cancel.html", c=consultation, links=links,
                            late=cutoff_passed(consultation, now))  # fmt: skip
@@ -251,15 +248,11 @@ def reschedule(consultation_id: int | None = None, token: str | None = None):
         if request.method == "GET":
             return render_template("consultations/reschedule_confirm.html", c=consultation,
                                    links=links, start=start)  # fmt: skip
-        try:
+        with refusals():
             reschedule_consultation(consultation, start, now, actor)
-        except DomainError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-            return redirect(links["reschedule"])
-        db.session.commit()
-        flash(_("ご予約の日時を変更しました。"), "success")
-        return redirect(links["detail"])
+            flash(_("ご予約の日時を変更しました。"), "success")
+            return redirect(links["detail"])
+        return redirect(links["reschedule"])
     monday = parse_week(request.args.get("week"), _first_free_day(
         consultation.theme, now, channel_slug=consultation.channel.slug,
         advisor_id=consultation.advisor_id, exclude_consultation_id=consultation.id))  # fmt: skip
@@ -271,7 +264,7 @@ def reschedule(consultation_id: int | None = None, token: str | None = None):
     return render_template(
         "consultations/reschedule.html", c=consultation, links=links,
         grid=week_grid(monday, slots), monday=monday,
-        blocked=cutoff_passed(consultation, now) and not is_staff_actor(actor),
+        blocked=past_cutoff_for(actor, consultation, now),
         prev_week=(monday - timedelta(days=7)).isoformat(),
         next_week=(monday + timedelta(days=7)).isoformat(),
     )  # fmt: skip

@@ -49,7 +49,6 @@ def set_language(code: str):
         code = current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user.is_authenticated:
         current_user.locale = code
-        db.session.commit()
     target = safe_next(request.form.get("next")) or url_for("main.home")
     response = make_response(redirect(target))
     response.set_cookie("lang", code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
@@ -60,7 +59,6 @@ def set_language(code: str):
 def healthz():
     try:
         db.session.execute(text("SELECT 1"))
-    except Exception:  # the load balancer only needs to know "not now"
-        db.session.rollback()
+    except Exception:  # the load balancer only needs to know "not now" (503 rolls back)
         return jsonify(status="unavailable"), 503
     return jsonify(status="ok")

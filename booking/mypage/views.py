@@ -9,9 +9,10 @@ from wtforms.fields.choices import SelectChoice
 
 from booking.accounts.forms import CompanyInterestsForm, ProfileForm
 from booking.accounts.services import PersonDetails, set_company_interests, update_profile
+from booking.consultations.services import upcoming_for_member
 from booking.events.services import my_registrations
-from booking.extensions import db
 from booking.org.services import units_of_kind
+from booking.refusals import form_page
 from booking.timefmt import now_utc
 
 bp = Blueprint("mypage", __name__, url_prefix="/mypage")
@@ -20,8 +21,6 @@ bp = Blueprint("mypage", __name__, url_prefix="/mypage")
 @bp.get("/")
 @login_required
 def index():
-    from booking.consultations.services import upcoming_for_member
-
     now = now_utc()
     consultations = upcoming_for_member(current_user, now)
     upcoming, past = my_registrations(current_user, now)
@@ -41,10 +40,9 @@ def profile():
             form.given_kana.data, form.phone.data,
         )  # fmt: skip
         update_profile(current_user, details, form.locale.data)
-        db.session.commit()
         flash(_("プロフィールを更新しました。"), "success")
         return redirect(url_for("mypage.profile"))
-    return render_template("mypage/profile.html", form=form), (422 if form.errors else 200)
+    return form_page("mypage/profile.html", form)
 
 
 @bp.route("/company", methods=["GET", "POST"])
@@ -59,9 +57,6 @@ def company():
         form.interests.data = [u.slug for u in current_user.company.interests]
     if form.validate_on_submit():
         set_company_interests(current_user, form.interests.data or [])
-        db.session.commit()
         flash(_("関心のある分野を保存しました。"), "success")
         return redirect(url_for("mypage.company"))
-    return render_template("mypage/company.html", form=form, company=current_user.company), (
-        422 if form.errors else 200
-    )
+    return form_page("mypage/company.html", form, company=current_user.company)

@@ -25,4 +25,36 @@ ones an app cannot start without):
   with ``check(ref_id, planned_version, now) -> bool``. A message about a kind with no
   check is never sent (it fails, visibly). Calendar attachments:
   ``hooks.register_invitation_builder(app, "registration", build)``.
+
+How a reminder (any mail) is sent exactly once — the whole answer, in order:
+
+1. One row per mail: ``OutboxMessage.dedupe_key`` is unique. ``services.plan_message`` finds
+   the row of its key and re-times it while it is pending (or revives it if cancelled); a
+   row already sending, sent or failed is left alone, so re-planning never mails twice.
+   Reminder keys are ``reminder:<about>:<label>`` (``reminders.plan_reminders``), so a
+   change of time re-times the same rows; one whose time has passed is cancelled, not fired.
+2. The row is written in the caller's unit of work (``booking.unit_of_work``): it exists
+   if and only if the booking or change it announces was committed.
+3. One dispatcher wins it: ``dispatcher.claim_due_messages`` is one conditional UPDATE
+   (pending and due, or a lease that expired → sending, with a lease and an owner; on
+   PostgreSQL ``FOR UPDATE SKIP LOCKED``), so exactly one claim holds a row at a time.
+4. Last checks before sending (``dispatcher._handle``): ``not_after`` (too late: dropped),
+   ``hooks.still_holds`` (the booking changed or went away since planning: dropped; a kind
+   with no check fails closed), and no send on a lease that may have expired
+   (``dispatcher._drain`` gives the rest of the batch back).
+5. Marked by its owner only: ``dispatcher._finish`` / ``_mine`` update the row only while
+   this claim holds the lease, and the previous message's "sent" mark is committed
+   (``_Writes.wait``) before the next message goes out.
+6. The one window left: a dispatcher that dies between the SMTP send and its mark. The
+   lease expires, another dispatcher claims the row again (step 3) and sends that one
+   message again, with the same ``Message-ID`` (``dispatcher.message_id_for``), which mail
+   clients use to fold the copy. So: at most once per key in the product, at least once
+   on the wire, a repeat only for the message in hand at a crash.
 """
+
+
+def init_app(app) -> None:
+    """Staff's delivery log and reminder pages."""
+    from booking.notifications.views import bp
+
+    app.register_blueprint(bp)

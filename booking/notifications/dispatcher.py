@@ -6,8 +6,12 @@ sending, with a new lease and owner). On PostgreSQL its candidate rows are picke
 runs under the database's single write lock. Either way a row is won by exactly one claim,
 and only the claim that holds the lease may mark it sent, failed or pending again.
 
-No transaction stays open while a message is rendered or sent (on SQLite an open
-transaction holds the write lock every web request needs).
+The dispatcher is the one place that commits on its own, by design: the claim (lease), each
+"sent" / "failed" / "retry" mark and the read before a send are separate transactions, so a
+claim is visible to other dispatchers at once and a crash loses no mark already made. No
+transaction stays open while a message is rendered or sent (on SQLite an open transaction
+holds the write lock every web request needs). How that adds up to "each mail exactly once":
+`booking/notifications/__init__.py`.
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ from booking.notifications.models import STATUSES
 from booking.staff.access import staff_required
 from booking.storable import db_int_or_none
 from booking.timefmt import now_utc
+from booking.unit_of_work import undo
 
 bp = Blueprint("outbox", __name__, url_prefix="/staff/outbox")
 
@@ -70,10 +71,9 @@ def resend(message_id: int):
     except NotFound:
         abort(404)
     except DomainError:
-        db.session.rollback()
+        undo()  # the answer is a redirect, which would commit the refused change
         flash(_("このメールは再送できません（送信待ちまたは送信中です）。"), "error")
     else:
-        db.session.commit()
         flash(_("メールを再送します。次の送信処理で送られます。"), "success")
     return _back()
 
@@ -86,10 +86,9 @@ def cancel(message_id: int):
     except NotFound:
         abort(404)
     except DomainError:
-        db.session.rollback()
+        undo()  # the answer is a redirect, which would commit the refused change
         flash(_("このメールは送信済みのため取り消せません。"), "error")
     else:
-        db.session.commit()
         flash(_("メールの送信を取り消しました。"), "success")
     return _back()
 
@@ -128,10 +127,9 @@ def event_reminders(event_id: int):
                 rule_id=editing.id if editing else None,
             )  # fmt: skip
         except DomainError:
-            db.session.rollback()
+            undo()  # the page lists the rules below: it must not show the refused one
             form.amount.errors.append(_("送るタイミングを確認してください。"))
         else:
-            db.session.commit()
             flash(_("リマインダーを保存しました。"), "success")
             return redirect(url_for("outbox.event_reminders", event_id=event_id))
     status = 422 if request.method == "POST" else 200
@@ -149,6 +147,5 @@ def delete_event_reminder(event_id: int, rule_id: int):
         reminders.delete_reminder_rule(event_id, rule_id, now_utc())
     except NotFound:
         abort(404)
-    db.session.commit()
     flash(_("リマインダーを削除しました。"), "success")
     return redirect(url_for("outbox.event_reminders", event_id=event_id))

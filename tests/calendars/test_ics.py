@@ -8,8 +8,9 @@ from datetime import UTC, datetime, timedelta
 import icalendar
 import pytest
 
-from booking.calendars.ics import FeedOptions, Organiser, build_feed, invitation
+from booking.calendars.ics import build_feed, invitation
 from booking.calendars.items import CalendarItem
+from booking.calendars.options import FeedOptions, Organiser
 from tests.calendars.conftest import JAPANESE_LONG, PUNCTUATED
 from tests.calendars.parsers import read_all
 

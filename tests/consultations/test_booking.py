@@ -191,7 +191,8 @@ def test_mixed_slot_lengths_never_overlap(make_advisor, member, make_user, theme
 def test_feed_rows_cover_member_and_advisor_and_recent_cancellations(
     make_advisor, member, make_user, book
 ):
-    from booking.consultations.feed import consultations_for_feed, join_url
+    from booking.consultations.feed import consultations_for_feed
+    from booking.consultations.policy import join_url
 
     advisor = make_advisor()
     kept = book(member, TUE_10, advisor)

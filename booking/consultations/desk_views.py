@@ -35,7 +35,8 @@ from booking.consultations.models import (
     Consultation,
     WeeklyAvailability,
 )
-from booking.consultations.records import may_see_record, save_record
+from booking.consultations.policy import may_book_follow_up, may_see_record, may_use_desk
+from booking.consultations.records import save_record
 from booking.consultations.reporting import (
     create_consultation_day,
     overview,
@@ -47,11 +48,13 @@ from booking.consultations.services import Intake, book_consultation
 from booking.consultations.slots import free_slots
 from booking.csvexport import csv_response
 from booking.errors import DomainError
-from booking.extensions import db
+from booking.extensions import db, login_manager
 from booking.org.models import Unit
 from booking.org.services import units_of_kind
+from booking.refusals import refusals
 from booking.storable import db_int
 from booking.timefmt import as_utc, local_zone, now_utc, parse_day, parse_local, to_local
+from booking.unit_of_work import undo
 
 bp = Blueprint("desk", __name__, url_prefix="/consultations/desk")
 
@@ -63,11 +66,8 @@ def desk_required(staff_only: bool = False):
         @wraps(view)
         def wrapper(*args, **kwargs):
             if not current_user.is_authenticated:
-                from booking.extensions import login_manager
-
                 return login_manager.unauthorized()
-            allowed = current_user.is_staff or (not staff_only and current_user.role == "advisor")
-            if not allowed:
+            if not may_use_desk(current_user, staff_only):
                 abort(404)
             return view(*args, **kwargs)
 
@@ -140,10 +140,9 @@ def book_for_member():
                     booked_by=current_user,
                 )  # fmt: skip
             except DomainError as exc:
-                db.session.rollback()
+                undo()  # the page shows why, above the form (`problem`)
                 problem = exc.message
             else:
-                db.session.commit()
                 flash(_("代理予約を登録しました。"), "success")
                 return redirect(url_for("consultations.detail", consultation_id=consultation.id))
     status = 422 if (form.errors or problem) else 200
@@ -168,10 +167,9 @@ def days():
                 theme=next((t for t in themes() if str(t.id) == form.theme.data), None),
             )  # fmt: skip
         except DomainError as exc:
-            db.session.rollback()
+            undo()  # the page lists the days below: it must not show the refused one
             problem = exc.message
         else:
-            db.session.commit()
             flash(_("出張相談会を公開しました。"), "success")
             return redirect(url_for("desk.days"))
     status = 422 if (form.errors or problem) else 200
@@ -198,7 +196,6 @@ def record(consultation_id: int):
             outcome=form.outcome.data, follow_up=form.follow_up.data or "",
             next_step=form.next_step.data or "", now=now_utc(),
         )  # fmt: skip
-        db.session.commit()
         flash(_("相談記録を保存しました。"), "success")
         return redirect(url_for("consultations.detail", consultation_id=consultation.id))
     return render_template("consultations/desk/record.html", form=form, c=consultation), (
@@ -211,14 +208,17 @@ def record(consultation_id: int):
 def follow_up(consultation_id: int):
     """Book the next session with the same advisor, theme and channel in one click."""
     consultation = db.session.get(Consultation, consultation_id)
-    if consultation is None or not (
-        current_user.is_staff or consultation.advisor.user_id == current_user.id
-    ):
+    if consultation is None or not may_book_follow_up(current_user, consultation):
         abort(404)
     now = now_utc()
     if request.method == "POST":
+        again = redirect(url_for("desk.follow_up", consultation_id=consultation_id))
         try:
             start = parse_local(request.form.get("start", ""))
+        except ValueError:
+            flash(_("その日時は予約できません。"), "error")
+            return again
+        with refusals():
             new = book_consultation(
                 consultation.member, consultation.theme, consultation.channel.slug, start, now,
                 advisor_id=consultation.advisor_id, booked_by=current_user,
@@ -227,13 +227,9 @@ def follow_up(consultation_id: int):
                               consultation.situation, consultation.goal,
                               dict(consultation.answers or {})),
             )  # fmt: skip
-        except (ValueError, DomainError) as exc:
-            db.session.rollback()
-            flash(getattr(exc, "message", None) or _("その日時は予約できません。"), "error")
-            return redirect(url_for("desk.follow_up", consultation_id=consultation_id))
-        db.session.commit()
-        flash(_("フォローアップの相談を予約しました。"), "success")
-        return redirect(url_for("consultations.detail", consultation_id=new.id))
+            flash(_("フォローアップの相談を予約しました。"), "success")
+            return redirect(url_for("consultations.detail", consultation_id=new.id))
+        return again
     slots = free_slots(
         consultation.theme, now, now + timedelta(days=28), now,
         channel_slug=consultation.channel.slug, advisor_id=consultation.advisor_id,
@@ -325,10 +321,9 @@ def availability():
         else:
             action = None
     except DomainError as exc:
-        db.session.rollback()
+        undo()  # the page lists the hours below: it must not show the refused change
         problem, action = exc.message, None
     if action:
-        db.session.commit()
         flash(_("受付時間を更新しました。"), "success")
         return redirect(url_for("desk.availability", advisor=advisor.id))
     status = 422 if (weekly_form.errors or exception_form.errors or problem) else 200

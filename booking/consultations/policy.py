@@ -1,0 +1,88 @@
+"""What a person may do with a consultation, and what they may see of it.
+
+Pages, the API, calendar feeds, mails and templates (through the template globals that
+`booking.consultations.init_app` registers) ask these functions and decide nothing
+themselves; the services enforce the same functions when a booking is changed.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from booking.accounts.models import User
+from booking.consultations.models import Consultation
+from booking.timefmt import as_utc
+
+
+def is_staff_actor(user: User | None) -> bool:
+    """Staff (and advisors booking follow-ups) are exempt from notice and cut-offs."""
+    return bool(user is not None and (user.is_staff or user.role == "advisor"))
+
+
+def cutoff_passed(consultation: Consultation, now: datetime) -> bool:
+    """The theme's change-and-cancel deadline (`cancel_cutoff_hours` before the start) is past."""
+    hours = consultation.theme.cancel_cutoff_hours
+    return now > as_utc(consultation.starts_at) - timedelta(hours=hours)
+
+
+def may_cancel(consultation: Consultation, now: datetime, actor: User | None = None) -> bool:
+    """Still booked and not started (staff and advisors: also once started).
+
+    Without `actor`, the member's rule: the pages offer change and cancel by it.
+    """
+    if not consultation.active:
+        return False
+    return now < as_utc(consultation.starts_at) or is_staff_actor(actor)
+
+
+def past_cutoff_for(actor: User | None, consultation: Consultation, now: datetime) -> bool:
+    """A member past the cut-off: moving the booking is refused, and a cancellation is
+    recorded as late. Staff and advisors are exempt."""
+    return not is_staff_actor(actor) and cutoff_passed(consultation, now)
+
+
+def may_use_desk(user: User, staff_only: bool = False) -> bool:
+    """The desk pages: advisors and staff; booking for a member, consultation days and the
+    overview: staff only."""
+    return user.is_staff or (not staff_only and user.role == "advisor")
+
+
+def may_manage(user: User, consultation: Consultation) -> bool:
+    """Its member, its advisor, staff: they see the booking, change and cancel it."""
+    return (
+        user.id == consultation.member_id
+        or user.id == consultation.advisor.user_id
+        or user.is_staff
+    )
+
+
+def may_book_follow_up(user: User, consultation: Consultation) -> bool:
+    """Its advisor and staff book the next session from it."""
+    return user.is_staff or consultation.advisor.user_id == user.id
+
+
+def may_see_record(user: User, consultation: Consultation) -> bool:
+    """The 相談記録 and notes: the advisor, admins, and staff of the consultation's branch
+    (HQ when it has none); never members."""
+    if user.id == consultation.advisor.user_id or user.is_admin:
+        return True
+    if not user.is_staff:
+        return False
+    if consultation.branch_id is None:
+        return user.unit is not None and user.unit.kind == "hq"
+    return user.unit_id == consultation.branch_id
+
+
+def video_room(consultation: Consultation) -> str | None:
+    """The advisor's video room of an online session; None for counter and phone sessions."""
+    if consultation.channel.slug != "online":
+        return None
+    return consultation.advisor.video_url or None
+
+
+def join_url(consultation: Consultation) -> str | None:
+    """The join URL people are shown (pages, API, feeds): the room of a booking still on.
+
+    Its member and advisor only: every caller shows it on a page, feed or answer of one of them.
+    """
+    return video_room(consultation) if consultation.active else None
