@@ -12,7 +12,7 @@ from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from booking.consultations.models import Consultation
-from booking.consultations.policy import video_room
+from booking.consultations.policy import join_url
 from booking.extensions import db
 from booking.notifications.reminders import cancel_reminders, plan_reminders
 from booking.notifications.services import plan_message
@@ -63,8 +63,8 @@ def mail_context(consultation: Consultation, locale: str, for_advisor: bool) -> 
     """JSON-serialisable context; the join link only for online sessions."""
     member = consultation.member
     advisor = consultation.advisor
-    # The room, not `policy.join_url`: the cancellation mail has always named it too.
-    join = video_room(consultation) or ""
+    # The policy's link: a cancelled session's mail names no room to join.
+    join = join_url(consultation) or ""
     return {
         "name": (advisor.name if for_advisor else member.full_name) or "",
         "for_advisor": for_advisor,

@@ -41,6 +41,14 @@ def test_online_reminders_carry_the_join_link(app, make_advisor, member, book):
     assert reminders[0].due_at is not None
 
 
+def test_the_cancellation_of_an_online_consultation_names_no_room(make_advisor, member, book):
+    c = book(member, TUE_10, make_advisor(), channel="online")
+    cancel_consultation(c, NOW, member)
+    db.session.commit()
+    cancelled = rows(f"consultation:{c.id}:cancelled")
+    assert len(cancelled) == 2 and {m.context["join_url"] for m in cancelled} == {""}
+
+
 def test_phone_consultations_have_no_join_link(make_advisor, member, book):
     c = book(member, TUE_10, make_advisor(), channel="phone")
     assert all(m.context["join_url"] == "" for m in rows(f"reminder:consultation:{c.id}:"))

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from booking.accounts.models import User
 from booking.exhibitions.meetings.leads import active_lead
 from booking.exhibitions.models import Exhibitor, Meeting
-from booking.exhibitions.policy import join_url
+from booking.exhibitions.policy import shown_join_url
 from booking.extensions import db
 from booking.notifications.reminders import cancel_reminders, plan_reminders
 from booking.notifications.services import plan_message
@@ -100,7 +100,7 @@ def mail_context(meeting: Meeting, locale: str, for_exhibitor: bool, by: str = "
         "mode": meeting.mode,
         "when": format_when(meeting.starts_at, meeting.ends_at, locale),
         "venue": " ".join(x for x in (event.venue_name, event.venue_address) if x),
-        "join_url": join_url(meeting),
+        "join_url": shown_join_url(meeting),  # none in the cancellation mail
         "visitor": visitor.full_name,
         "visitor_kana": visitor.full_kana,
         "company": visitor.company.name if visitor.company else "",

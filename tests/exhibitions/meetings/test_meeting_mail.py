@@ -129,6 +129,10 @@ def test_only_online_meetings_carry_the_join_url(make_fair, make_exhibitor, make
         "https://meet.example.jp/room-7"
     }
     assert all(m.context["join_url"] for m in rows(f"reminder:meeting:{online.id}:"))
+    cancel_meeting(online, now_utc(), None, "exhibitor")
+    db.session.commit()
+    # The cancellation says it is off; it names no room to join any more.
+    assert {m.context["join_url"] for m in rows(f"meeting:{online.id}:cancelled")} == {""}
 
 
 def _feed(client, user):
