@@ -24,7 +24,6 @@ from booking.consultations.grid import parse_week, week_bounds, week_grid
 from booking.consultations.models import Advisor, Consultation
 from booking.consultations.notify import consultation_from_token
 from booking.consultations.policy import (
-    cutoff_passed,
     may_cancel,
     may_manage,
     may_see_record,
@@ -230,7 +229,7 @@ def cancel(consultation_id: int | None = None, token: str | None = None):
             flash(_("ご予約をキャンセルしました。"), "success")
         return redirect(links["detail"])
     return render_template("consultations/cancel.html", c=consultation, links=links,
-                           late=cutoff_passed(consultation, now))  # fmt: skip
+                           late=past_cutoff_for(actor, consultation, now))  # fmt: skip
 
 
 @bp.route("/<int:consultation_id>/reschedule", methods=["GET", "POST"])
