@@ -12,6 +12,8 @@ from sqlalchemy.orm import selectinload
 from booking.api.auth import Unauthorized, api_user, token_required
 from booking.api.blueprint import bp, json_body
 from booking.errors import Invalid, NotAllowed, NotFound
+from booking.events.authoring import create_event
+from booking.events.catalogue import EventFilters, find_events, get_visible_event
 from booking.events.changes import update_event
 from booking.events.models import (
     Registration,
@@ -24,14 +26,8 @@ from booking.events.registrations import (
     register_for_frame,
 )
 from booking.events.serialise import event_json, registration_json
-from booking.events.services import (
-    EventFilters,
-    can_manage,
-    create_event,
-    find_events,
-    get_visible_event,
-)
 from booking.extensions import db
+from booking.org.policy import can_manage
 from booking.storable import db_int
 from booking.timefmt import local_zone, now_utc, parse_day, parse_local
 

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from booking.accounts.models import User
 from booking.consultations.models import Consultation
+from booking.org.policy import sees_all_units
 from booking.timefmt import as_utc
 
 
@@ -69,7 +70,7 @@ def may_see_record(user: User, consultation: Consultation) -> bool:
     if not user.is_staff:
         return False
     if consultation.branch_id is None:
-        return user.unit is not None and user.unit.kind == "hq"
+        return sees_all_units(user)
     return user.unit_id == consultation.branch_id
 
 

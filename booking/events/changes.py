@@ -9,11 +9,12 @@ from sqlalchemy import select
 
 from booking.errors import Invalid, NotAllowed
 from booking.events import notices
+from booking.events.authoring import check_times, new_frame
 from booking.events.models import ACTIVE_STATUSES, Event, Frame, Question, Registration
 from booking.events.payload import FrameInput
 from booking.events.registrations import change_capacity, promote_waitlist
-from booking.events.services import _check_times, _new_frame, can_manage
 from booking.extensions import db
+from booking.org.policy import can_manage
 from booking.timefmt import as_utc
 
 # Fields whose change moves calendar entries and is announced to everyone registered.
@@ -52,7 +53,7 @@ def update_event(event: Event, values: dict, by, now: datetime) -> Event:
     announced = [k for k in ANNOUNCED if k in values and not _same(getattr(event, k), values[k])]
     for key, value in values.items():
         setattr(event, key, value)
-    _check_times(event)
+    check_times(event)
     if frames is not None:
         _apply_frames(event, frames, now)
     if questions is not None:
@@ -81,7 +82,7 @@ def _apply_frames(event: Event, frames: list[FrameInput], now: datetime) -> None
         if data.id and frame is None:
             raise Invalid(_l("参加枠が見つかりません。"), field="frames")
         if frame is None:
-            event.frames.append(_new_frame(data, len(event.frames) + i))
+            event.frames.append(new_frame(data, len(event.frames) + i))
             continue
         frame.name, frame.mode, frame.audience = data.name, data.mode, data.audience
         frame.per_company_limit, frame.waitlist = data.per_company_limit, data.waitlist

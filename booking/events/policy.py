@@ -1,5 +1,5 @@
 """What a person may do with their registration: join online, move to an online frame,
-cancel it; and whether its holder came.
+cancel it; whether its holder came; and which frames and registrations belong to an event.
 
 Pages, the API, calendar feeds, invitations, mails and passes ask these functions and
 decide nothing themselves, so a hybrid event's join URL reaches its online attendees only.
@@ -11,8 +11,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
+
+from booking.errors import NotFound
 from booking.events.cancelling import cancel_refusal
-from booking.events.models import Frame, Registration
+from booking.events.models import Event, Frame, Registration
 from booking.events.notices import registration_still_holds
 from booking.events.registrations import audience_allows, frame_state
 from booking.extensions import db
@@ -92,3 +95,19 @@ def attendee_still_holds(ref: int, version: int | None, now: datetime) -> bool:
     if not registration_still_holds(ref, version, now):
         return False
     return attended(db.session.get(Registration, ref))
+
+
+def frame_of(event: Event, frame_id: int) -> Frame:
+    """The event's frame with this id. :raises NotFound: no such frame, or another event's."""
+    frame = db.session.get(Frame, frame_id)
+    if frame is None or frame.event_id != event.id:
+        raise NotFound(_l("参加枠が見つかりません。"))
+    return frame
+
+
+def registration_of(event: Event, reg_id: int) -> Registration:
+    """The event's registration with this id. :raises NotFound: none, or another event's."""
+    reg = db.session.get(Registration, reg_id)
+    if reg is None or reg.event_id != event.id:
+        raise NotFound(_l("お申し込みが見つかりません。"))
+    return reg

@@ -18,9 +18,10 @@ from booking.accounts.models import Company, User
 from booking.errors import AlreadyRegistered, Conflict, Full, Invalid, NotAllowed, NotFound
 from booking.events import notices
 from booking.events.cancelling import cancel_deadline, cancel_refusal
+from booking.events.catalogue import can_see_member_only
 from booking.events.models import ACTIVE_STATUSES, Event, Frame, Registration
-from booking.events.services import can_manage, can_see_member_only
 from booking.extensions import db
+from booking.org.policy import can_manage
 from booking.timefmt import as_utc
 
 _REF_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"

@@ -3,23 +3,26 @@ CSV, door check-in, messages and closures. Staff of a branch see only their unit
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from booking.csvexport import csv_response
-from booking.errors import DomainError, Invalid
+from booking.errors import Invalid
 from booking.events.attendees import attendee_table, attendees, message_attendees
+from booking.events.authoring import create_event
+from booking.events.catalogue import checked_in_count, confirmed_counts, frame_counts
 from booking.events.changes import cancel_event, move_online, update_event
 from booking.events.lottery import lottery_applicants_at_draw, run_lottery
-from booking.events.models import Event, Frame, Registration
+from booking.events.models import Event, Registration
 from booking.events.passes import check_in, company_no_shows, registration_for_pass
 from booking.events.payload import event_from_payload
+from booking.events.policy import frame_of, registration_of
 from booking.events.registrations import cancel_registration, change_capacity
-from booking.events.services import can_manage, confirmed_counts, create_event, managed_events
 from booking.events.staff_forms import (
     EventForm,
     MessageForm,
@@ -29,8 +32,9 @@ from booking.events.staff_forms import (
     questions_text,
 )
 from booking.extensions import db
-from booking.main.forms import apply_domain_error
-from booking.org.models import Unit
+from booking.org.policy import can_manage, managed_events
+from booking.org.services import tag_units, units_in_order
+from booking.refusals import form_page, refusals
 from booking.staff.access import staff_required
 from booking.storable import db_int, db_int_or_none
 from booking.timefmt import as_utc, now_utc, parse_local
@@ -38,6 +42,8 @@ from booking.timefmt import as_utc, now_utc, parse_local
 bp = Blueprint("staff_events", __name__, url_prefix="/staff/events")
 FRAME_FIELDS = ("venue_capacity", "venue_price", "venue_audience", "online_capacity",
                 "online_price", "online_audience", "per_company_limit", "lottery", "closes_at")  # fmt: skip
+# Where a refusal in the event form belongs: the payload's name → the form's field.
+FORM_FIELDS = {"venue": "venue_name", "frames": "venue_capacity"}
 
 
 def _event(event_id: int) -> Event:
@@ -48,17 +54,21 @@ def _event(event_id: int) -> Event:
 
 
 def _tag_choices() -> list[SelectChoice]:
-    units = db.session.scalars(
-        select(Unit)
-        .where(Unit.kind.in_(("section", "group")))
-        .order_by(Unit.kind.desc(), Unit.position)
-    )
-    return [SelectChoice(u.key, u.name) for u in units]
+    return [SelectChoice(u.key, u.name) for u in tag_units()]
 
 
 def _unit_choices() -> list[SelectChoice]:
-    units = db.session.scalars(select(Unit).order_by(Unit.kind != "hq", Unit.kind, Unit.position))
-    return [SelectChoice(u.key, u.name) for u in units if can_manage(current_user, u)]
+    return [SelectChoice(u.key, u.name) for u in units_in_order() if can_manage(current_user, u)]
+
+
+def _on_event_page(event: Event, action: Callable[[], str]):
+    """Run a staff action from the event's page and go back there: its message on success, the
+    rule's refusal (changes undone) otherwise."""
+    with refusals() as outcome:
+        flash(action(), "success")
+    return redirect(
+        url_for("staff_events.manage", event_id=event.id), 303 if outcome.refused else 302
+    )
 
 
 @bp.get("/")
@@ -88,26 +98,12 @@ def new():
         form.venue_capacity.data = 50
     if form.validate_on_submit():
         status = "published" if request.form.get("publish") else "draft"
-        try:
+        with refusals(form, fields=FORM_FIELDS):
             values = event_from_payload(payload_from(form, status))
             event = create_event(values, current_user, now_utc())
-        except DomainError as exc:
-            db.session.rollback()
-            _apply(form, exc)
-        else:
-            db.session.commit()
             flash(_("イベントを作成しました。"), "success")
             return redirect(url_for("staff_events.manage", event_id=event.id))
-    return render_template("staff/events/form.html", form=form, event=None), (
-        422 if form.errors or form.form_errors else 200
-    )
-
-
-def _apply(form, exc: DomainError) -> None:
-    field = (exc.field or "").split(".")[0].split("[")[0]
-    mapping = {"venue": "venue_name", "frames": "venue_capacity"}
-    exc.field = mapping.get(field, field)
-    apply_domain_error(form, exc)
+    return form_page("staff/events/form.html", form, event=None)
 
 
 @bp.route("/<int:event_id>/edit", methods=["GET", "POST"])
@@ -125,19 +121,12 @@ def edit(event_id: int):
         payload = payload_from(form, with_frames=False)
         if (form.questions.data or "").strip() != questions_text(event).strip():
             payload["questions"] = parse_questions(form.questions.data or "")
-        try:
+        with refusals(form, fields=FORM_FIELDS):
             values = event_from_payload(payload, partial=True)
             update_event(event, values, current_user, now_utc())
-        except DomainError as exc:
-            db.session.rollback()
-            _apply(form, exc)
-        else:
-            db.session.commit()
             flash(_("イベントを更新しました。"), "success")
             return redirect(url_for("staff_events.manage", event_id=event.id))
-    return render_template("staff/events/form.html", form=form, event=event), (
-        422 if form.errors or form.form_errors else 200
-    )
+    return form_page("staff/events/form.html", form, event=event)
 
 
 @bp.get("/<int:event_id>")
@@ -145,47 +134,23 @@ def edit(event_id: int):
 def manage(event_id: int):
     event = _event(event_id)
     counts = confirmed_counts([event.id]).get(event.id, {})
-    waiting = dict(
-        db.session.execute(
-            select(Registration.frame_id, func.count())
-            .where(Registration.event_id == event.id, Registration.status == "waitlisted")
-            .group_by(Registration.frame_id)
-        ).all()
-    )
-    applied = dict(
-        db.session.execute(
-            select(Registration.frame_id, func.count())
-            .where(Registration.event_id == event.id, Registration.status == "applied")
-            .group_by(Registration.frame_id)
-        ).all()
-    )
     return render_template(
-        "staff/events/manage.html", event=event, counts=counts, waiting=waiting, applied=applied,
+        "staff/events/manage.html", event=event, counts=counts,
+        waiting=frame_counts(event.id, "waitlisted"), applied=frame_counts(event.id, "applied"),
         now=now_utc(), as_utc=as_utc,
     )  # fmt: skip
-
-
-def _done(event: Event, message: str):
-    db.session.commit()
-    flash(message, "success")
-    return redirect(url_for("staff_events.manage", event_id=event.id))
-
-
-def _refused(event: Event, exc: DomainError):
-    db.session.rollback()
-    flash(str(exc.message), "error")
-    return redirect(url_for("staff_events.manage", event_id=event.id)), 303
 
 
 @bp.post("/<int:event_id>/publish")
 @staff_required
 def publish(event_id: int):
     event = _event(event_id)
-    try:
+
+    def publish_it() -> str:
         update_event(event, {"status": "published"}, current_user, now_utc())
-    except DomainError as exc:
-        return _refused(event, exc)
-    return _done(event, _("イベントを公開しました。"))
+        return _("イベントを公開しました。")
+
+    return _on_event_page(event, publish_it)
 
 
 @bp.route("/<int:event_id>/cancel", methods=["GET", "POST"])
@@ -193,8 +158,11 @@ def publish(event_id: int):
 def cancel(event_id: int):
     event = _event(event_id)
     if request.method == "POST":
-        n = cancel_event(event, current_user, now_utc())
-        return _done(event, _("イベントを中止し、%(n)s名にお知らせしました。", n=n))
+        return _on_event_page(
+            event,
+            lambda: _("イベントを中止し、%(n)s名にお知らせしました。",
+                      n=cancel_event(event, current_user, now_utc())),
+        )  # fmt: skip
     counts = confirmed_counts([event.id]).get(event.id, {})
     return render_template("staff/events/cancel.html", event=event, counts=counts)
 
@@ -203,38 +171,32 @@ def cancel(event_id: int):
 @staff_required
 def capacity(event_id: int, frame_id: int):
     event = _event(event_id)
-    frame = db.session.get(Frame, frame_id)
-    if frame is None or frame.event_id != event.id:
-        abort(404)
-    try:
-        value = db_int(request.form.get("capacity", ""))
+    frame = frame_of(event, frame_id)
+
+    def change_it() -> str:
+        try:
+            value = db_int(request.form.get("capacity", ""))
+        except ValueError:
+            raise Invalid(_("定員は0以上の整数で指定してください。")) from None
         promoted = change_capacity(frame, value, now_utc())
-    except ValueError:
-        return _refused(event, Invalid(_("定員は0以上の整数で指定してください。")))
-    except DomainError as exc:
-        return _refused(event, exc)
-    return _done(
-        event, _("定員を%(n)s名に変更しました（繰り上げ %(p)s名）。", n=value, p=len(promoted))
-    )
+        return _("定員を%(n)s名に変更しました（繰り上げ %(p)s名）。", n=value, p=len(promoted))
+
+    return _on_event_page(event, change_it)
 
 
 @bp.post("/<int:event_id>/frames/<int:frame_id>/lottery")
 @staff_required
 def lottery(event_id: int, frame_id: int):
     event = _event(event_id)
-    frame = db.session.get(Frame, frame_id)
-    if frame is None or frame.event_id != event.id:
-        abort(404)
+    frame = frame_of(event, frame_id)
     seed = (request.form.get("seed") or "").strip()[:64] or None
-    try:
+
+    def draw() -> str:
         result = run_lottery(frame, now_utc(), current_user, seed=seed)
-    except DomainError as exc:
-        return _refused(event, exc)
-    return _done(
-        event,
-        _("抽選を実施しました（シード %(seed)s）: 当選 %(won)s名、キャンセル待ち %(lost)s名。",
-          seed=result["seed"], won=result["won"], lost=result["waitlisted"]),
-    )  # fmt: skip
+        return _("抽選を実施しました（シード %(seed)s）: 当選 %(won)s名、キャンセル待ち %(lost)s名。",
+                 seed=result["seed"], won=result["won"], lost=result["waitlisted"])  # fmt: skip
+
+    return _on_event_page(event, draw)
 
 
 @bp.get("/<int:event_id>/frames/<int:frame_id>/lottery/replay")
@@ -242,8 +204,8 @@ def lottery(event_id: int, frame_id: int):
 def lottery_replay(event_id: int, frame_id: int):
     """Audit: the draw order the recorded seed gives, next to what was decided."""
     event = _event(event_id)
-    frame = db.session.get(Frame, frame_id)
-    if frame is None or frame.event_id != event.id or not frame.lottery_seed:
+    frame = frame_of(event, frame_id)
+    if not frame.lottery_seed:
         abort(404)
     order = lottery_applicants_at_draw(frame)
     return render_template("staff/events/lottery.html", event=event, frame=frame, order=order)
@@ -276,15 +238,12 @@ def attendee_csv(event_id: int):
 @staff_required
 def cancel_attendee(event_id: int, reg_id: int):
     event = _event(event_id)
-    reg = db.session.get(Registration, reg_id)
-    if reg is None or reg.event_id != event.id:
-        abort(404)
-    try:
+    reg = registration_of(event, reg_id)
+    with refusals() as outcome:
         cancel_registration(reg, now_utc(), by_staff=True)
-    except DomainError as exc:
-        return _refused(event, exc)
-    db.session.commit()
-    flash(_("受付番号 %(ref)s をキャンセルしました。", ref=reg.reference), "success")
+        flash(_("受付番号 %(ref)s をキャンセルしました。", ref=reg.reference), "success")
+    if outcome.refused:
+        return redirect(url_for("staff_events.manage", event_id=event.id), 303)
     return redirect(url_for("staff_events.attendee_list", event_id=event.id))
 
 
@@ -304,18 +263,13 @@ def checkin(event_id: int):
         if reg is None or reg.event_id != event.id:
             result, reg = "unknown", None
         else:
-            try:
+            with refusals(quiet=True) as outcome:
                 result = "ok" if check_in(reg, now_utc()) else "again"
-            except DomainError:
+            if outcome.refused:
                 result = "not_confirmed"
-            db.session.commit()
     q = request.args.get("q", "").strip()[:50]
     matches = attendees(event, status="confirmed", q=q) if q else []
-    checked = db.session.scalar(
-        select(func.count()).where(
-            Registration.event_id == event.id, Registration.checked_in_at.is_not(None)
-        )
-    )
+    checked = checked_in_count(event.id)
     confirmed = confirmed_counts([event.id]).get(event.id, {}).get("confirmed", 0)
     return render_template(
         "staff/events/checkin.html", event=event, result=result, reg=reg, q=q, matches=matches,
@@ -336,36 +290,36 @@ def message(event_id: int):
             event, form.subject.data, form.body.data, now_utc(),
             frame_id=int(form.frame.data) if form.frame.data else None, status=form.status.data,
         )  # fmt: skip
-        return _done(event, _("%(n)s名にメッセージを送信予定にしました。", n=n))
-    return render_template("staff/events/message.html", event=event, form=form), (
-        422 if form.errors else 200
-    )
+        flash(_("%(n)s名にメッセージを送信予定にしました。", n=n), "success")
+        return redirect(url_for("staff_events.manage", event_id=event.id))
+    return form_page("staff/events/message.html", form, event=event)
 
 
 @bp.post("/<int:event_id>/move-online")
 @staff_required
 def online(event_id: int):
     event = _event(event_id)
-    try:
-        n = move_online(
-            event, current_user, now_utc(), (request.form.get("online_url") or "").strip()
-        )
-    except DomainError as exc:
-        return _refused(event, exc)
-    return _done(event, _("オンライン開催に切り替え、%(n)s名の会場参加者を移しました。", n=n))
+    url = (request.form.get("online_url") or "").strip()
+
+    def move_it() -> str:
+        n = move_online(event, current_user, now_utc(), url)
+        return _("オンライン開催に切り替え、%(n)s名の会場参加者を移しました。", n=n)
+
+    return _on_event_page(event, move_it)
 
 
 @bp.post("/<int:event_id>/reschedule")
 @staff_required
 def reschedule(event_id: int):
     event = _event(event_id)
-    try:
-        start = parse_local(request.form.get("starts_at", ""))
-        end = parse_local(request.form.get("ends_at", ""))
-    except ValueError:
-        return _refused(event, Invalid(_("日時を正しく入力してください。")))
-    try:
+
+    def move_it() -> str:
+        try:
+            start = parse_local(request.form.get("starts_at", ""))
+            end = parse_local(request.form.get("ends_at", ""))
+        except ValueError:
+            raise Invalid(_("日時を正しく入力してください。")) from None
         update_event(event, {"starts_at": start, "ends_at": end}, current_user, now_utc())
-    except DomainError as exc:
-        return _refused(event, exc)
-    return _done(event, _("開催日時を変更し、申込者にお知らせしました。"))
+        return _("開催日時を変更し、申込者にお知らせしました。")
+
+    return _on_event_page(event, move_it)

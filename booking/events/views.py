@@ -8,10 +8,9 @@ from datetime import date, datetime, time, timedelta
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from markupsafe import Markup
 from sqlalchemy import select
 
-from booking.errors import DomainError
+from booking.events.catalogue import EventFilters, find_events, get_visible_event
 from booking.events.forms import answers_from, offered_frames, registration_form
 from booking.events.frame_switch import switch_to_online
 from booking.events.models import KINDS, Registration
@@ -32,49 +31,14 @@ from booking.events.registrations import (
     waitlist_position,
     window_of,
 )
-from booking.events.services import EventFilters, find_events, get_visible_event
-from booking.events.words import event_words
 from booking.extensions import db
 from booking.org.services import units_of_kind
+from booking.refusals import refusals
 from booking.storable import db_int
 from booking.timefmt import local_zone, now_utc, parse_day, to_local
 
 bp = Blueprint("events", __name__)
 PAGE = 30  # cards per page of the list
-
-
-@bp.app_template_filter("markdown")
-def markdown_filter(text: str) -> Markup:
-    """Markdown without raw HTML (the `js-default` preset escapes it): safe to show."""
-    from markdown_it import MarkdownIt
-
-    return Markup(MarkdownIt("js-default").render(text or ""))
-
-
-@bp.app_template_filter("qr_svg")
-def qr_svg(token: str) -> Markup:
-    import segno
-
-    svg = segno.make(token, error="m").svg_inline(scale=8, border=2, title=_("参加証のQRコード"))
-    return Markup(svg)
-
-
-bp.add_app_template_global(event_words, "event_words")
-# My Page and the pass ask the one policy whether a registration may still be cancelled.
-bp.add_app_template_global(can_cancel, "can_cancel")
-
-
-@bp.app_template_filter("qr_png")
-def qr_png(token: str) -> str:
-    """A data: URI of the pass QR code, for mails (rendered at send time, not stored)."""
-    import segno
-
-    return segno.make(token, error="m").png_data_uri(scale=5, border=2)
-
-
-@bp.app_template_filter("hhmm")
-def hhmm(value: datetime) -> str:
-    return to_local(value).strftime("%H:%M")
 
 
 def _parse_day(value: str) -> datetime | None:
@@ -210,20 +174,17 @@ def register(event_id: int):
                 "events/confirm.html", event=event, form=form, frame=frame,
                 state=frame_state(frame, now), attestation=attestation,
             )  # fmt: skip
-        try:
+        with refusals(quiet=True) as outcome:
             reg = register_for_frame(
                 current_user, event.id, frame_id, answers_from(form, event), now, attestation
             )
-        except DomainError as exc:
-            db.session.rollback()
-            target = getattr(form, exc.field, None) if exc.field else None
-            if target is not None:
-                target.errors = [*target.errors, exc.message]
-            else:
-                error = exc.message
-        else:
-            db.session.commit()
             return redirect(url_for("events.registration", reg_id=reg.id, done=1))
+        exc = outcome.refused
+        target = getattr(form, exc.field, None) if exc.field else None
+        if target is not None:
+            target.errors = [*target.errors, exc.message]
+        else:
+            error = exc.message
     status = 422 if request.method == "POST" else 200
     return render_template("events/register.html", event=event, form=form, error=error), status
 
@@ -254,16 +215,12 @@ def switch_online(reg_id: int):
         abort(404)
     error, status = None, 200
     if request.method == "POST":
-        try:
+        with refusals(quiet=True) as outcome:
             switch_to_online(reg, request.form.get("frame", type=int), now)
-        except DomainError as exc:
-            db.session.rollback()
-            error, status = exc.message, exc.status
-        else:
-            db.session.commit()
             flash(_("オンライン参加に変更しました。参加用URLはこのページとメールでお知らせします。"),
                   "success")  # fmt: skip
             return redirect(url_for("events.registration", reg_id=reg.id))
+        error, status = outcome.refused.message, outcome.refused.status
     frames = online_frames_open_to(reg, now)
     online_full = any(
         f.mode == "online" and frame_state(f, now) in ("full", "waitlist") for f in reg.event.frames
@@ -295,14 +252,10 @@ def _cancel_page(reg: Registration, action: str):
     deadline = cancel_deadline(reg.event)
     error = None
     if request.method == "POST" and reg.is_active:
-        try:
+        with refusals(quiet=True) as outcome:
             cancel_registration(reg, now)
-        except DomainError as exc:
-            db.session.rollback()
-            error = exc.message
-        else:
-            db.session.commit()
             return render_template("events/cancelled.html", reg=reg, event=reg.event)
+        error = outcome.refused.message
     if not reg.is_active:
         return render_template("events/cancelled.html", reg=reg, event=reg.event)
     status = 409 if error else 200

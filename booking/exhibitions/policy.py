@@ -12,8 +12,8 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 
 from booking.errors import NotAllowed
-from booking.events.services import can_manage
 from booking.exhibitions.models import Exhibition, Exhibitor, Meeting
+from booking.org.policy import can_manage
 from booking.timefmt import as_utc, now_utc
 
 # ---- exhibitors: who acts for one
@@ -85,13 +85,3 @@ def shown_join_url(meeting: Meeting) -> str:
 def may_manage_exhibition(user, exhibition: Exhibition) -> bool:
     """Staff manage the exhibitions of the events they manage (HQ and admins: all)."""
     return can_manage(user, exhibition.event)
-
-
-def sees_all_exhibitions(user) -> bool:
-    """Admins and HQ staff see every exhibition; branch staff only their unit's."""
-    return bool(user.is_admin or (user.unit is not None and user.unit.kind == "hq"))
-
-
-def managed_unit_id(user) -> int | None:
-    """None for those who see every exhibition, else their unit (-1: none, sees nothing)."""
-    return None if sees_all_exhibitions(user) else (user.unit_id or -1)

@@ -16,7 +16,7 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from booking.consultations.catalogue import themes
-from booking.events.services import upcoming_events
+from booking.events.catalogue import upcoming_events
 from booking.extensions import csrf, db
 from booking.main.forms import safe_next
 from booking.org.services import units_of_kind

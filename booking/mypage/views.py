@@ -10,7 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from booking.accounts.forms import CompanyInterestsForm, ProfileForm
 from booking.accounts.services import PersonDetails, set_company_interests, update_profile
 from booking.consultations.services import upcoming_for_member
-from booking.events.services import my_registrations
+from booking.events.catalogue import my_registrations
 from booking.org.services import units_of_kind
 from booking.refusals import form_page
 from booking.timefmt import now_utc

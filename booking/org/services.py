@@ -58,3 +58,21 @@ def load_structure(data: dict) -> dict[str, int]:
         upsert_unit("group", g["slug"], g["name"], None, i, g.get("contact"))
     db.session.flush()
     return {kind: len(units_of_kind(kind)) for kind in ("branch", "section", "committee", "group")}
+
+
+def tag_units() -> list[Unit]:
+    """The units an event can be tagged with: sections, then groups, in their order."""
+    return list(
+        db.session.scalars(
+            select(Unit)
+            .where(Unit.kind.in_(("section", "group")))
+            .order_by(Unit.kind.desc(), Unit.position)
+        )
+    )
+
+
+def units_in_order() -> list[Unit]:
+    """Every unit, headquarters first, then by kind and position."""
+    return list(
+        db.session.scalars(select(Unit).order_by(Unit.kind != "hq", Unit.kind, Unit.position))
+    )

@@ -6,7 +6,7 @@ from flask import Blueprint, render_template
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from booking.events.services import upcoming_events
+from booking.events.catalogue import upcoming_events
 from booking.extensions import db
 from booking.notifications.models import OutboxMessage
 from booking.staff.access import staff_required

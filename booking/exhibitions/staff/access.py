@@ -8,6 +8,7 @@ from booking.errors import NotFound
 from booking.exhibitions import policy
 from booking.exhibitions.lookup import get_exhibition
 from booking.exhibitions.models import Exhibition
+from booking.org import policy as org_policy
 
 
 def managed_exhibition(exhibition_id: int) -> Exhibition:
@@ -20,4 +21,4 @@ def managed_exhibition(exhibition_id: int) -> Exhibition:
 
 def managed_unit_id() -> int | None:
     """None for HQ staff and admins (they see every exhibition), else their unit."""
-    return policy.managed_unit_id(current_user)
+    return org_policy.managed_unit_id(current_user)

@@ -10,7 +10,6 @@ from wtforms.fields.choices import SelectChoice
 
 from booking.errors import Invalid
 from booking.events.models import Event
-from booking.events.services import can_manage
 from booking.exhibitions.applications.staff_views import bp as applications_bp
 from booking.exhibitions.booths.staff_views import bp as booths_bp
 from booking.exhibitions.lookup import fair_days
@@ -23,6 +22,7 @@ from booking.exhibitions.staff.settings import (
     update_exhibition,
 )
 from booking.extensions import db
+from booking.org.policy import can_manage
 from booking.refusals import form_page, refusals
 from booking.staff.access import staff_required
 from booking.timefmt import format_day, now_utc

@@ -1,4 +1,4 @@
-"""Event rules: who may see and manage what; creating and changing events."""
+"""The event catalogue: which events a person sees, finds and has booked, and how full they are."""
 
 from __future__ import annotations
 
@@ -9,19 +9,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from booking.errors import Invalid, NotAllowed, NotFound
-from booking.events.models import (
-    FORMATS,
-    KINDS,
-    Event,
-    EventSession,
-    Frame,
-    Question,
-    Registration,
-)
-from booking.events.payload import FrameInput
+from booking.errors import NotFound
+from booking.events.models import FORMATS, KINDS, Event, Frame, Registration
 from booking.extensions import db
-from booking.org.models import Unit
 from booking.org.services import unit_by_key
 from booking.timefmt import as_utc
 
@@ -116,23 +106,6 @@ def get_visible_event(event_id: int, viewer) -> Event:
     return event
 
 
-def can_manage(user, event_or_unit) -> bool:
-    """Staff of a branch manage their unit's events; HQ staff and admins manage all."""
-    if not getattr(user, "is_authenticated", False) or not user.is_staff:
-        return False
-    if user.is_admin or (user.unit is not None and user.unit.kind == "hq"):
-        return True
-    unit_id = event_or_unit.id if isinstance(event_or_unit, Unit) else event_or_unit.unit_id
-    return user.unit_id is not None and user.unit_id == unit_id
-
-
-def managed_events(user) -> Select:
-    query = select(Event)
-    if not (user.is_admin or (user.unit is not None and user.unit.kind == "hq")):
-        query = query.where(Event.unit_id == (user.unit_id or -1))
-    return query
-
-
 def confirmed_counts(event_ids: list[int]) -> dict[int, dict[str, int]]:
     """{event_id: {status: count}} of active registrations, in one query."""
     if not event_ids:
@@ -148,51 +121,23 @@ def confirmed_counts(event_ids: list[int]) -> dict[int, dict[str, int]]:
     return counts
 
 
-# ---- creating and changing events (the API and the staff pages share these)
+def frame_counts(event_id: int, status: str) -> dict[int, int]:
+    """{frame_id: number of the event's registrations in `status`}, in one query."""
+    rows = db.session.execute(
+        select(Registration.frame_id, func.count())
+        .where(Registration.event_id == event_id, Registration.status == status)
+        .group_by(Registration.frame_id)
+    )
+    return dict(rows.all())
 
 
-def _check_times(event: Event) -> None:
-    if as_utc(event.ends_at) <= as_utc(event.starts_at):
-        raise Invalid(_l("終了日時は開始日時より後にしてください。"), field="ends_at")
-
-
-def create_event(values: dict, by, now: datetime) -> Event:
-    """Create an event with its frames, sessions and questions (values from event_from_payload).
-
-    :raises NotAllowed: `by` may not manage the organising unit.
-    :raises Invalid: inconsistent values.
-    """
-    if not can_manage(by, values["unit"]):
-        raise NotAllowed(_l("この組織のイベントを作成する権限がありません。"))
-    frames = values.pop("frames", [])
-    sessions = values.pop("sessions", [])
-    questions = values.pop("questions", [])
-    tags = values.pop("tags", [])
-    if values.get("status") == "cancelled":
-        raise Invalid(_l("中止状態のイベントは作成できません。"), field="status")
-    event = Event(**values, created_at=now, updated_at=now)
-    _check_times(event)
-    for i, f in enumerate(frames):
-        event.frames.append(_new_frame(f, i))
-    for start, end, title in sessions:
-        event.sessions.append(EventSession(starts_at=start, ends_at=end, title=title))
-    if event.sessions:
-        event.starts_at = min(s.starts_at for s in event.sessions)
-        event.ends_at = max(s.ends_at for s in event.sessions)
-    for i, q in enumerate(questions):
-        event.questions.append(Question(position=i, **q))
-    event.tags = tags
-    db.session.add(event)
-    db.session.flush()
-    return event
-
-
-def _new_frame(f: FrameInput, position: int) -> Frame:
-    return Frame(
-        position=position, name=f.name, mode=f.mode, capacity=f.capacity, audience=f.audience,
-        per_company_limit=f.per_company_limit, lottery=f.lottery, waitlist=f.waitlist,
-        price_label=f.price_label, opens_at=f.opens_at, closes_at=f.closes_at, taken=0,
-    )  # fmt: skip
+def checked_in_count(event_id: int) -> int:
+    """How many of the event's registrations were checked in at the door."""
+    return db.session.scalar(
+        select(func.count()).where(
+            Registration.event_id == event_id, Registration.checked_in_at.is_not(None)
+        )
+    )
 
 
 def my_registrations(user, now: datetime) -> tuple[list[Registration], list[Registration]]:
