@@ -107,3 +107,8 @@ def parse_day(value: str) -> date:
     if not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
         raise ValueError(f"{value!r} is outside {EARLIEST_YEAR}–{LATEST_YEAR}")
     return day
+
+
+def iso(value: datetime | None) -> str | None:
+    """ISO 8601 in local time with its offset (`2026-06-03T14:00:00+09:00`): the API's times."""
+    return to_local(value).isoformat(timespec="seconds") if value else None

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 import pytest
 
 import booking.events
@@ -20,6 +23,8 @@ from booking.notifications.services import plan_message
 from booking.timefmt import now_utc
 from booking.wiring import missing_hooks
 from tests.conftest import make_app
+
+BOOKING = Path(__file__).resolve().parents[1] / "booking"
 
 
 def test_a_real_app_has_every_hook_its_domains_must_register(app):
@@ -65,3 +70,39 @@ def test_a_message_about_a_kind_nobody_checks_is_never_sent(app):
     row = db.session.scalar(db.select(OutboxMessage))
     assert row.status == "failed" and "'nobody'" in row.last_error
     assert mailer.outbox_memory == []
+
+
+# What only a start-up function may do: register on the app (its filters, globals, context
+# processors, request hooks) or in another domain's registry (send-time checks, calendar
+# sources, reminder targets).
+_APP_WIDE_DECORATORS = {
+    "app_template_filter", "app_template_global", "app_template_test", "app_context_processor",
+    "before_app_request", "after_app_request", "app_errorhandler",
+}  # fmt: skip
+
+
+def _registers(node) -> bool:
+    if isinstance(node, ast.Call):
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        # (A blueprint nesting its child blueprints is assembling itself, not wiring an app.)
+        wires = name.startswith(("register_", "add_app_template")) and name != "register_blueprint"
+        return wires or name in _APP_WIDE_DECORATORS
+    return False
+
+
+def test_no_module_registers_anything_when_imported():
+    """Module-level code (and class bodies) never wires: only `init_app` functions do."""
+    offenders = []
+    for path in sorted(BOOKING.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for statement in tree.body:
+            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                suspects = list(statement.decorator_list)  # the body runs only when called
+            else:
+                suspects = [statement]
+            for suspect in suspects:
+                for node in ast.walk(suspect):
+                    if _registers(node) and not isinstance(node, ast.FunctionDef):
+                        offenders.append(f"{path.relative_to(BOOKING)}:{node.lineno}")
+    assert offenders == []

@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from booking.accounts.models import User
-from booking.timefmt import to_local
-
-
-def iso(value: datetime | None) -> str | None:
-    return to_local(value).isoformat(timespec="seconds") if value else None
+from booking.timefmt import iso  # noqa: F401 - the API modules take it from here
 
 
 def person(user: User) -> dict:

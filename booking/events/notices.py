@@ -15,7 +15,10 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import select
 
+from booking.events.joining import join_url
 from booking.events.models import Event, Registration
+from booking.events.passes import cancel_link_token
+from booking.events.queue import waitlist_position
 from booking.extensions import db
 from booking.notifications.reminders import (
     ReminderTarget,
@@ -44,10 +47,6 @@ def _base_url() -> str:
 
 def context(reg: Registration, kind: str, **extra) -> dict:
     """What every event mail shows: who, what, when, where, 受付番号 and the links."""
-    from booking.events.passes import cancel_link_token
-    from booking.events.policy import join_url
-    from booking.events.registrations import waitlist_position
-
     event, user = reg.event, reg.user
     locale = user.locale or "ja"
     ctx = {

@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 
 from booking.errors import NotFound
 from booking.events.cancelling import cancel_refusal
+from booking.events.joining import join_url, may_join  # noqa: F401 - the policy answers both
 from booking.events.models import Event, Frame, Registration
 from booking.events.notices import registration_still_holds
 from booking.events.registrations import audience_allows, frame_state
@@ -24,28 +25,6 @@ from booking.timefmt import as_utc
 # A move needs a seat now: a lottery, a waitlist or a closed window offers none.
 _SEATS_NOW = ("open", "few_left")
 SWITCHABLE_STATUSES = ("confirmed", "waitlisted")
-
-
-def may_join(reg: Registration | None) -> bool:
-    """The join URL is for a confirmed registration in an online frame of an event still on.
-
-    An in-person attendee of a hybrid event does not get it: their seat is in the room (to
-    join online they move to an online frame, see `online_frames_open_to`).
-    """
-    if reg is None:
-        return False
-    event = reg.event
-    return (
-        reg.status == "confirmed"
-        and event.status != "cancelled"
-        and reg.frame.mode == "online"
-        and bool(event.online_url)
-    )
-
-
-def join_url(reg: Registration | None) -> str | None:
-    """The event's online URL if `may_join` allows it, else None."""
-    return reg.event.online_url if may_join(reg) else None
 
 
 def online_frames_open_to(reg: Registration | None, now: datetime) -> list[Frame]:

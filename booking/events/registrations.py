@@ -20,6 +20,7 @@ from booking.events import notices
 from booking.events.cancelling import cancel_deadline, cancel_refusal
 from booking.events.catalogue import can_see_member_only
 from booking.events.models import ACTIVE_STATUSES, Event, Frame, Registration
+from booking.events.queue import waitlist_position  # noqa: F401 - pages and the API ask here
 from booking.extensions import db
 from booking.org.policy import can_manage
 from booking.timefmt import as_utc
@@ -358,23 +359,6 @@ def promote_waitlist(frame_id: int, now: datetime) -> list[Registration]:
         notices.promoted(chosen, now)
         promoted.append(chosen)
     return promoted
-
-
-def waitlist_position(reg: Registration) -> int | None:
-    """キャンセル待ちN番目 (1-based), or None when not waiting."""
-    if reg.status != "waitlisted":
-        return None
-    ahead = db.session.scalar(
-        select(func.count())
-        .select_from(Registration)
-        .where(
-            Registration.frame_id == reg.frame_id,
-            Registration.status == "waitlisted",
-            (Registration.queue_rank < reg.queue_rank)
-            | ((Registration.queue_rank == reg.queue_rank) & (Registration.id < reg.id)),
-        )
-    )
-    return ahead + 1
 
 
 def change_capacity(frame: Frame, capacity, now: datetime) -> list[Registration]:

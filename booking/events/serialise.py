@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from booking.api.serialise import iso
 from booking.events.models import Event, Frame, Registration
 from booking.events.policy import join_url
-from booking.events.registrations import frame_state, waitlist_position
+from booking.events.queue import waitlist_position
+from booking.events.registrations import frame_state
+from booking.timefmt import iso
 
 
 def frame_json(frame: Frame, now: datetime, staff: bool = False) -> dict:
