@@ -17,16 +17,16 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine, make_url, text
 
 from booking import create_app
-from booking.accounts.services import PersonDetails, create_user
+from booking.accounts.models import User
+from booking.events.models import Event
 from booking.extensions import db
 from booking.notifications import mailer
 from booking.notifications.dispatcher import dispatch_due
 from config import normalise_database_url
+from tests import factories
 from tests.clock import CLOCK
 from tests.extra_apps import made as _made_apps
-
-PASSWORD = "correct-horse-1"
-
+from tests.factories import PASSWORD
 
 # Every run keeps its Redis keys under a prefix of its own, so two runs side by side (two
 # checkouts, CI beside a laptop run) never see each other's counters.
@@ -191,35 +191,15 @@ def runner(app):
 
 
 @pytest.fixture
-def make_user() -> Callable:
-    """Factory: `make_user(role="member", email=None, company=None, **names)`."""
-    counter = iter(range(1, 10_000))
+def make_user(app) -> Callable[..., User]:
+    """`make_user(role="member", email=None, company=None, **names)` (tests/factories.py)."""
+    return factories.make_user
 
-    def factory(role: str = "member", email: str | None = None, password: str = PASSWORD,
-                unit_key: str | None = None, company=None, **names):  # fmt: skip
-        n = next(counter)
-        details = PersonDetails(
-            names.get("family_name", "山田"), names.get("given_name", f"太郎{n}"),
-            names.get("family_kana", "ヤマダ"), names.get("given_kana", "タロウ"),
-            names.get("phone", "03-1234-5678"),
-        )  # fmt: skip
-        if unit_key is None and role in ("staff", "advisor", "admin"):
-            unit_key = "hq"
-        if company is None and role == "member":
-            from booking.accounts.models import Company
 
-            company = Company(name=f"株式会社テスト{n}", name_kana="テスト", member_no=f"99{n:05d}")
-            db.session.add(company)
-        from booking.timefmt import now_utc
-
-        user = create_user(
-            email or f"{role}{n}@example.jp", password, role, details, company=company,
-            unit_key=unit_key, confirmed_at=now_utc(),
-        )  # fmt: skip
-        db.session.commit()
-        return user
-
-    return factory
+@pytest.fixture
+def make_event(app) -> Callable[..., Event]:
+    """`make_event(capacity=50, days=7, status="published", frames=None, …)` (tests/factories.py)."""
+    return factories.make_event
 
 
 def login(client, user, password: str = PASSWORD):

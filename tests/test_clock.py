@@ -12,7 +12,7 @@ from booking import create_app
 from booking.clock import SYSTEM_CLOCK, current_clock
 from booking.timefmt import now_utc
 from tests.clock import DEFAULT_INSTANT, TravellingClock
-from tests.events.conftest import event_factory
+from tests.factories import make_event
 
 BOOKING = Path(__file__).resolve().parents[1] / "booking"
 # The only module that may ask the machine for the time.
@@ -80,7 +80,7 @@ def test_an_app_built_on_another_clock_answers_from_it():
 
 
 def test_the_event_page_closes_registration_when_the_clock_passes_the_start(app, client, clock):
-    event = event_factory()(days=1)
+    event = make_event(days=1)
     assert "受付中" in client.get(f"/events/{event.id}").get_data(as_text=True)
     clock.advance(days=1, hours=1)
     page = client.get(f"/events/{event.id}").get_data(as_text=True)

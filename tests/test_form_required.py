@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from tests.events.conftest import event_factory
+from tests.factories import make_event
 
 CONTROLS = ("input", "select", "textarea")
 VOID = ("input", "br", "img", "meta", "link", "hr", "source", "wbr")
@@ -101,7 +101,7 @@ def test_the_profile_page_leaves_the_phone_optional(member_client):
 def test_registration_questions_are_required_only_when_the_event_says_so(
     app, member_client, member
 ):
-    event = event_factory()(
+    event = make_event(
         frames=[
             dict(name="会場参加", capacity=10),
             dict(name="オンライン参加", capacity=10, mode="online"),

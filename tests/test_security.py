@@ -70,9 +70,9 @@ def _assert_protected(response, label):
 
 @pytest.fixture
 def public_event(app):
-    from tests.events.conftest import event_factory
+    from tests.factories import make_event
 
-    return event_factory()(title="公開セミナー")
+    return make_event(title="公開セミナー")
 
 
 def test_pages_api_feeds_errors_and_static_files_carry_the_security_headers(client, public_event):

@@ -22,7 +22,6 @@ from booking.events.models import Event, Frame
 from booking.extensions import db
 from booking.storable import INT_MAX, db_int
 from tests.conftest import login
-from tests.events.conftest import event_factory
 
 OUT_OF_RANGE = ("2147483648", "99999999999", "99999999999999999999")
 
@@ -41,11 +40,6 @@ def _path(rule, value: str) -> str:
     """`rule` with each `<int:…>` set to `value` and any other argument to a harmless word."""
     path = re.sub(r"<int:\w+>", value, rule.rule)
     return re.sub(r"<(?:\w+:)?\w+>", "x", path)
-
-
-@pytest.fixture
-def make_event(app):
-    return event_factory()
 
 
 # ---- ids in paths

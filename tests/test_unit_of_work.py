@@ -17,7 +17,7 @@ from booking.extensions import db
 from booking.notifications.models import OutboxMessage
 from booking.unit_of_work import WRAPPED
 from tests.conftest import PASSWORD
-from tests.events.conftest import event_factory
+from tests.factories import make_event
 
 BOOKING = Path(__file__).resolve().parents[1] / "booking"
 # The dispatcher leases, sends and marks in separate transactions (that is how a mail goes out
@@ -54,7 +54,7 @@ def test_no_module_commits_or_rolls_back_but_the_unit_of_work():
 
 
 def test_a_registration_refused_after_its_row_was_written_leaves_nothing(app, client, make_user):
-    event = event_factory()(capacity=1, waitlist=False)
+    event = make_event(capacity=1, waitlist=False)
     frame_id = event.frames[0].id
     first, second = make_user("member"), make_user("member")
     url = f"/api/v1/events/{event.id}/registrations"
@@ -70,7 +70,7 @@ def test_a_registration_refused_after_its_row_was_written_leaves_nothing(app, cl
 
 
 def test_an_accepted_registration_and_its_mail_commit_together(app, client, member):
-    event = event_factory()(capacity=5)
+    event = make_event(capacity=5)
     headers, mails = _bearer(member), _count(OutboxMessage)
     answer = client.post(
         f"/api/v1/events/{event.id}/registrations",

@@ -6,10 +6,10 @@ import pytest
 
 from booking.extensions import db
 from tests.conftest import PASSWORD
-from tests.events.conftest import event_factory
 
 # The exhibition factories (used through request.getfixturevalue).
 from tests.exhibitions.conftest import make_exhibitor, make_fair  # noqa: F401
+from tests.factories import make_event
 
 pytestmark = pytest.mark.browser
 
@@ -76,7 +76,7 @@ def _style(locator, prop: str) -> str:
 def test_staff_pages_draw_bars_maps_and_fields_from_the_stylesheet(
     page, live_server, staff, request
 ):
-    event = event_factory()(title="渋谷ビジネス交流会")
+    event = make_event(title="渋谷ビジネス交流会")
     event.frames[0].taken = 45  # of 50
     fair = request.getfixturevalue("make_fair")()
     exhibitor, _user = request.getfixturevalue("make_exhibitor")(fair, status="applied")

@@ -4,7 +4,6 @@ event, check a person in at the door and export the CSV."""
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 
 from booking.events.models import Event, Registration
@@ -12,12 +11,6 @@ from booking.events.registrations import register_for_frame
 from booking.extensions import db
 from booking.timefmt import now_utc, to_local
 from tests.conftest import PASSWORD
-from tests.events.conftest import event_factory
-
-
-@pytest.fixture
-def make_event(app):
-    return event_factory()
 
 
 def _sign_in(page, base, user):

@@ -10,9 +10,8 @@ import pytest
 
 from booking.calendars.items import CalendarItem, sources_of
 from booking.events.models import Event
-from booking.extensions import db
-from booking.org.services import unit_by_key
 from booking.timefmt import now_utc
+from tests import factories
 
 JAPANESE_LONG = (
     "中小企業のためのデジタル化推進セミナー〜生成AIの活用と情報セキュリティ対策の基礎〜（第1回）"
@@ -21,8 +20,9 @@ PUNCTUATED = "交流会, 名刺交換; 商談会\\特別編"
 
 
 @pytest.fixture
-def make_event() -> Callable[..., Event]:
-    """Factory: a published, public, in-person event of HQ ten days ahead, 14:00–16:00 JST."""
+def make_event(app) -> Callable[..., Event]:
+    """Factory: a published, public, in-person event of HQ without frames, 10+n days ahead at
+    14:00–16:00 JST (each one a day later, so feeds list them in a known order)."""
     counter = iter(range(1, 10_000))
 
     def factory(**fields) -> Event:
@@ -30,18 +30,9 @@ def make_event() -> Callable[..., Event]:
         start = fields.pop("starts_at", None) or (
             now_utc().replace(hour=5, minute=0, second=0, microsecond=0) + timedelta(days=10 + n)
         )
-        unit = unit_by_key(fields.pop("unit", "hq"))
-        values = {
-            "kind": "seminar", "format": "in_person", "title": f"テストセミナー{n}",
-            "summary": "概要です。", "venue_name": "本部 会議室",
-            "venue_address": "東京都千代田区丸の内3-2-2", "status": "published",
-            "member_only": False,
-        }  # fmt: skip
-        values.update(fields)
-        event = Event(unit=unit, starts_at=start, ends_at=start + timedelta(hours=2), **values)
-        db.session.add(event)
-        db.session.commit()
-        return event
+        fields.setdefault("title", f"テストセミナー{n}")
+        fields.setdefault("summary", "概要です。")
+        return factories.make_event(starts_at=start, frames=fields.pop("frames", []), **fields)
 
     return factory
 

@@ -7,7 +7,7 @@ from booking.events.registrations import cancel_registration, register_for_frame
 from booking.extensions import db
 from booking.notifications.hooks import build_invitation
 from booking.timefmt import now_utc
-from tests.events.conftest import event_factory
+from tests.factories import make_event
 
 
 def _feed(client, user):
@@ -26,9 +26,7 @@ def _register(user, event):
 
 
 def test_a_confirmed_online_registration_has_the_join_url_in_the_feed(app, client, member):
-    event = event_factory()(
-        format="online", online_url="https://meet.example.jp/j/42", mode="online"
-    )
+    event = make_event(format="online", online_url="https://meet.example.jp/j/42", mode="online")
     reg = _register(member, event)
     [ev] = _feed(client, member).walk("VEVENT")
     assert str(ev["UID"]).startswith(f"registration-{reg.id}@")
@@ -37,7 +35,7 @@ def test_a_confirmed_online_registration_has_the_join_url_in_the_feed(app, clien
 
 
 def test_a_waitlisted_registration_is_tentative_without_the_join_url(app, client, make_user):
-    event = event_factory()(
+    event = make_event(
         capacity=1, format="online", online_url="https://meet.example.jp/j/9", mode="online"
     )
     _register(make_user("member"), event)
@@ -50,7 +48,7 @@ def test_a_waitlisted_registration_is_tentative_without_the_join_url(app, client
 
 
 def test_cancelling_keeps_the_uid_raises_the_sequence_and_shows_cancelled(app, client, member):
-    event = event_factory()()
+    event = make_event()
     reg = _register(member, event)
     before = icalendar.Calendar.from_ical(build_invitation(f"registration:{reg.id}", "REQUEST"))
     cancel_registration(reg, now_utc())

@@ -24,8 +24,8 @@ from booking.notifications.reminders import (
     plan_reminders,
     save_reminder_rule,
 )
-from booking.org.models import Unit
 from booking.timefmt import as_utc
+from tests import factories
 
 NOW = datetime(2026, 6, 1, 0, 0, tzinfo=UTC)
 START = NOW + timedelta(days=3)
@@ -34,15 +34,9 @@ CONTEXT = {"name": "山田 太郎", "title": "事業承継セミナー", "when":
 
 
 @pytest.fixture
-def make_event():
+def make_event(app):
     def factory(starts_at=START, ends_at=END) -> Event:
-        event = Event(
-            kind="seminar", format="in_person", unit_id=db.session.scalar(select(Unit.id)),
-            title="事業承継セミナー", starts_at=starts_at, ends_at=ends_at, status="published",
-        )  # fmt: skip
-        db.session.add(event)
-        db.session.commit()
-        return event
+        return factories.make_event(starts_at=starts_at, ends_at=ends_at, title="事業承継セミナー")
 
     return factory
 

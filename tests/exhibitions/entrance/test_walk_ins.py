@@ -22,8 +22,8 @@ from booking.notifications.models import OutboxMessage
 from booking.timefmt import as_utc
 from tests.clock import DOORS_OPEN
 from tests.conftest import login
-from tests.events.conftest import event_factory
 from tests.exhibitions.visitors import at, register
+from tests.factories import make_event
 
 # --- the rule, at chosen instants -----------------------------------------------------
 
@@ -55,7 +55,7 @@ def test_a_fair_takes_registrations_until_its_last_day_closes(
 
 
 def test_a_seminar_still_closes_at_its_start(app, make_user):
-    seminar = event_factory()(days=3)
+    seminar = make_event(days=3)
     frame, start = seminar.frames[0], as_utc(seminar.starts_at)
     assert registration_window(frame, start - timedelta(minutes=1)) == "open"
     assert registration_window(frame, start) == "closed"
