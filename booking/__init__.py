@@ -133,6 +133,7 @@ def register_input_checks(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from booking.accounts.staff_views import bp as staff_accounts_bp
     from booking.accounts.views import bp as accounts_bp
     from booking.api import bp as api_bp
     from booking.events.staff_views import bp as staff_events_bp
@@ -143,7 +144,7 @@ def register_blueprints(app: Flask) -> None:
 
     # Exhibitions, consultations, calendars and the outbox register theirs in their `init_app`.
     for bp in (main_bp, accounts_bp, mypage_bp, staff_bp, api_bp, events_bp,
-               staff_events_bp):  # fmt: skip
+               staff_events_bp, staff_accounts_bp):  # fmt: skip
         app.register_blueprint(bp)
 
 
