@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from booking.accounts.models import Company, User
@@ -85,7 +85,7 @@ def search_people(
     where = [or_(*(_like(c, s) for c in columns)) for s in _words(q)]
     if active_role:
         where += [User.role == active_role, User.active.is_(True)]
-    base = select(User).outerjoin(Company, Company.id == User.company_id).where(and_(*where))
+    base = select(User).outerjoin(Company, Company.id == User.company_id).where(*where)
     query = base.options(selectinload(User.company), selectinload(User.unit)).order_by(
         *_collated(User.family_kana, User.given_kana, User.family_name), User.id
     )
@@ -97,7 +97,7 @@ def search_companies(q: str, page: int = 1, per_page: int = PER_PAGE) -> Page:
     """Companies whose name, furigana or 会員番号 has every word of `q`, in furigana order."""
     columns = (Company.name, Company.name_kana, Company.member_no)
     where = [or_(*(_like(c, s) for c in columns)) for s in _words(q)]
-    base = select(Company).where(and_(*where))
+    base = select(Company).where(*where)
     query = base.options(selectinload(Company.branch)).order_by(
         *_collated(Company.name_kana, Company.name), Company.id
     )

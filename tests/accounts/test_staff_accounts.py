@@ -268,3 +268,11 @@ def test_nothing_to_resend_to_a_confirmed_account_with_a_password(staff_client, 
     response = staff_client.post(f"/staff/accounts/people/{hanako.id}/resend")
     assert response.status_code == 422
     assert db.session.scalar(select(OutboxMessage.id)) is None
+
+
+def test_an_empty_search_lists_everyone_in_furigana_order(staff_client, hanako, make_user):
+    make_user("guest", family_name="安藤", family_kana="アンドウ")
+    html = staff_client.get("/staff/accounts/").get_data(as_text=True)
+    assert html.index("安藤") < html.index("佐藤 花子")
+    companies = staff_client.get("/staff/accounts/?kind=companies").get_data(as_text=True)
+    assert "株式会社つなぐ商事" in companies
