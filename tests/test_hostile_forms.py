@@ -420,7 +420,8 @@ def test_hostile_query_strings_answer_no_5xx(world, role):
 
 def test_the_forms_found_cover_the_site(world):
     """The discovery itself works: the main forms of each kind of person are among them."""
-    for endpoint in ("accounts.login", "events.register", "staff_events.new", "mypage.profile"):
+    for endpoint in ("accounts.login", "events.register", "staff_events.new", "mypage.profile",
+                     "staff_accounts.change_role", "staff_accounts.deactivate"):  # fmt: skip
         assert endpoint in world.forms, endpoint
     assert world.forms["accounts.login"].page_form.kinds["email"] == "text"
 
