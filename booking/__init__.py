@@ -133,6 +133,7 @@ def register_input_checks(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from booking.accounts.staff_views import bp as staff_accounts_bp
     from booking.accounts.views import bp as accounts_bp
     from booking.api import bp as api_bp
     from booking.main.views import bp as main_bp
@@ -141,7 +142,7 @@ def register_blueprints(app: Flask) -> None:
 
     # Events, exhibitions, consultations, calendars and the outbox register theirs in their
     # `init_app`.
-    for bp in (main_bp, accounts_bp, mypage_bp, staff_bp, api_bp):
+    for bp in (main_bp, accounts_bp, mypage_bp, staff_bp, api_bp, staff_accounts_bp):
         app.register_blueprint(bp)
 
 

@@ -1,7 +1,7 @@
 """Every domain's models, imported in one place so the metadata (and Alembic) sees them all."""
 
 # ruff: noqa: F401
-from booking.accounts.models import AccountToken, ApiToken, Company, User
+from booking.accounts.models import AccountChange, AccountToken, ApiToken, Company, User
 from booking.calendars.models import FeedToken
 from booking.consultations.models import (
     Advisor,

@@ -69,11 +69,14 @@ POST_ONLY: dict[str, dict[str, str]] = {
     "exhibitor_page.delete_logo": {},  # once a logo is uploaded
     "meetings.withdraw_share": {},  # once contact details are shared
     "events.switch_online": {"frame": ""},  # an in-person booking of a hybrid event
+    "staff_accounts.merge": {"into": ""},  # once a member account is chosen
+    "staff_accounts.reactivate": {},  # deactivated accounts only
+    "staff_accounts.resend": {},  # unconfirmed accounts, or ones without a password
 }
 
 # Posts that end what the others work on (a cancelled booking, a withdrawn application, the
 # session itself) go last in each role's turn.
-ENDING = ("cancel", "withdraw", "delete", "remove", "decide", "logout")
+ENDING = ("cancel", "withdraw", "delete", "remove", "decide", "deactivate", "merge", "logout")
 
 # Guests see the members' pages and admins the staff's: they open every route, not its links.
 FOLLOW_LINKS = ("anonymous", "member", "exhibitor", "advisor", "staff")
@@ -216,6 +219,9 @@ def _ids_and_tokens(users: dict[str, int | None]) -> tuple[dict, dict, dict]:
         "message_id": _first(select(OutboxMessage.id)) or 1,
         "rule_id": _first(select(ReminderRule.id).where(ReminderRule.event_id == reg.event_id))
         or 1,
+        # The staff account pages: the guest's (its merge page too) and the member's company.
+        "user_id": users["guest"],
+        "company_id": member.company_id or 1,
     }
     own_ids = {
         "events.register": {"event_id": open_event},
@@ -414,7 +420,8 @@ def test_hostile_query_strings_answer_no_5xx(world, role):
 
 def test_the_forms_found_cover_the_site(world):
     """The discovery itself works: the main forms of each kind of person are among them."""
-    for endpoint in ("accounts.login", "events.register", "staff_events.new", "mypage.profile"):
+    for endpoint in ("accounts.login", "events.register", "staff_events.new", "mypage.profile",
+                     "staff_accounts.change_role", "staff_accounts.deactivate"):  # fmt: skip
         assert endpoint in world.forms, endpoint
     assert world.forms["accounts.login"].page_form.kinds["email"] == "text"
 

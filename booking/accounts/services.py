@@ -252,12 +252,13 @@ def user_for_api_token(token: str, now: datetime) -> User | None:
 
 
 def load_user(session_id: str) -> User | None:
-    """Flask-Login loader: `id:version`, so a password change ends other sessions."""
+    """Flask-Login loader: `id:version`, so a password change ends other sessions; a
+    deactivated account has no session at all."""
     user_id, _, version = (session_id or "").partition(":")
     if not user_id.isdigit() or not version.isdigit():
         return None
     user = db.session.get(User, int(user_id))
-    if user is None or user.session_version != int(version):
+    if user is None or not user.active or user.session_version != int(version):
         return None
     return user
 

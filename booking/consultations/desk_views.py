@@ -11,6 +11,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from booking.accounts.models import User
+from booking.accounts.policy import may_book_for
 from booking.accounts.services import user_by_email
 from booking.consultations.availability import (
     add_exception,
@@ -52,7 +54,7 @@ from booking.extensions import db, login_manager
 from booking.org.models import Unit
 from booking.org.services import units_of_kind
 from booking.refusals import refusals
-from booking.storable import db_int
+from booking.storable import db_int, db_int_or_none
 from booking.timefmt import as_utc, local_zone, now_utc, parse_day, parse_local, to_local
 from booking.unit_of_work import undo
 
@@ -119,14 +121,32 @@ def schedule_view():
     )  # fmt: skip
 
 
+def _chosen_member(form: StaffBookingForm) -> User | None:
+    """The member picked in the staff account search (`?member=<id>`, then the form's hidden
+    field); 404 for an id that names no member the desk may book for."""
+    if request.method == "GET":
+        form.member.data = request.args.get("member", "")
+    if not form.member.data:
+        return None
+    member_id = db_int_or_none(form.member.data)
+    member = db.session.get(User, member_id) if member_id else None
+    if member is None or not may_book_for(current_user, member):
+        abort(404)
+    return member
+
+
 @bp.route("/book", methods=["GET", "POST"])
 @desk_required(staff_only=True)
 def book_for_member():
-    """Staff book on behalf of a member (a phone request); the time typed is Tokyo time."""
+    """Staff book on behalf of a member (a phone request); the time typed is Tokyo time.
+
+    The member is picked from the account search (the person's page links here with
+    `?member=<id>`); typing their e-mail still works."""
     form = StaffBookingForm().fill(themes(), channels(), _all_advisors())
+    chosen = _chosen_member(form)
     problem = None
     if form.validate_on_submit():
-        member = user_by_email(form.member_email.data)
+        member = chosen or user_by_email(form.member_email.data)
         if member is None:
             form.member_email.errors.append(_("このメールアドレスの会員は見つかりません。"))
         else:
@@ -146,7 +166,8 @@ def book_for_member():
                 flash(_("代理予約を登録しました。"), "success")
                 return redirect(url_for("consultations.detail", consultation_id=consultation.id))
     status = 422 if (form.errors or problem) else 200
-    return render_template("consultations/desk/book.html", form=form, problem=problem), status
+    return render_template("consultations/desk/book.html", form=form, problem=problem,
+                           chosen=chosen), status  # fmt: skip
 
 
 @bp.route("/days", methods=["GET", "POST"])

@@ -53,9 +53,13 @@ def _choices(pairs, blank=None):
 
 
 class StaffBookingForm(FlaskForm):
-    """Booking on behalf of a member (phone requests). Date and time are Tokyo time."""
+    """Booking on behalf of a member (phone requests). Date and time are Tokyo time.
 
-    member_email = EmailInput(_l("会員のメールアドレス"), validators=[DataRequired(REQUIRED)])
+    The member is the one chosen in the staff account search (`member`, their id); the
+    e-mail field remains for the older path (a page or script that posts an e-mail)."""
+
+    member = HiddenField()
+    member_email = EmailInput(_l("会員のメールアドレス"))
     theme = SelectField(_l("ご相談テーマ"), validators=[DataRequired(REQUIRED)])
     channel = SelectField(_l("相談方法"), validators=[DataRequired(REQUIRED)])
     advisor = SelectField(_l("担当"), validators=[Optional()])
@@ -70,6 +74,10 @@ class StaffBookingForm(FlaskForm):
         self.channel.choices = _choices(((c.slug, c.name) for c in channels), "")
         self.advisor.choices = _choices(((a.id, a.name) for a in advisors), _l("指定なし"))
         return self
+
+    def validate_member_email(self, field):
+        if not self.member.data and not field.data:
+            raise ValidationError(REQUIRED)
 
 
 class ConsultationDayForm(FlaskForm):
