@@ -135,13 +135,14 @@ def register_input_checks(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from booking.accounts.views import bp as accounts_bp
     from booking.api import bp as api_bp
+    from booking.main.branches import bp as branches_bp
     from booking.main.views import bp as main_bp
     from booking.mypage.views import bp as mypage_bp
     from booking.staff.views import bp as staff_bp
 
     # Events, exhibitions, consultations, calendars and the outbox register theirs in their
     # `init_app`.
-    for bp in (main_bp, accounts_bp, mypage_bp, staff_bp, api_bp):
+    for bp in (main_bp, branches_bp, accounts_bp, mypage_bp, staff_bp, api_bp):
         app.register_blueprint(bp)
 
 

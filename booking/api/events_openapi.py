@@ -90,6 +90,7 @@ SCHEMAS.update(
                 "summary": {"type": "string", "maxLength": 400},
                 "description": {"type": "string", "maxLength": 20000},
                 "speakers": {"type": "string", "maxLength": 400},
+                "payment_note": {"type": "string", "maxLength": 500},
                 "venue": {
                     "type": "object",
                     "properties": {

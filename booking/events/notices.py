@@ -45,6 +45,7 @@ def _base_url() -> str:
 def context(reg: Registration, kind: str, **extra) -> dict:
     """What every event mail shows: who, what, when, where, 受付番号 and the links."""
     from booking.events.passes import cancel_link_token
+    from booking.events.payment import is_priced
     from booking.events.policy import join_url
     from booking.events.registrations import waitlist_position
 
@@ -62,6 +63,9 @@ def context(reg: Registration, kind: str, **extra) -> dict:
         if reg.frame.mode == "in_person"
         else "",
         "frame": reg.frame.name,
+        # A priced frame: its fee and how and when to pay (the mail words the default).
+        "price": reg.frame.price_label if is_priced(reg.frame) else "",
+        "payment_note": event.payment_note if is_priced(reg.frame) else "",
         "mode": reg.frame.mode,
         "reference": reg.reference,
         "status": reg.status,
