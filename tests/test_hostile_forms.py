@@ -216,6 +216,7 @@ def _ids_and_tokens(users: dict[str, int | None]) -> tuple[dict, dict, dict]:
         "message_id": _first(select(OutboxMessage.id)) or 1,
         "rule_id": _first(select(ReminderRule.id).where(ReminderRule.event_id == reg.event_id))
         or 1,
+        "slug": "chiyoda",  # a branch page (/branches/<slug>)
     }
     own_ids = {
         "events.register": {"event_id": open_event},

@@ -21,8 +21,11 @@ class Day:
     weekday: str = ""  # "sun", "sat" or ""
     holiday: str = ""  # the public holiday's (Japanese) name
     today: bool = False
-    # Events that started on an earlier day (shown as continuing, not with a start time).
+    # Events that started on an earlier day (shown as continuing, not with a start time); a
+    # series' later sessions are meetings of their own, shown with their time.
     continued: set[int] = field(default_factory=set)
+    # When each event starts that day (a series: that day's session).
+    starts: dict[int, datetime] = field(default_factory=dict)
 
     @property
     def noon(self) -> datetime:
@@ -44,6 +47,15 @@ def event_days(event: Event) -> list[date]:
                 days.append(d)
             d += timedelta(days=1)
     return days
+
+
+def start_on(event: Event, day: date) -> datetime:
+    """When the event starts on `day`: that day's session of a series, else its start."""
+    if event.is_series:
+        for s in event.sessions:
+            if to_local(s.starts_at).date() == day:
+                return s.starts_at
+    return event.starts_at
 
 
 def month_weeks(month_start: datetime, events: list[Event], now: datetime) -> list[list[Day]]:
@@ -71,7 +83,8 @@ def month_weeks(month_start: datetime, events: list[Event], now: datetime) -> li
                     weekday={6: "sun", 5: "sat"}.get(d.weekday(), ""),
                     holiday=jpholiday.is_holiday_name(d) or "",
                     today=d == today,
-                    continued={e.id for e in todays if starts[e.id] < d},
+                    continued={e.id for e in todays if starts[e.id] < d and not e.is_series},
+                    starts={e.id: start_on(e, d) for e in todays},
                 )
             )  # fmt: skip
         weeks.append(row)

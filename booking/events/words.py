@@ -55,8 +55,10 @@ def action_word(state: str) -> str:
 
 
 def price_text(frame) -> str:
-    """The frame's fee as people read it: its label, or 無料."""
-    return frame.price_label or _("無料")
+    """The frame's fee as people read it: its label, or 無料 (in the reader's language)."""
+    from booking.events.payment import is_priced
+
+    return frame.price_label if is_priced(frame) else _("無料")
 
 
 def seats_text(frame, state: str) -> str:

@@ -120,3 +120,9 @@ def test_the_nav_reaches_the_calendar_branches_and_feeds(client):
     ]
     assert 'href="/events/?view=month"' in nav and 'href="/branches/"' in nav
     assert 'href="/calendar/"' in html
+
+
+def test_a_japanese_headline_breaks_between_phrases(client, make_event):
+    event = make_event(title="イノベーション創出連続セミナー（全3回）")
+    html = client.get(f"/events/{event.id}").get_data(as_text=True)
+    assert '<h1 class="headline">イノベーション創出連続セミナー<wbr>（全3回）</h1>' in html
