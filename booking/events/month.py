@@ -94,3 +94,18 @@ def month_weeks(month_start: datetime, events: list[Event], now: datetime) -> li
 def agenda(weeks: list[list[Day]]) -> list[Day]:
     """The days of the month that have events, in order (the phone's list view)."""
     return [d for week in weeks for d in week if d.day and d.events]
+
+
+def weekday_names(locale: str) -> list[str]:
+    """Column heads, Sunday first: 日 月 火 … (ja), Sun Mon Tue … (en)."""
+    from babel.dates import get_day_names
+
+    names = get_day_names("abbreviated", locale=locale)
+    return [names[6]] + [names[i] for i in range(6)]
+
+
+def month_title(month_start: datetime, locale: str) -> str:
+    """2026年7月 (ja), July 2026 (en)."""
+    from babel.dates import format_date
+
+    return format_date(month_start, "y年M月" if locale == "ja" else "MMMM y", locale=locale)

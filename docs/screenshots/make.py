@@ -135,6 +135,10 @@ def main() -> int:
                     page.fill("input[name=email]", MEMBER)
                     page.fill("input[name=password]", PASSWORD)
                     page.click("main form [type=submit]")
+                    if lang not in page.locator("html").get_attribute("lang"):
+                        page.click(
+                            ".lang-form button"
+                        )  # the account's language wins over the cookie
                     page.goto(f"{base}/events/{event_id}/register")
                     if page.locator("input[name=frame]").count():
                         page.locator("input[name=frame]").first.check()

@@ -64,6 +64,7 @@ def test_the_month_marks_weekends_holidays_and_today(client, clock):
     assert 'class="sun' in _cell(june, 7) and 'class="sat' in _cell(june, 6)
     assert "today" not in _cell(june, 4)
     july = client.get("/events/?view=month&month=2026-07").get_data(as_text=True)
+    assert "2026年7月" in july and '<th scope="col" class="sun">日</th>' in july
     umi = _cell(july, 20)  # 海の日, the third Monday of July
     assert "holiday" in umi and "海の日" in umi
     assert "holiday" not in _cell(july, 21)
@@ -77,6 +78,7 @@ def test_holidays_read_as_holiday_in_english(client):
     client.post("/lang/en", data={"next": "/"})
     july = client.get("/events/?view=month&month=2026-07").get_data(as_text=True)
     assert "Holiday" in _cell(july, 20) and "海の日" not in july
+    assert "July 2026" in july and '<th scope="col" class="sun">Sun</th>' in july
 
 
 def test_a_multi_day_event_shows_on_every_day_it_runs(client, make_event):
