@@ -45,6 +45,7 @@ SCHEMAS.update(
                 "starts_at": {"type": "string", "format": "date-time"},
                 "ends_at": {"type": "string", "format": "date-time"},
                 "venue": {"type": "object"},
+                "payment_note": {"type": "string"},
                 "online_url": {"type": ["string", "null"]},
                 "frames": {"type": "array", "items": {"$ref": "#/components/schemas/Frame"}},
                 "sessions": {"type": "array", "items": {"type": "object"}},

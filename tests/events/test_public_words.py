@@ -143,3 +143,19 @@ def test_the_venue_address_links_to_a_map(client, make_event):
         "https://www.google.com/maps/search/?api=1&amp;query="
         "%E6%9D%B1%E4%BA%AC%E9%83%BD%E5%8D%83%E4%BB%A3%E7%94%B0%E5%8C%BA%E4%B8%B8%E3%81%AE%E5%86%853-2-2"
     ) in html
+
+
+def test_the_api_sets_and_returns_the_payment_note(client, staff):
+    from tests.events.test_api import auth, event_body
+
+    note = "当日、受付で現金でお支払いください。"
+    body = event_body(payment_note=note)
+    body["frames"][0]["price_label"] = "3,000円（税込）"
+    created = client.post("/api/v1/events", json=body, headers=auth(staff))
+    assert created.status_code == 201 and created.json["payment_note"] == note
+    page = client.get(f"/events/{created.json['id']}").get_data(as_text=True)
+    assert note in page
+    too_long = client.post(
+        "/api/v1/events", json=event_body(payment_note="x" * 501), headers=auth(staff)
+    )
+    assert too_long.status_code == 422, too_long.json
