@@ -136,13 +136,15 @@ def register_blueprints(app: Flask) -> None:
     from booking.accounts.staff_views import bp as staff_accounts_bp
     from booking.accounts.views import bp as accounts_bp
     from booking.api import bp as api_bp
+    from booking.main.branches import bp as branches_bp
     from booking.main.views import bp as main_bp
     from booking.mypage.views import bp as mypage_bp
     from booking.staff.views import bp as staff_bp
 
     # Events, exhibitions, consultations, calendars and the outbox register theirs in their
     # `init_app`.
-    for bp in (main_bp, accounts_bp, mypage_bp, staff_bp, api_bp, staff_accounts_bp):
+    for bp in (main_bp, branches_bp, accounts_bp, mypage_bp, staff_bp, api_bp,
+               staff_accounts_bp):  # fmt: skip
         app.register_blueprint(bp)
 
 

@@ -222,6 +222,7 @@ def _ids_and_tokens(users: dict[str, int | None]) -> tuple[dict, dict, dict]:
         # The staff account pages: the guest's (its merge page too) and the member's company.
         "user_id": users["guest"],
         "company_id": member.company_id or 1,
+        "slug": "chiyoda",  # a branch page (/branches/<slug>)
     }
     own_ids = {
         "events.register": {"event_id": open_event},

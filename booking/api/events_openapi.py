@@ -45,6 +45,7 @@ SCHEMAS.update(
                 "starts_at": {"type": "string", "format": "date-time"},
                 "ends_at": {"type": "string", "format": "date-time"},
                 "venue": {"type": "object"},
+                "payment_note": {"type": "string"},
                 "online_url": {"type": ["string", "null"]},
                 "frames": {"type": "array", "items": {"$ref": "#/components/schemas/Frame"}},
                 "sessions": {"type": "array", "items": {"type": "object"}},
@@ -90,6 +91,7 @@ SCHEMAS.update(
                 "summary": {"type": "string", "maxLength": 400},
                 "description": {"type": "string", "maxLength": 20000},
                 "speakers": {"type": "string", "maxLength": 400},
+                "payment_note": {"type": "string", "maxLength": 500},
                 "venue": {
                     "type": "object",
                     "properties": {

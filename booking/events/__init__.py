@@ -4,7 +4,7 @@
 def init_app(app) -> None:
     """The event pages (public and staff), what templates ask of events, and the hooks other
     domains call: send-time checks of registration mail, reminder targets."""
-    from booking.events import notices, policy, template_helpers
+    from booking.events import month, notices, payment, policy, template_helpers, words
     from booking.events.staff_views import bp as staff_bp
     from booking.events.views import bp as public_bp
     from booking.events.words import event_words
@@ -16,7 +16,14 @@ def init_app(app) -> None:
     app.add_template_filter(template_helpers.qr_svg, "qr_svg")
     app.add_template_filter(template_helpers.qr_png, "qr_png")
     app.add_template_filter(template_helpers.hhmm, "hhmm")
+    app.add_template_filter(template_helpers.map_url, "map_url")
+    app.add_template_filter(template_helpers.fill_pct, "fill_pct")
     app.add_template_global(event_words, "event_words")
+    for name in ("action_word", "apply_word", "price_text", "status_text"):
+        app.add_template_global(getattr(words, name), name)
+    app.add_template_global(payment.payment_note, "payment_note")
+    app.add_template_global(month.weekday_names, "weekday_names")
+    app.add_template_global(month.month_title, "month_title")
     # My Page and the pass ask the one policy whether a registration may still be cancelled.
     app.add_template_global(policy.can_cancel, "can_cancel")
 

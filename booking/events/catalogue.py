@@ -52,10 +52,8 @@ class EventFilters:
     include_past: bool = False
 
 
-def find_events(
-    viewer, filters: EventFilters, now: datetime, limit: int = 200, offset: int = 0
-) -> list[Event]:
-    """Visible events matching the filters, soonest first; a fixed number of queries."""
+def _matching(viewer, filters: EventFilters, now: datetime) -> Select | None:
+    """Visible events matching the filters (None: the filters name an unknown unit)."""
     query = visible_events(viewer)
     if not filters.include_past and filters.date_from is None:
         query = query.where(Event.ends_at > now)
@@ -66,7 +64,7 @@ def find_events(
     if filters.unit:
         unit = unit_by_key(filters.unit)
         if unit is None:
-            return []
+            return None
         tagged = exists().where(
             Event.tags.property.secondary.c.event_id == Event.id,
             Event.tags.property.secondary.c.unit_id == unit.id,
@@ -85,6 +83,16 @@ def find_events(
     if filters.has_seats:
         seats = exists().where(Frame.event_id == Event.id, Frame.taken < Frame.capacity)
         query = query.where(seats)
+    return query
+
+
+def find_events(
+    viewer, filters: EventFilters, now: datetime, limit: int = 200, offset: int = 0
+) -> list[Event]:
+    """Visible events matching the filters, soonest first; a fixed number of queries."""
+    query = _matching(viewer, filters, now)
+    if query is None:
+        return []
     query = (
         query.order_by(Event.starts_at, Event.id)
         .limit(limit)
@@ -92,6 +100,14 @@ def find_events(
         .options(selectinload(Event.frames), selectinload(Event.unit))
     )
     return list(db.session.scalars(query))
+
+
+def count_events(viewer, filters: EventFilters, now: datetime) -> int:
+    """How many events `find_events` would find with no limit (the list's result count)."""
+    query = _matching(viewer, filters, now)
+    if query is None:
+        return 0
+    return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
 
 
 def get_visible_event(event_id: int, viewer) -> Event:

@@ -13,6 +13,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from booking.events.models import Event
 from booking.events.registrations import audience_allows, frame_state
+from booking.events.words import frame_choice
 
 REQUIRED = _l("入力してください。")
 CHOOSE = _l("選んでください。")
@@ -40,7 +41,7 @@ def registration_form(event: Event, user, now: datetime, formdata=None) -> Regis
     frames = offered_frames(event, user, now)
     Form.frame = RadioField(
         _l("参加枠"),
-        choices=[SelectChoice(str(f.id), f.name) for f in frames],
+        choices=[SelectChoice(str(f.id), frame_choice(f, frame_state(f, now))) for f in frames],
         validators=[InputRequired(CHOOSE)],
         default=str(frames[0].id) if len(frames) == 1 else None,
     )

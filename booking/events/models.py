@@ -58,6 +58,10 @@ class Event(db.Model):
     venue_address: Mapped[str] = mapped_column(String(300), default="")
     venue_access: Mapped[str] = mapped_column(String(300), default="")
     online_url: Mapped[str] = mapped_column(String(500), default="")
+    # How and when a priced event's fee is paid (shown on the event, confirm and
+    # registration pages and in the confirmation mail); empty: `payment.payment_note` says
+    # the organiser will tell.
+    payment_note: Mapped[str] = mapped_column(String(500), default="", server_default="")
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(String(16), default="draft", index=True)

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from booking.events.joining import join_url
 from booking.events.models import Event, Registration
 from booking.events.passes import cancel_link_token
+from booking.events.payment import is_priced
 from booking.events.queue import waitlist_position
 from booking.extensions import db
 from booking.notifications.reminders import (
@@ -61,6 +62,9 @@ def context(reg: Registration, kind: str, **extra) -> dict:
         if reg.frame.mode == "in_person"
         else "",
         "frame": reg.frame.name,
+        # A priced frame: its fee and how and when to pay (the mail words the default).
+        "price": reg.frame.price_label if is_priced(reg.frame) else "",
+        "payment_note": event.payment_note if is_priced(reg.frame) else "",
         "mode": reg.frame.mode,
         "reference": reg.reference,
         "status": reg.status,

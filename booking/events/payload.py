@@ -159,7 +159,12 @@ def event_from_payload(data: dict, partial: bool = False) -> dict:
     for key in ("member_only", "attestation"):
         if given(key):
             out[key] = _bool(data[key], key)
-    for key, size in (("summary", 400), ("description", 20000), ("speakers", 400)):
+    for key, size in (
+        ("summary", 400),
+        ("description", 20000),
+        ("speakers", 400),
+        ("payment_note", 500),
+    ):
         if given(key):
             out[key] = _text(data[key], key, size)
     if given("online_url"):

@@ -51,6 +51,7 @@ def event_json(event: Event, now: datetime, staff: bool = False, entitled: bool 
         "summary": event.summary,
         "description": event.description,
         "speakers": event.speakers,
+        "payment_note": event.payment_note,
         "venue": {
             "name": event.venue_name,
             "address": event.venue_address,

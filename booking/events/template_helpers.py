@@ -36,3 +36,20 @@ def qr_png(token: str) -> str:
 
 def hhmm(value: datetime) -> str:
     return to_local(value).strftime("%H:%M")
+
+
+MAP_SEARCH = "https://www.google.com/maps/search/?api=1&query="
+
+
+def map_url(address: str) -> str:
+    """A map service's search for a venue's address (the query URL-encoded)."""
+    from urllib.parse import quote
+
+    return MAP_SEARCH + quote(address or "", safe="")
+
+
+def fill_pct(frame) -> int:
+    """How full a frame is, in whole per cent (0 for a frame without seats)."""
+    if not frame.capacity:
+        return 0
+    return min(100, round(frame.taken * 100 / frame.capacity))

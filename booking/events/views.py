@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import calendar
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from booking.events.catalogue import EventFilters, find_events, get_visible_event
+from booking.events.catalogue import EventFilters, count_events, find_events, get_visible_event
 from booking.events.forms import answers_from, offered_frames, registration_form
 from booking.events.frame_switch import switch_to_online
 from booking.events.models import KINDS, Registration
+from booking.events.month import agenda, month_weeks
 from booking.events.passes import registration_for_link
 from booking.events.policy import (
     can_cancel,
@@ -59,11 +59,13 @@ def _filters_from_args(args) -> EventFilters:
 
 
 def _unit_groups():
+    """The organiser select's option groups (本部 / 支部 / 部会 / 委員会 / グループ)."""
     return [
+        (_("本部"), units_of_kind("hq")),
         (_("支部"), units_of_kind("branch")),
         (_("部会"), units_of_kind("section")),
         (_("委員会"), units_of_kind("committee")),
-        (_("青年部・女性会"), units_of_kind("group")),
+        (_("グループ"), units_of_kind("group")),
     ]
 
 
@@ -72,7 +74,7 @@ def index():
     now = now_utc()
     filters = _filters_from_args(request.args)
     view = request.args.get("view", "list")
-    month_grid, month_start, prev_month, next_month = None, None, "", ""
+    month_grid, month_start, prev_month, next_month, days = None, None, "", "", []
     if view == "month":
         month_start = _month_start(request.args.get("month", ""), now)
         filters.date_from = month_start
@@ -84,14 +86,16 @@ def index():
     page = max(request.args.get("page", 1, type=db_int) or 1, 1)
     if view == "month":
         events = find_events(current_user, filters, now, limit=500)
-        month_grid, more = _month_grid(month_start, events), False
+        month_grid, more = month_weeks(month_start, events, now), False
+        days, total = agenda(month_grid), len(events)
     else:
         events = find_events(current_user, filters, now, PAGE + 1, (page - 1) * PAGE)
         more, events = len(events) > PAGE, events[:PAGE]
+        total = count_events(current_user, filters, now) if (more or page > 1) else len(events)
     return render_template(
         "events/list.html", events=events, filters=filters, view=view, now=now,
         month_grid=month_grid, month_start=month_start, prev_month=prev_month,
-        next_month=next_month, unit_groups=_unit_groups(),
+        next_month=next_month, unit_groups=_unit_groups(), agenda=days, total=total,
         kinds=KINDS, frame_state=frame_state, page=page, more=more,
     )  # fmt: skip
 
@@ -103,20 +107,6 @@ def _month_start(value: str, now: datetime) -> datetime:
     except ValueError:
         local = to_local(now)
         return datetime(local.year, local.month, 1, tzinfo=local_zone())
-
-
-def _month_grid(month_start: datetime, events) -> list[list[tuple[date | None, list]]]:
-    """Weeks (Sunday first, as Japanese calendars are) of (day, events that day)."""
-    by_day: dict[date, list] = {}
-    for event in events:
-        by_day.setdefault(to_local(event.starts_at).date(), []).append(event)
-    cal = calendar.Calendar(firstweekday=calendar.SUNDAY)
-    weeks = []
-    for week in cal.monthdatescalendar(month_start.year, month_start.month):
-        weeks.append(
-            [(d if d.month == month_start.month else None, by_day.get(d, [])) for d in week]
-        )
-    return weeks
 
 
 def _mine(event_id: int) -> Registration | None:
@@ -144,6 +134,7 @@ def detail(event_id: int):
     ]
     return render_template(
         "events/detail.html", event=event, now=now, mine=mine, states=states, offered=offered,
+        offered_states=[states[f.id] for f in offered],
         overflow=online_open if in_person_full else [], cancel_deadline=cancel_deadline(event),
         position=waitlist_position(mine) if mine else None, join_url=join_url(mine),
         online_frames=online_frames_open_to(mine, now),

@@ -42,3 +42,56 @@ def event_words() -> dict:
         words = _build()
         setattr(g, key, words)
     return words
+
+
+def action_word(state: str) -> str:
+    """What sending the form does for a frame in `state`: the confirm page's button and the
+    instruction above it both say this, and so does the detail page's apply button."""
+    if state == "waitlist":
+        return _("キャンセル待ちに登録する")
+    if state == "lottery":
+        return _("抽選に申し込む")
+    return _("申し込みを確定する")
+
+
+def price_text(frame) -> str:
+    """The frame's fee as people read it: its label, or 無料 (in the reader's language)."""
+    from booking.events.payment import is_priced
+
+    return frame.price_label if is_priced(frame) else _("無料")
+
+
+def seats_text(frame, state: str) -> str:
+    """Seats in a few words for the frame choice: 残り12席, 満席・キャンセル待ち, 定員50名・抽選."""
+    capacity, left = f"{frame.capacity:,}", f"{frame.remaining:,}"
+    if state == "lottery":
+        return _("定員%(n)s名・抽選", n=capacity)
+    if state == "waitlist":
+        return _("満席・キャンセル待ち")
+    if frame.remaining <= 0:
+        return _("満席")
+    return _("残り%(n)s席", n=left)
+
+
+def frame_choice(frame, state: str) -> str:
+    """One frame choice on the form: 会場参加 — 3,000円（税込）・残り12席 (no nested brackets)."""
+    return _(
+        "%(name)s — %(price)s・%(seats)s",
+        name=frame.name, price=price_text(frame), seats=seats_text(frame, state),
+    )  # fmt: skip
+
+
+def status_text(status: str, position: int | None = None) -> str:
+    """A registration's state in one phrase: 参加確定, キャンセル待ち3番目 (never both words)."""
+    if status == "waitlisted" and position:
+        return _("キャンセル待ち%(n)s番目", n=position)
+    return event_words()["status"][status]
+
+
+def apply_word(states: list[str]) -> str:
+    """The detail page's apply button for the frames a person may pick (their states)."""
+    if states and all(s == "waitlist" for s in states):
+        return _("キャンセル待ちに登録する")
+    if states and all(s == "lottery" for s in states):
+        return _("抽選に申し込む")
+    return _("申し込む")

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import get_locale
+from markupsafe import Markup, escape
 
 from booking.timefmt import format_day, format_deadline, format_when
 
@@ -12,8 +16,29 @@ def current_locale() -> str:
     return str(get_locale() or "ja")
 
 
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+
+
+@lru_cache(maxsize=1)
+def _phrase_parser():
+    import budoux
+
+    return budoux.load_default_japanese_parser()
+
+
+def phrases(text: str | None) -> Markup:
+    """Japanese text with a `<wbr>` between its phrases (BudouX), so a headline styled
+    `word-break: keep-all` breaks between phrases, never inside a word. Other text is only
+    escaped."""
+    text = text or ""
+    if not _CJK.search(text):
+        return escape(text)
+    return Markup("<wbr>").join(escape(p) for p in _phrase_parser().parse(text))
+
+
 def register(app: Flask) -> None:
     app.add_template_filter(format_when, "when")
+    app.add_template_filter(phrases, "phrases")
     app.add_template_filter(format_day, "day")
     app.add_template_filter(format_deadline, "deadline")
 

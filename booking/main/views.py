@@ -17,6 +17,7 @@ from sqlalchemy import text
 
 from booking.consultations.catalogue import themes
 from booking.events.catalogue import upcoming_events
+from booking.events.registrations import frame_state
 from booking.extensions import csrf, db
 from booking.main.forms import safe_next
 from booking.org.services import units_of_kind
@@ -27,10 +28,12 @@ bp = Blueprint("main", __name__)
 
 @bp.get("/")
 def home():
-    events = upcoming_events(current_user, now_utc(), limit=8)
+    now = now_utc()
+    events = upcoming_events(current_user, now, limit=8)
     return render_template(
-        "main/home.html", events=events, branches=units_of_kind("branch"), themes=themes()
-    )
+        "main/home.html", events=events, branches=units_of_kind("branch"), themes=themes(),
+        now=now, frame_state=frame_state,
+    )  # fmt: skip
 
 
 @bp.post("/lang/<code>")

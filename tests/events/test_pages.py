@@ -105,7 +105,8 @@ def test_a_full_in_person_frame_offers_the_online_frame(client, make_event, make
     register_for_frame(make_user("member"), event.id, event.frames[0].id, {}, now_utc())
     db.session.commit()
     html = client.get(f"/events/{event.id}").get_data(as_text=True)
-    assert "オンライン参加（オンライン参加）はまだお申し込みいただけます" in html
+    assert "会場参加は満席です。オンライン参加はまだお申し込みいただけます。" in html
+    assert "オンライン参加（オンライン参加）" not in html
 
 
 def _login(client, user):
@@ -122,7 +123,7 @@ def test_register_confirm_done_flow(client, make_event, member):
     assert form.status_code == 200 and "申込内容を確認する" in form.get_data(as_text=True)
     frame = str(event.frames[0].id)
     confirm = client.post(f"/events/{event.id}/register", data={"frame": frame, q: "製造業"})
-    assert confirm.status_code == 200 and "予約を確定する" in confirm.get_data(as_text=True)
+    assert confirm.status_code == 200 and "申し込みを確定する" in confirm.get_data(as_text=True)
     assert db.session.scalar(select(Registration)) is None, "the confirmation page saves nothing"
     done = client.post(
         f"/events/{event.id}/register", data={"frame": frame, q: "製造業", "confirmed": "1"}
