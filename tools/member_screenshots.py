@@ -43,16 +43,12 @@ def _pages(page, base: str) -> list[tuple[str, str]]:
     page.goto(f"{base}/mypage/")
     found = [("mypage", f"{base}/mypage/")]
     passes = page.eval_on_selector_all(
-        "a[href*='/pass']", "els => els.map(e => e.getAttribute('href'))"
-    )
-    regs = page.eval_on_selector_all(
-        "a[href^='/mypage/registrations/']",
-        "els => els.filter(e => /参加証|pass/i.test(e.textContent)).map(e => e.getAttribute('href'))",
+        "a[href^='/mypage/passes/']", "els => els.map(e => e.getAttribute('href'))"
     )
     if passes:
         found.append(("pass", base + passes[0]))
-    if regs:
-        found.append(("pass-registration", base + regs[0]))
+        reg_id = passes[0].rstrip("/").rsplit("/", 1)[-1]
+        found.append(("pass-registration", f"{base}/mypage/registrations/{reg_id}"))
     found.append(("consultation-1-theme", f"{base}/consultations/"))
     found.append(("consultation-2-channel", f"{base}/consultations/book?theme=finance"))
     found.append(
@@ -82,6 +78,7 @@ def _confirm_step(page, out: Path, lang: str, width: int, wide: list) -> None:
         return
     page.fill("input[name=topic]", "運転資金の借入れについて" if lang == "ja" else "A loan")
     page.click("button[value=confirm]")
+    page.wait_for_load_state()
     scroll = page.evaluate("document.documentElement.scrollWidth")
     if scroll > width:
         wide.append(f"consultation-6-confirm {lang} {width}px scrolls to {scroll}px")
