@@ -26,6 +26,7 @@ def init_app(app) -> None:
     app.add_template_filter(template_helpers.fair_day, "fair_day")
     app.add_template_filter(initials.initial, "exhibitor_initial")
     app.add_template_filter(initials.tile, "exhibitor_tile")
+    app.add_template_filter(initials.short_name, "exhibitor_short_name")
     app.add_template_global(application_words, "application_words")
     app.add_template_global(application_number, "application_number")
     app.add_template_global(zones_of, "exhibitor_zones")

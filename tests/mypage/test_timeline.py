@@ -143,6 +143,10 @@ def test_the_pass_page_is_the_holders_alone_and_prints(app, member, make_user, m
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "<svg" in html and reg.reference in html
     assert "member.css" in html and "print=card" in html  # the print stylesheet, card size
+    static = client.get("/static/member.css")
+    css = static.get_data(as_text=True)
+    static.close()
+    assert "size: A4 portrait" in css and "@page pass-card { size: 91mm 55mm" in css
     other = app.test_client()
     login(other, make_user("member"))
     assert other.get(f"/mypage/passes/{reg.id}").status_code == 404

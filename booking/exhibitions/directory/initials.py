@@ -17,6 +17,12 @@ _SKIP = re.compile(r"[\s\W_]+")
 TILES = 8  # colours, as classes tile-0 … tile-7 in exhibitor-pages.css
 
 
+def short_name(name: str | None) -> str:
+    """The name without its legal form, for labels with little room (株式会社つなぐ食品 → つなぐ食品)."""
+    rest = _FORM.sub("", name or "").strip()
+    return rest or (name or "")
+
+
 def initial(name: str | None) -> str:
     """株式会社つなぐ食品 → つ; Tsunagu Ltd. → T; an empty name → ・."""
     rest = _SKIP.sub("", _FORM.sub("", name or ""))
