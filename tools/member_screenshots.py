@@ -5,7 +5,7 @@ Run against a server with the demo loaded (`make run`):
     .venv/bin/python tools/member_screenshots.py http://127.0.0.1:5000 docs/screenshots
 
 It signs in as the demo member, walks My Page, each step of a consultation booking (the
-booking itself is not made) and the first confirmed event pass, in Japanese and English at
+booking it makes for the last step is cancelled again) and the first confirmed event pass, in Japanese and English at
 375 and 1280 px, saves the first screen of each as `<prefix>-<page>-<lang>-<width>.png` and
 prints every page that scrolls sideways (and exits 1 if any does).
 """
@@ -83,6 +83,24 @@ def _confirm_step(page, out: Path, lang: str, width: int, wide: list) -> None:
     if scroll > width:
         wide.append(f"consultation-6-confirm {lang} {width}px scrolls to {scroll}px")
     page.screenshot(path=str(out / f"consultation-6-confirm-{lang}-{width}.png"))
+    # 完了: book it, show the last step, then cancel it again so the demo stays as it was.
+    page.click("button[value=book]")
+    page.wait_for_load_state()
+    if "done=1" in page.url:
+        page.screenshot(path=str(out / f"consultation-7-done-{lang}-{width}.png"))
+        page.goto(page.url.split("?")[0] + "/cancel")
+        page.click("main form button[type=submit]")
+        page.wait_for_load_state()
+
+
+def _shrink(out: Path) -> None:
+    """Screenshots are flat colours: a 128-colour palette keeps them small in the repository."""
+    from PIL import Image
+
+    for png in out.glob("*.png"):
+        with Image.open(png) as image:
+            small = image.convert("RGB").quantize(colors=128, method=Image.Quantize.MEDIANCUT)
+        small.save(png, optimize=True)
 
 
 def main(base: str, out: Path) -> int:
@@ -105,6 +123,7 @@ def main(base: str, out: Path) -> int:
         browser.close()
     for line in wide:
         print(line)
+    _shrink(out)
     return 1 if wide else 0
 
 
