@@ -123,7 +123,7 @@ def _consultation_place(c) -> str:
     if c.consultation_day is not None:
         return c.consultation_day.venue_name or c.consultation_day.title
     if c.channel.slug == "branch" and c.branch is not None:
-        return _("%(branch)s 窓口", branch=c.branch.name)
+        return c.branch.name
     return c.channel.name
 
 
