@@ -45,6 +45,8 @@ class Theme(db.Model):
     cancel_cutoff_hours: Mapped[int] = mapped_column(default=24)
     # The theme's own intake questions (a list of strings), asked after the common ones.
     questions: Mapped[list] = mapped_column(JSON, default=list)
+    # The theme's own example under the intake's summary field (empty: the generic one).
+    intake_hint: Mapped[str] = mapped_column(String(300), default="", server_default="")
 
     __table_args__ = (CheckConstraint("slot_minutes > 0", name="slot_positive"),)
 

@@ -23,6 +23,7 @@ from booking.consultations.forms import intake_form_for
 from booking.consultations.grid import parse_week, week_bounds, week_grid
 from booking.consultations.models import Advisor, Consultation
 from booking.consultations.notify import consultation_from_token
+from booking.consultations.places import booking_place
 from booking.consultations.policy import (
     may_cancel,
     may_manage,
@@ -84,9 +85,11 @@ def _first_free_day(theme, now, **filters):
 
 
 @bp.get("/book")
-@login_required
 def choose():
-    """One page, several steps: each choice is a link that adds a query parameter."""
+    """One page, several steps: each choice is a link that adds a query parameter.
+
+    Anyone may look at the free slots; picking one leads to the intake, which asks a visitor
+    to sign in first and comes back to the chosen slot (`next`)."""
     args = request.args
     theme = _theme_or_404(args.get("theme")) if args.get("theme") else None
     if theme is None:
@@ -120,7 +123,7 @@ def choose():
         "consultations/choose.html", step="slots", theme=theme, channel=channel, branch=branch,
         grid=week_grid(monday, slots), monday=monday, choice=choice,
         advisor_id=advisor_id, advisors=advisors_for(theme, channel, branch_id),
-        has_last=last_advisor_id(current_user) is not None,
+        has_last=current_user.is_authenticated and last_advisor_id(current_user) is not None,
         prev_week=(monday - timedelta(days=7)).isoformat(),
         next_week=(monday + timedelta(days=7)).isoformat(),
         show_prev=week_bounds(monday)[0] > now,
@@ -139,7 +142,8 @@ def intake():
         abort(404)
     end = start + timedelta(minutes=theme.slot_minutes)
     context = {"form": form, "theme": theme, "start": start, "end": end,
-               "advisor": _advisor_name(form.advisor.data)}  # fmt: skip
+               "advisor": _advisor_name(form.advisor.data),
+               "where": booking_place(form.channel.data, form.branch.data, current_user)}  # fmt: skip
     if request.method == "GET" or request.form.get("action") == "edit":
         return render_template("consultations/intake.html", **context)
     if not form.validate():
@@ -162,7 +166,7 @@ def intake():
             return render_template("consultations/intake.html", taken=exc.message, **context), 409
         return render_template("consultations/intake.html", problem=exc.message, **context), 422
     flash(_("ご予約を承りました。確認のメールをお送りします。"), "success")
-    return redirect(url_for("consultations.detail", consultation_id=consultation.id))
+    return redirect(url_for("consultations.detail", consultation_id=consultation.id, done=1))
 
 
 def _advisor_name(value: str | None) -> str | None:
@@ -214,6 +218,7 @@ def detail(consultation_id: int | None = None, token: str | None = None):
         is_desk=signed_in and current_user.id != consultation.member_id,
         late=past_cutoff_for(actor, consultation, now_utc()),  # the hint that it counts late
         can_change=may_cancel(consultation, now_utc()),  # the member's rule, for anyone
+        done=request.args.get("done") == "1" and signed_in,  # the last step of booking
     )  # fmt: skip
 
 
@@ -245,8 +250,9 @@ def reschedule(consultation_id: int | None = None, token: str | None = None):
         except ValueError:
             abort(404)
         if request.method == "GET":
+            end = start + timedelta(minutes=consultation.theme.slot_minutes)
             return render_template("consultations/reschedule_confirm.html", c=consultation,
-                                   links=links, start=start)  # fmt: skip
+                                   links=links, start=start, end=end)  # fmt: skip
         with refusals():
             reschedule_consultation(consultation, start, now, actor)
             flash(_("ご予約の日時を変更しました。"), "success")

@@ -157,7 +157,8 @@ def checked_in_count(event_id: int) -> int:
 
 
 def my_registrations(user, now: datetime) -> tuple[list[Registration], list[Registration]]:
-    """(upcoming, past) registrations of a person for My Page; cancelled ones only upcoming."""
+    """(upcoming, past) registrations of a person for My Page, cancelled ones too (the
+    timeline says what became of each)."""
     regs = list(
         db.session.scalars(
             select(Registration)
@@ -171,5 +172,5 @@ def my_registrations(user, now: datetime) -> tuple[list[Registration], list[Regi
         )
     )
     upcoming = [r for r in regs if as_utc(r.event.ends_at) > now]
-    past = [r for r in reversed(regs) if as_utc(r.event.ends_at) <= now and r.status != "cancelled"]
+    past = [r for r in reversed(regs) if as_utc(r.event.ends_at) <= now]
     return upcoming, past

@@ -90,3 +90,14 @@ def registration_of(event: Event, reg_id: int) -> Registration:
     if reg is None or reg.event_id != event.id:
         raise NotFound(_l("お申し込みが見つかりません。"))
     return reg
+
+
+def has_pass(reg: Registration | None) -> bool:
+    """A QR pass for the door: a confirmed registration in a frame with a room (not online)
+    of an event still on."""
+    return (
+        reg is not None
+        and reg.status == "confirmed"
+        and reg.frame.mode != "online"
+        and reg.event.status != "cancelled"
+    )

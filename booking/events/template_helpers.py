@@ -23,8 +23,11 @@ def qr_svg(token: str) -> Markup:
     """The pass QR code inline on a page, with a title screen readers say."""
     import segno
 
-    svg = segno.make(token, error="m").svg_inline(scale=8, border=2, title=_("参加証のQRコード"))
-    return Markup(svg)
+    qr = segno.make(token, error="m")
+    svg = qr.svg_inline(scale=8, border=2, title=_("参加証のQRコード"))
+    # A viewBox, so that CSS may size it (printed passes, phones) and it scales, not clips.
+    width, height = qr.symbol_size(scale=8, border=2)
+    return Markup(svg.replace("<svg ", f'<svg viewBox="0 0 {width} {height}" ', 1))
 
 
 def qr_png(token: str) -> str:

@@ -11,7 +11,6 @@ from booking.exhibitions.directory.bookmarks import my_bookmarks
 from booking.exhibitions.lookup import exhibition_for_event, exhibitors_of_user
 from booking.exhibitions.meetings.forms import mode_labels
 from booking.exhibitions.meetings.leads import consents_of_visitor, source_labels
-from booking.exhibitions.meetings.services import upcoming_for_visitor
 from booking.exhibitions.staff.access import managed_unit_id
 from booking.exhibitions.staff.dashboard import exhibitions_overview
 from booking.timefmt import format_day, local_zone, now_utc
@@ -23,14 +22,14 @@ def fair_day(value: date) -> str:
 
 
 def my_meetings_panel() -> dict | None:
-    """My Page: upcoming meetings and contact shares, or None when there is neither."""
+    """My Page: the exhibitors the person shares their contact with, or None when none
+    (the meetings themselves are in My Page's timeline)."""
     if not current_user.is_authenticated:
         return None
-    meetings = upcoming_for_visitor(current_user, now_utc())
     consents = consents_of_visitor(current_user)
-    if not meetings and not consents:
+    if not consents:
         return None
-    return {"meetings": meetings, "consents": consents}
+    return {"consents": consents}
 
 
 def my_exhibition_applications():

@@ -9,8 +9,10 @@ from wtforms.fields.choices import SelectChoice
 
 from booking.accounts.forms import CompanyInterestsForm, ProfileForm
 from booking.accounts.services import PersonDetails, set_company_interests, update_profile
-from booking.consultations.services import upcoming_for_member
-from booking.events.catalogue import my_registrations
+from booking.errors import NotFound
+from booking.events.policy import has_pass
+from booking.events.registrations import get_own_registration
+from booking.mypage.timeline import timeline
 from booking.org.services import units_of_kind
 from booking.refusals import form_page
 from booking.timefmt import now_utc
@@ -21,13 +23,23 @@ bp = Blueprint("mypage", __name__, url_prefix="/mypage")
 @bp.get("/")
 @login_required
 def index():
-    now = now_utc()
-    consultations = upcoming_for_member(current_user, now)
-    upcoming, past = my_registrations(current_user, now)
-    return render_template(
-        "mypage/index.html", consultations=consultations, event_upcoming=upcoming, event_past=past,
-        now=now,
-    )  # fmt: skip
+    """One timeline of the person's bookings of every kind: upcoming, then history."""
+    upcoming, history = timeline(current_user, now_utc())
+    return render_template("mypage/index.html", upcoming=upcoming, history=history)
+
+
+@bp.get("/passes/<int:reg_id>")
+@login_required
+def event_pass(reg_id: int):
+    """The QR pass of one's own registration, alone on the page: to show at the door or to
+    print (A4, or cut out at wallet size)."""
+    try:
+        reg = get_own_registration(reg_id, current_user)
+    except NotFound:
+        abort(404)
+    if reg.user_id != current_user.id or not has_pass(reg):
+        abort(404)
+    return render_template("mypage/pass.html", reg=reg, event=reg.event)
 
 
 @bp.route("/profile", methods=["GET", "POST"])

@@ -16,6 +16,14 @@ from tests.consultations.conftest import book, catalogue, make_advisor  # noqa: 
 pytestmark = pytest.mark.browser
 
 
+def _fits_a_phone(page, label: str) -> None:
+    """At 375 px the whole page fits: no sideways scrolling."""
+    page.set_viewport_size({"width": 375, "height": 800})
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= 375, f"{label} is {width}px wide on a 375px screen"
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
 def _sign_in(page, live_server, user):
     email = user.email
     # Reading an expired attribute opened a transaction; on SQLite (BEGIN IMMEDIATE) it would
@@ -41,6 +49,7 @@ def test_member_books_an_online_consultation_and_cancels_it(
     page.get_by_role("link", name="指定なし（どの支部の相談員でも）").click()
     page.get_by_role("heading", name="日時を選んでください").wait_for()
     axe_check(page, "week grid")
+    _fits_a_phone(page, "the free slots")
     page.locator("a.slot").first.click()
     page.get_by_role("heading", name="ご相談内容の入力").wait_for()
     axe_check(page, "intake")
@@ -49,13 +58,18 @@ def test_member_books_an_online_consultation_and_cancels_it(
     page.get_by_role("button", name="予約内容を確認する").click()
     page.get_by_role("heading", name="予約内容の確認").wait_for()
     axe_check(page, "confirm")
+    _fits_a_phone(page, "the confirm page")
     page.get_by_role("button", name="予約を確定する").click()
     page.get_by_text("ご予約を承りました。").wait_for()
     assert join_url in page.content()  # the join link of an online session
     axe_check(page, "booked")
 
     page.goto(live_server + "/mypage/")
-    page.get_by_role("link", name="経営相談 · オンライン").click()
+    axe_check(page, "My Page")
+    _fits_a_phone(page, "My Page")
+    card = page.locator(".mp-consultation")
+    assert card.get_by_role("link", name="日時を変更する").is_visible()
+    card.get_by_role("link", name="経営相談", exact=True).click()
     page.get_by_role("link", name="キャンセルする").click()
     page.get_by_role("heading", name="予約のキャンセル").wait_for()
     axe_check(page, "cancel confirmation")

@@ -67,7 +67,9 @@ def test_member_finds_registers_sees_pass_and_cancels(
     page.get_by_role("link", name="マイページへ").click()
     page.get_by_text(reference).wait_for()
     page.get_by_role("link", name="参加証を表示").click()
-    assert page.locator("figure.pass svg").is_visible()
+    assert page.locator(".pass-qr svg").is_visible()  # the pass page, to show or print
+    axe_check(page, "pass")
+    page.get_by_role("link", name="マイページへ").click()
     page.get_by_role("link", name="キャンセルする").click()
     page.get_by_role("heading", name="キャンセルの確認").wait_for()
     axe_check(page, "cancel confirmation")

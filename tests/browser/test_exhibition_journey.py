@@ -155,8 +155,11 @@ def test_visitor_registers_bookmarks_an_exhibitor_and_books_a_meeting(
     _fits_small_screen(page, "the meeting confirmation")
 
     page.goto(live_server + "/mypage/")
-    page.get_by_role("heading", name="展示会の商談").wait_for()
-    page.get_by_role("link", name="株式会社さくら精機 · ブースで商談").wait_for()
+    meeting_card = page.locator(".mp-meeting")  # in the one timeline of bookings
+    meeting_card.get_by_role("link", name="株式会社さくら精機").wait_for()
+    assert meeting_card.get_by_text("ブースで商談").is_visible()
+    assert meeting_card.get_by_role("link", name="キャンセルする").is_visible()
+    _fits_small_screen(page, "My Page")
     bookmarks = page.get_by_role("region", name="ブックマークした出展者")
     assert bookmarks.get_by_role("link", name="株式会社さくら精機").is_visible()
 

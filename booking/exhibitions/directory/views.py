@@ -3,6 +3,8 @@ and visitors' bookmarks."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -10,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import defer
 
 from booking.errors import DomainError
+from booking.exhibitions.booths.services import booths_of
 from booking.exhibitions.directory.bookmarks import (
     bookmarked_ids,
     is_bookmarked,
@@ -31,6 +34,34 @@ from booking.main.forms import safe_next
 from booking.timefmt import now_utc
 
 bp = Blueprint("exhibitions", __name__, url_prefix="/exhibitions")
+
+
+@dataclass(frozen=True)
+class PublicBooth:
+    """A booth as the public map draws it: its exhibitor only once accepted."""
+
+    id: int
+    code: str
+    x: int
+    y: int
+    w: int
+    h: int
+    zone: object
+    exhibitor: object | None
+
+    @property
+    def exhibitor_id(self):
+        return self.exhibitor.id if self.exhibitor is not None else None
+
+
+def public_booths(exhibition) -> list[PublicBooth]:
+    shown = []
+    for b in booths_of(exhibition):
+        x = b.exhibitor if b.exhibitor is not None and b.exhibitor.status == "accepted" else None
+        shown.append(PublicBooth(b.id, b.code, b.x, b.y, b.w, b.h, b.zone, x))
+    return shown
+
+
 PER_PAGE = 48  # cards a page: a few screens, and a page renders in a few milliseconds
 LOGO_MAX_AGE = 3600  # seconds; pages link logos with ?v=<digest>, so a new logo is a new URL
 
@@ -63,6 +94,17 @@ def directory(exhibition_id: int):
         found=found, exhibitors=found.items, filters=filters, args=args, errors=errors,
         categories=categories(), bookmarked=bookmarked_ids(current_user, exhibition),
     ), (400 if errors else 200)  # fmt: skip
+
+
+@bp.get("/<int:exhibition_id>/map")
+def booth_map(exhibition_id: int):
+    """The fair's booth map for visitors: zones coloured, each exhibitor's booth a link to
+    its page (the staff map, read-only)."""
+    exhibition = public_exhibition(exhibition_id)
+    return render_template(
+        "exhibitions/directory/map.html", exhibition=exhibition, event=exhibition.event,
+        booths=public_booths(exhibition),
+    )  # fmt: skip
 
 
 @bp.get("/<int:exhibition_id>/exhibitors/<int:exhibitor_id>")

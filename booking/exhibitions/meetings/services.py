@@ -198,6 +198,18 @@ def upcoming_for_visitor(user: User, now: datetime) -> list[Meeting]:
     )
 
 
+def meetings_of_visitor(user: User) -> list[Meeting]:
+    """Every meeting the person booked (cancelled and past ones too), for My Page."""
+    return list(
+        db.session.scalars(
+            select(Meeting)
+            .where(Meeting.visitor_id == user.id)
+            .options(selectinload(Meeting.exhibitor).selectinload(Exhibitor.company))
+            .order_by(Meeting.starts_at)
+        )
+    )
+
+
 def day_meetings(exhibitor: Exhibitor, day: date) -> list[Meeting]:
     """The exhibitor's booked meetings on one local day, in time order."""
     zone = local_zone()

@@ -282,10 +282,11 @@ def test_my_page_lists_upcoming_meetings_with_cancel_links(app, fair, make_exhib
     exhibitor, _ = make_exhibitor(fair, name="株式会社つばめ")
     guest = visitor(make_user, fair)
     client = signed_in(app, guest)
-    assert "展示会の商談" not in client.get("/mypage/").get_data(as_text=True)
+    assert "株式会社つばめ" not in client.get("/mypage/").get_data(as_text=True)
     meeting = book(guest, exhibitor, at(fair, 0, 13))
     html = client.get("/mypage/").get_data(as_text=True)
-    assert "展示会の商談" in html and "株式会社つばめ" in html
+    # In My Page's one timeline of bookings, as a 商談 card.
+    assert "mp-meeting" in html and "株式会社つばめ" in html
     assert f"/meetings/{meeting.id}/cancel" in html
 
 
