@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -33,6 +34,19 @@ def load_catalogue(data: dict) -> dict[str, int]:
         "themes": len(data["consultation_themes"]),
         "channels": len(data["consultation_channels"]),
     }
+
+
+def local_name(item) -> str:
+    """A theme's or channel's name in the reader's language (Japanese when it has no English)."""
+    if str(get_locale() or "ja") == "en" and getattr(item, "name_en", ""):
+        return item.name_en
+    return item.name
+
+
+def local_about(theme: Theme) -> str:
+    if str(get_locale() or "ja") == "en" and theme.about_en:
+        return theme.about_en
+    return theme.about
 
 
 def themes(include_inactive: bool = False) -> list[Theme]:
