@@ -50,7 +50,15 @@ class Assignment:
     branches: list[Unit]
 
 
-def _check_video_url(url: str) -> str:
+# An advisor nobody can book is refused: what each empty choice means.
+NEEDED = {
+    "themes": _l("担当するテーマを1つ以上選んでください。"),
+    "channels": _l("相談方法を1つ以上選んでください。"),
+    "branches": _l("担当する支部を1つ以上選んでください。"),
+}
+
+
+def check_video_url(url: str) -> str:
     """:raises Invalid: not an http(s) address."""
     url = (url or "").strip()
     if not url:
@@ -63,7 +71,7 @@ def _check_video_url(url: str) -> str:
 
 def apply_profile(advisor: Advisor, profile: AdvisorProfile) -> None:
     """Title, introduction and video room. :raises Invalid: the room is not a web address."""
-    advisor.video_url = _check_video_url(profile.video_url)
+    advisor.video_url = check_video_url(profile.video_url)
     advisor.title = profile.title.strip()[:100]
     advisor.bio = profile.bio.strip()
     db.session.flush()
@@ -71,12 +79,8 @@ def apply_profile(advisor: Advisor, profile: AdvisorProfile) -> None:
 
 def apply_assignment(advisor: Advisor, assignment: Assignment) -> None:
     """:raises Invalid: no theme, channel or branch chosen (the advisor could not be booked)."""
-    for name, chosen, message in (
-        ("themes", assignment.themes, _l("担当するテーマを1つ以上選んでください。")),
-        ("channels", assignment.channels, _l("相談方法を1つ以上選んでください。")),
-        ("branches", assignment.branches, _l("担当する支部を1つ以上選んでください。")),
-    ):
-        if not chosen:
+    for name, message in NEEDED.items():
+        if not getattr(assignment, name):
             raise Invalid(message, field=name)
     advisor.themes = list(assignment.themes)
     advisor.channels = list(assignment.channels)

@@ -108,6 +108,7 @@ def create():
 def edit(advisor_id: int):
     advisor = _managed(advisor_id)
     form = _form(advisor)
+    form.keeps_other_branches = any(b not in managed_branches() for b in advisor.branches)
     form.email.render_kw = {**(form.email.render_kw or {}), "readonly": True}
     if form.validate_on_submit():
         with refusals(form):

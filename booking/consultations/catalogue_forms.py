@@ -6,11 +6,13 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from booking.consultations.advisor_admin import NEEDED, check_video_url
 from booking.consultations.catalogue import local_name
 from booking.consultations.forms import REQUIRED
+from booking.errors import Invalid
 from booking.forms import BoundedIntegerField, EmailInput, KanaInput
 
 
@@ -62,7 +64,8 @@ class BranchOffersForm(FlaskForm):
 
 
 class AdvisorProfileForm(FlaskForm):
-    """What an advisor edits about themselves."""
+    """What an advisor edits about themselves (the rules are the service's, asked here so
+    that every problem of the form is shown at once)."""
 
     title = StringField(_l("肩書き"), validators=[Length(max=100)])
     bio = TextAreaField(_l("自己紹介"), validators=[Length(max=4000)])
@@ -70,6 +73,12 @@ class AdvisorProfileForm(FlaskForm):
         _l("オンライン相談のURL"), validators=[Length(max=500)],
         render_kw={"inputmode": "url", "type": "url"},
     )  # fmt: skip
+
+    def validate_video_url(self, field):
+        try:
+            check_video_url(field.data)
+        except Invalid as exc:
+            raise ValidationError(exc.message) from None
 
 
 class AdvisorForm(AdvisorProfileForm):
@@ -86,8 +95,24 @@ class AdvisorForm(AdvisorProfileForm):
     channels = CheckboxesField(_l("相談方法"))
     branches = CheckboxesField(_l("担当する支部"))
 
+    def validate_themes(self, field):
+        _needed(field, "themes")
+
+    def validate_channels(self, field):
+        _needed(field, "channels")
+
+    def validate_branches(self, field):
+        # Branch staff editing a shared advisor keep the other branches: one is enough then.
+        if not getattr(self, "keeps_other_branches", False):
+            _needed(field, "branches")
+
     def fill(self, themes, channels, branches):
         self.themes.choices = [SelectChoice(str(t.id), local_name(t)) for t in themes]
         self.channels.choices = [SelectChoice(str(c.id), local_name(c)) for c in channels]
         self.branches.choices = [SelectChoice(str(b.id), b.name) for b in branches]
         return self
+
+
+def _needed(field, name: str) -> None:
+    if not field.data:
+        raise ValidationError(NEEDED[name])
