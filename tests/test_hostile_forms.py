@@ -32,7 +32,7 @@ from booking import create_app
 from booking.accounts.models import AccountToken, User
 from booking.accounts.services import PersonDetails, create_user
 from booking.calendars.feed_tokens import ensure_feed_token
-from booking.consultations.models import Consultation
+from booking.consultations.models import Advisor, Channel, Consultation, Theme
 from booking.consultations.notify import manage_token
 from booking.demo import load
 from booking.events.models import Event, Frame, Registration
@@ -216,6 +216,16 @@ def _ids_and_tokens(users: dict[str, int | None]) -> tuple[dict, dict, dict]:
         "message_id": _first(select(OutboxMessage.id)) or 1,
         "rule_id": _first(select(ReminderRule.id).where(ReminderRule.event_id == reg.event_id))
         or 1,
+        # The consultation back office: the demo advisor, a theme, a channel, their branch.
+        "advisor_id": _first(
+            select(Advisor.id)
+            .join(User, User.id == Advisor.user_id)
+            .where(User.id == users["advisor"])
+        )
+        or 1,
+        "theme_id": _first(select(Theme.id).order_by(Theme.position)) or 1,
+        "channel_id": _first(select(Channel.id).order_by(Channel.position)) or 1,
+        "unit_id": _first(select(User.unit_id).where(User.id == users["advisor"])) or 1,
     }
     own_ids = {
         "events.register": {"event_id": open_event},

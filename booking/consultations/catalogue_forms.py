@@ -6,9 +6,10 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from booking.accounts.forms import EMAIL_FORMAT
 from booking.consultations.advisor_admin import NEEDED, check_video_url
 from booking.consultations.catalogue import local_name
 from booking.consultations.forms import REQUIRED
@@ -84,7 +85,10 @@ class AdvisorProfileForm(FlaskForm):
 class AdvisorForm(AdvisorProfileForm):
     """Staff: the account, the name, the profile and what the advisor covers."""
 
-    email = EmailInput(_l("メールアドレス"), validators=[DataRequired(REQUIRED), Length(max=254)])
+    email = EmailInput(
+        _l("メールアドレス"),
+        validators=[DataRequired(REQUIRED), Length(max=254), Email(EMAIL_FORMAT)],
+    )
     family_name = StringField(_l("姓"), validators=[DataRequired(REQUIRED), Length(max=60)])
     given_name = StringField(_l("名"), validators=[Length(max=60)])
     family_kana = KanaInput(
