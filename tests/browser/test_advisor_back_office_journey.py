@@ -69,7 +69,7 @@ def test_admin_sets_up_an_advisor_who_gets_booked(
     page.get_by_text("ご相談テーマ「事業計画づくり」を保存しました。").wait_for()
 
     # … and an advisor for it, on a new account invited by mail.
-    page.get_by_role("link", name="相談員", exact=True).click()
+    page.get_by_role("link", name="相談員の一覧").click()
     page.get_by_role("link", name="相談員を登録する").click()
     page.locator("#email").fill("sato.advisor@example.jp")
     page.locator("#family_name").fill("佐藤")
