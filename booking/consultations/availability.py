@@ -65,12 +65,12 @@ def add_weekly_interval(
 
 def add_exception(
     advisor: Advisor, day: date, kind: str, starts: time | None, ends: time | None,
-    note: str = "", now: datetime | None = None,
+    note: str = "", *, now: datetime,
 ) -> AvailabilityException:  # fmt: skip
     """A day off (whole or part) or extra hours.
 
     :raises Invalid: unknown kind, extra hours without times, or the end not after the start.
-    :raises Conflict: (with `now`) the time off holds booked consultations.
+    :raises Conflict: the time off holds booked consultations ahead (`refuse_orphaned_bookings`).
     """
     if kind not in ("off", "extra"):
         raise Invalid(_l("種類を選んでください。"), field="kind")
@@ -82,16 +82,16 @@ def add_exception(
                                 ends=ends, note=note.strip()[:200])  # fmt: skip
     db.session.add(row)
     db.session.flush()
-    if kind == "off" and now is not None:
+    if kind == "off":
         refuse_orphaned_bookings(advisor, now, lambda d: d == day)
     return row
 
 
-def remove_availability(advisor: Advisor, model, row_id: int, now: datetime | None = None) -> None:
+def remove_availability(advisor: Advisor, model, row_id: int, *, now: datetime) -> None:
     """Delete one weekly interval or exception of this advisor.
 
     :raises NotFound: not theirs.
-    :raises Conflict: (with `now`) booked consultations ahead lie in the hours removed.
+    :raises Conflict: booked consultations ahead lie in the hours removed.
     """
     row = db.session.get(model, row_id)
     if row is None or row.advisor_id != advisor.id:
@@ -104,8 +104,7 @@ def remove_availability(advisor: Advisor, model, row_id: int, now: datetime | No
         touched = lambda d: d == day  # noqa: E731
     db.session.delete(row)
     db.session.flush()
-    if now is not None:
-        refuse_orphaned_bookings(advisor, now, touched)
+    refuse_orphaned_bookings(advisor, now, touched)
 
 
 def refuse_orphaned_bookings(

@@ -103,11 +103,6 @@ def may_edit_catalogue(user: User) -> bool:
     return sees_all_units(user)
 
 
-def may_see_catalogue(user: User) -> bool:
-    """Every staff member sees the catalogue pages (branch staff: their branch's offers)."""
-    return user.is_staff
-
-
 def may_manage_branch(user: User, unit: Unit) -> bool:
     """Which themes and channels a branch offers, and its advisors: that branch's staff,
     HQ staff and admins."""
