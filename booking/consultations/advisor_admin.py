@@ -108,8 +108,7 @@ def create_advisor(
         if db.session.scalar(select(Advisor.id).where(Advisor.user_id == user.id)):
             raise Conflict(_l("このアカウントは既に相談員です。"), field="email")
         user.role = "advisor"
-        if details.family_name:
-            apply_details(user, details)
+        _rename(user, details)
         invite = False
     advisor = Advisor(user=user, active=True)
     db.session.add(advisor)
@@ -124,10 +123,16 @@ def update_advisor(
     advisor: Advisor, details: PersonDetails, profile: AdvisorProfile, assignment: Assignment
 ) -> None:
     """Staff change an advisor's name, profile and assignment. :raises Invalid:"""
-    if details.family_name:
-        apply_details(advisor.user, details)
+    _rename(advisor.user, details)
     apply_profile(advisor, profile)
     apply_assignment(advisor, assignment)
+
+
+def _rename(user: User, details: PersonDetails) -> None:
+    """The name and furigana staff typed; the account's phone stays as its holder left it."""
+    if details.family_name:
+        details.phone = user.phone
+        apply_details(user, details)
 
 
 def set_advisor_active(advisor: Advisor, active: bool, now: datetime) -> None:

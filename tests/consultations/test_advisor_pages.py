@@ -267,3 +267,11 @@ def test_an_advisor_with_bookings_ahead_cannot_be_deactivated(
     client.post(f"/staff/consultations/advisors/{free.id}/active", data={"active": "0"})
     db.session.refresh(free)
     assert not free.active
+
+
+def test_naming_an_advisor_keeps_the_accounts_phone(client, make_user, catalogue):
+    person = make_user("member", email="kato@example.jp", phone="03-9999-0000")
+    login(client, make_user("staff"))
+    client.post("/staff/consultations/advisors/new", data=_advisor_form(email="kato@example.jp"))
+    db.session.refresh(person)
+    assert (person.family_name, person.phone) == ("佐藤", "03-9999-0000")
