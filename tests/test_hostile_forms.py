@@ -32,7 +32,7 @@ from booking import create_app
 from booking.accounts.models import AccountToken, User
 from booking.accounts.services import PersonDetails, create_user
 from booking.calendars.feed_tokens import ensure_feed_token
-from booking.consultations.models import Consultation
+from booking.consultations.models import Advisor, Channel, Consultation, Theme
 from booking.consultations.notify import manage_token
 from booking.demo import load
 from booking.events.models import Event, Frame, Registration
@@ -223,6 +223,16 @@ def _ids_and_tokens(users: dict[str, int | None]) -> tuple[dict, dict, dict]:
         "user_id": users["guest"],
         "company_id": member.company_id or 1,
         "slug": "chiyoda",  # a branch page (/branches/<slug>)
+        # The consultation back office: the demo advisor, a theme, a channel, their branch.
+        "advisor_id": _first(
+            select(Advisor.id)
+            .join(User, User.id == Advisor.user_id)
+            .where(User.id == users["advisor"])
+        )
+        or 1,
+        "theme_id": _first(select(Theme.id).order_by(Theme.position)) or 1,
+        "channel_id": _first(select(Channel.id).order_by(Channel.position)) or 1,
+        "unit_id": _first(select(User.unit_id).where(User.id == users["advisor"])) or 1,
     }
     own_ids = {
         "events.register": {"event_id": open_event},

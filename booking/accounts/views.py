@@ -44,7 +44,9 @@ def login():
             return render_template("accounts/login.html", form=form), 403
         if user is not None:
             login_user(user)
-            return redirect(safe_next(request.args.get("next")) or url_for("mypage.index"))
+            # Advisors work from their desk; everyone else starts on My Page.
+            home = "desk.schedule_view" if user.role == "advisor" else "mypage.index"
+            return redirect(safe_next(request.args.get("next")) or url_for(home))
         form.password.errors.append(_("メールアドレスまたはパスワードが正しくありません。"))
         return render_template("accounts/login.html", form=form), 401
     return form_page("accounts/login.html", form)

@@ -2,9 +2,10 @@
 
 
 def init_app(app) -> None:
-    """The member and desk pages, the `calday` filter and the policy's template global, the
+    """The member, desk and back-office pages, the `calday` and `local_name` filters and the policy's template global, the
     send-time check of consultation mail."""
-    from booking.consultations import policy
+    from booking.consultations import advisor_views, catalogue_views, policy
+    from booking.consultations.catalogue import local_about, local_name
     from booking.consultations.desk_views import bp as desk_bp
     from booking.consultations.grid import format_calendar_day
     from booking.consultations.services import consultation_still_holds
@@ -13,6 +14,11 @@ def init_app(app) -> None:
 
     app.register_blueprint(bp)
     app.register_blueprint(desk_bp)
+    # The back office: the catalogue, advisors, an advisor's own profile.
+    for blueprint in (catalogue_views.bp, advisor_views.bp, advisor_views.own_bp):
+        app.register_blueprint(blueprint)
+    app.add_template_filter(local_name, "local_name")
+    app.add_template_filter(local_about, "local_about")
     app.add_template_filter(format_calendar_day, "calday")
     # What templates may ask of a consultation: `policy`, never a re-derived rule.
     app.add_template_global(policy.join_url, "consultation_join_url")

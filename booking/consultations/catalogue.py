@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from booking.accounts.models import User
 from booking.consultations.models import Advisor, Channel, ConsultationDay, Theme
+from booking.consultations.offers import gaps_for
 from booking.consultations.slots import advisors_covering
 from booking.errors import NotFound
 from booking.extensions import db
@@ -24,6 +26,7 @@ def load_catalogue(data: dict) -> dict[str, int]:
                 obj = model(slug=row["slug"])
                 db.session.add(obj)
             obj.name, obj.position = row["name"], i
+            obj.name_en = row.get("name_en", obj.name_en or "")
             if model is Theme:
                 obj.about = row.get("about", "")
     db.session.flush()
@@ -33,12 +36,32 @@ def load_catalogue(data: dict) -> dict[str, int]:
     }
 
 
-def themes() -> list[Theme]:
-    return list(db.session.scalars(select(Theme).order_by(Theme.position)))
+def local_name(item) -> str:
+    """A theme's or channel's name in the reader's language (Japanese when it has no English)."""
+    if str(get_locale() or "ja") == "en" and getattr(item, "name_en", ""):
+        return item.name_en
+    return item.name
 
 
-def channels() -> list[Channel]:
-    return list(db.session.scalars(select(Channel).order_by(Channel.position)))
+def local_about(theme: Theme) -> str:
+    if str(get_locale() or "ja") == "en" and theme.about_en:
+        return theme.about_en
+    return theme.about
+
+
+def themes(include_inactive: bool = False) -> list[Theme]:
+    """The themes members may book (staff pages: every theme with `include_inactive`)."""
+    query = select(Theme).order_by(Theme.position, Theme.id)
+    if not include_inactive:
+        query = query.where(Theme.active.is_(True))
+    return list(db.session.scalars(query))
+
+
+def channels(include_inactive: bool = False) -> list[Channel]:
+    query = select(Channel).order_by(Channel.position, Channel.id)
+    if not include_inactive:
+        query = query.where(Channel.active.is_(True))
+    return list(db.session.scalars(query))
 
 
 def advisors_for(theme: Theme, channel_slug: str | None = None, branch_id: int | None = None):
@@ -47,7 +70,7 @@ def advisors_for(theme: Theme, channel_slug: str | None = None, branch_id: int |
 
 
 def branches_for(theme: Theme, channel_slug: str) -> list:
-    """Branches where some advisor covers the theme over the channel."""
+    """Branches offering the theme over the channel where some advisor covers it."""
     seen = {}
     for advisor in advisors_for(theme, channel_slug):
         for unit in advisor.branches:
@@ -61,7 +84,9 @@ def branches_for(theme: Theme, channel_slug: str) -> list:
         )
         for day in days:
             seen[day.branch.id] = day.branch
-    return sorted(seen.values(), key=lambda u: u.position)
+    gaps = gaps_for(theme.id)
+    offered = [u for u in seen.values() if gaps.offers(u.id, channel_slug)]
+    return sorted(offered, key=lambda u: u.position)
 
 
 def theme_by_slug(slug: str | None) -> Theme:

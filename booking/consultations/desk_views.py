@@ -37,7 +37,12 @@ from booking.consultations.models import (
     Consultation,
     WeeklyAvailability,
 )
-from booking.consultations.policy import may_book_follow_up, may_see_record, may_use_desk
+from booking.consultations.policy import (
+    may_book_follow_up,
+    may_edit_advisor,
+    may_see_record,
+    may_use_desk,
+)
 from booking.consultations.records import save_record
 from booking.consultations.reporting import (
     create_consultation_day,
@@ -306,12 +311,12 @@ def overview_export():
 
 
 def _advisor_to_edit() -> Advisor:
-    """The signed-in advisor, or (staff) the one asked for."""
+    """The signed-in advisor, or (staff) the one asked for: another unit's answers 404."""
     if current_user.is_staff and request.values.get("advisor", type=db_int):
         advisor = db.session.get(Advisor, request.values.get("advisor", type=db_int))
     else:
         advisor = advisor_for_user(current_user)
-    if advisor is None:
+    if advisor is None or not may_edit_advisor(current_user, advisor):
         abort(404)
     return advisor
 
@@ -335,10 +340,11 @@ def availability():
         elif action == "add_exception" and exception_form.validate_on_submit():
             add_exception(advisor, exception_form.day.data, exception_form.kind.data,
                           exception_form.starts.data, exception_form.ends.data,
-                          exception_form.note.data or "")  # fmt: skip
+                          exception_form.note.data or "", now=now_utc())  # fmt: skip
         elif action in ("remove_weekly", "remove_exception"):
             model = WeeklyAvailability if action == "remove_weekly" else AvailabilityException
-            remove_availability(advisor, model, request.form.get("id", type=db_int) or 0)
+            remove_availability(advisor, model, request.form.get("id", type=db_int) or 0,
+                                now=now_utc())  # fmt: skip
         else:
             action = None
     except DomainError as exc:

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Table,
     Text,
     Time,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -36,8 +37,12 @@ class Theme(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(100))
+    name_en: Mapped[str] = mapped_column(String(100), default="", server_default="")
     about: Mapped[str] = mapped_column(String(300), default="")
+    about_en: Mapped[str] = mapped_column(String(300), default="", server_default="")
     position: Mapped[int] = mapped_column(default=0)
+    # A theme is never deleted (bookings refer to it): an inactive one takes no new bookings.
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
     slot_minutes: Mapped[int] = mapped_column(default=60)
     buffer_minutes: Mapped[int] = mapped_column(default=0)
     min_notice_hours: Mapped[int] = mapped_column(default=24)
@@ -52,12 +57,34 @@ class Theme(db.Model):
 
 
 class Channel(db.Model):
+    """How a consultation happens: at the counter (`branch`), `online`, by `phone`, …"""
+
     __tablename__ = "consultation_channels"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(100))
+    name_en: Mapped[str] = mapped_column(String(100), default="", server_default="")
     position: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
+
+
+# Which branches offer what: every branch offers every active theme and channel unless a
+# row here withdraws it (so a new theme or branch needs no set-up to be offered).
+branch_withdrawn_themes = Table(
+    "branch_withdrawn_themes",
+    db.metadata,
+    Column("unit_id", ForeignKey("units.id", ondelete="CASCADE"), primary_key=True),
+    Column("theme_id", ForeignKey("consultation_themes.id", ondelete="CASCADE"), primary_key=True),
+)
+branch_withdrawn_channels = Table(
+    "branch_withdrawn_channels",
+    db.metadata,
+    Column("unit_id", ForeignKey("units.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "channel_id", ForeignKey("consultation_channels.id", ondelete="CASCADE"), primary_key=True
+    ),
+)
 
 
 advisor_branches = Table(

@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from booking.accounts.models import User
-from booking.consultations.models import Consultation
+from booking.consultations.models import Advisor, Consultation
+from booking.org.models import Unit
 from booking.org.policy import sees_all_units
 from booking.timefmt import as_utc
 
@@ -87,3 +88,41 @@ def join_url(consultation: Consultation) -> str | None:
     Its member and advisor only: every caller shows it on a page, feed or answer of one of them.
     """
     return video_room(consultation) if consultation.active else None
+
+
+# ---- the back office: who runs the catalogue, the branches' offers and the advisors
+
+
+def may_edit_catalogue(user: User) -> bool:
+    """Themes and channels are the chamber's, shared by every branch: HQ staff and admins."""
+    return sees_all_units(user)
+
+
+def may_manage_branch(user: User, unit: Unit) -> bool:
+    """Which themes and channels a branch offers, and its advisors: that branch's staff,
+    HQ staff and admins."""
+    if not user.is_staff or unit.kind != "branch":
+        return False
+    return sees_all_units(user) or user.unit_id == unit.id
+
+
+def advisor_unit_ids(advisor: Advisor) -> set[int]:
+    """The units an advisor belongs to: the branches they serve and their account's unit."""
+    ids = {unit.id for unit in advisor.branches}
+    if advisor.user.unit_id is not None:
+        ids.add(advisor.user.unit_id)
+    return ids
+
+
+def may_manage_advisor(user: User, advisor: Advisor) -> bool:
+    """Staff of one of the advisor's branches, HQ staff and admins: the whole profile."""
+    if not user.is_staff:
+        return False
+    return sees_all_units(user) or (
+        user.unit_id is not None and user.unit_id in advisor_unit_ids(advisor)
+    )
+
+
+def may_edit_advisor(user: User, advisor: Advisor) -> bool:
+    """The profile and hours: the advisor themselves, or staff who manage them."""
+    return user.id == advisor.user_id or may_manage_advisor(user, advisor)

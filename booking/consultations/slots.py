@@ -14,7 +14,9 @@ Rules, in local time (Asia/Tokyo):
 - slots of the theme's length start at the beginning of each interval and follow each other
   with the theme's buffer in between; a slot is free when no active booking of the advisor is
   within the buffer of it;
-- a slot must start after `now + minimum notice` and before `now + horizon`.
+- a slot must start after `now + minimum notice` and before `now + horizon`;
+- an inactive theme has no slots, an inactive channel offers none, and a branch offers only
+  what its staff did not withdraw (`offers.BranchGaps.offers`).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 import jpholiday
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, true
 from sqlalchemy.orm import selectinload
 
 from booking.consultations.models import (
@@ -43,6 +45,7 @@ from booking.consultations.models import (
     advisor_themes,
     consultation_day_advisors,
 )
+from booking.consultations.offers import BranchGaps, gaps_for
 from booking.extensions import db
 from booking.org.models import Unit
 from booking.slotgrid import EPOCH, outside, slot_starts, subtract, to_minutes
@@ -99,6 +102,7 @@ def free_slots(
     ignore_window: bool = False,
     ignore_bookings: bool = False,
     exclude_consultation_id: int | None = None,
+    as_offered: bool = True,
 ) -> list[Slot]:
     """Free slots of `theme` starting in [start, end), sorted by time then advisor.
 
@@ -106,8 +110,11 @@ def free_slots(
     covering the theme (filtered by branch and channel when given). `ignore_window` lifts the
     notice and horizon rules (staff); `ignore_bookings` answers "is this inside availability
     at all" (for clear error messages); `exclude_consultation_id` lets a booking being
-    rescheduled not block its own neighbourhood.
+    rescheduled not block its own neighbourhood. `as_offered=False` ignores what the catalogue
+    withdrew (an inactive theme or channel, a branch's withdrawals): the advisor's hours alone.
     """
+    if as_offered and not theme.active:
+        return []
     start, end = as_utc(start), as_utc(end)
     if not ignore_window:
         earliest, latest = booking_window(theme, now)
@@ -141,9 +148,11 @@ def free_slots(
         select(advisor_channels.c.advisor_id, Channel.id, Channel.slug)
         .join(Channel, Channel.id == advisor_channels.c.channel_id)
         .where(advisor_channels.c.advisor_id.in_(ids))
+        .where(Channel.active.is_(True) if as_offered else true())
         .order_by(Channel.position)
     ):
         offered[aid][channel_id] = slug
+    gaps = gaps_for(theme.id) if as_offered else BranchGaps()
     weekly: dict[int, list] = defaultdict(list)
     for aid, weekday, starts, ends, b_id, c_id, valid_from, valid_until in db.session.execute(
         select(
@@ -228,6 +237,7 @@ def free_slots(
                 continue
             if channel_slug:
                 chans = [c for c in chans if c == channel_slug]
+            chans = [c for c in chans if gaps.offers(unit_id, c)]
             if not chans:
                 continue
             near = []

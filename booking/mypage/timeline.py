@@ -16,6 +16,7 @@ from flask import url_for
 from flask_babel import gettext as _
 
 from booking.consultations import policy as consultation_policy
+from booking.consultations.catalogue import local_name
 from booking.consultations.services import consultations_of_member
 from booking.events import policy as event_policy
 from booking.events.catalogue import my_registrations
@@ -124,7 +125,7 @@ def _consultation_place(c) -> str:
         return c.consultation_day.venue_name or c.consultation_day.title
     if c.channel.slug == "branch" and c.branch is not None:
         return c.branch.name
-    return c.channel.name
+    return local_name(c.channel)
 
 
 def _consultation_outcome(c) -> tuple[str, str]:
@@ -142,9 +143,9 @@ def consultation_items(user, now: datetime) -> list[Item]:
     items = []
     for c in consultations_of_member(user):
         on = c.active and as_utc(c.ends_at) > now
-        facts = [c.channel.name, _consultation_place(c), _("担当 %(name)s", name=c.advisor.name)]
+        facts = [local_name(c.channel), _consultation_place(c), _("担当 %(name)s", name=c.advisor.name)]
         item = Item(
-            "consultation", _("経営相談"), c.theme.name,
+            "consultation", _("経営相談"), local_name(c.theme),
             url_for("consultations.detail", consultation_id=c.id), c.starts_at, c.ends_at,
             list(dict.fromkeys(facts)), upcoming=on,
         )  # fmt: skip

@@ -12,8 +12,10 @@ from booking.org.models import Unit
 
 
 def sees_all_units(user) -> bool:
-    """Admins and HQ staff oversee every unit."""
-    return bool(user.is_admin or (user.unit is not None and user.unit.kind == "hq"))
+    """Admins and HQ staff oversee every unit (an advisor of HQ oversees nothing)."""
+    return bool(
+        user.is_admin or (user.is_staff and user.unit is not None and user.unit.kind == "hq")
+    )
 
 
 def can_manage(user, event_or_unit) -> bool:

@@ -24,7 +24,7 @@ def _fits_a_phone(page, label: str) -> None:
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
-def _sign_in(page, live_server, user):
+def _sign_in(page, live_server, user, lands_on="マイページ"):
     email = user.email
     # Reading an expired attribute opened a transaction; on SQLite (BEGIN IMMEDIATE) it would
     # hold the write lock the server needs, so end it before the browser acts.
@@ -33,7 +33,7 @@ def _sign_in(page, live_server, user):
     page.get_by_label("メールアドレス").fill(email)
     page.get_by_label("パスワード").fill(PASSWORD)
     page.get_by_role("button", name="ログインする").click()
-    page.get_by_role("heading", name="マイページ").wait_for()
+    page.get_by_role("heading", name=lands_on).wait_for()
 
 
 def test_member_books_an_online_consultation_and_cancels_it(
@@ -93,7 +93,7 @@ def test_advisor_sees_the_week_grid_and_writes_the_record(
     )[0]
     request.getfixturevalue("book")(member, slot.start, advisor, now=now)
     name = advisor.name
-    _sign_in(page, live_server, advisor.user)
+    _sign_in(page, live_server, advisor.user, lands_on=f"相談スケジュール: {name}")
     page.goto(f"{live_server}/consultations/desk/?date={to_local(slot.start).date()}")
     page.get_by_role("heading", name=f"相談スケジュール: {name}").wait_for()
     axe_check(page, "advisor week grid")
