@@ -13,12 +13,14 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from booking.errors import DomainError, NotFound
 from booking.extensions import db
 from booking.notifications import reminders, services
-from booking.notifications.forms import ReminderRuleForm
+from booking.notifications.forms import ReminderRuleForm, preset_key
 from booking.notifications.models import STATUSES
+from booking.notifications.offsets import PRESETS
 from booking.staff.access import staff_required
 from booking.storable import db_int_or_none
 from booking.timefmt import now_utc
@@ -97,10 +99,12 @@ def cancel(message_id: int):
 
 
 def _event_or_404(event_id: int):
+    """An event this staff member manages (another unit's answers 404, as if it did not exist)."""
     from booking.events.models import Event
+    from booking.events.services import can_manage
 
     event = db.session.get(Event, event_id)
-    if event is None:
+    if event is None or not can_manage(current_user, event):
         abort(404)
     return event
 
@@ -114,21 +118,24 @@ def event_reminders(event_id: int):
     if request.args.get("rule", "").isdigit():
         editing = next((r for r in rules if r.id == int(request.args["rule"])), None)
     form = ReminderRuleForm()
-    if request.method == "GET" and editing is not None:
-        form.fill_from(editing)
+    if request.method == "GET":
+        if editing is not None:
+            form.fill_from(editing)
+        else:
+            form.timing.data = preset_key(*PRESETS[0])
     if form.validate_on_submit():
-        anchor, direction = form.when.data.split("-")
+        anchor, direction, duration = form.chosen()
         try:
             reminders.save_reminder_rule(
                 event_id, now_utc(), anchor=anchor, direction=direction,
-                duration=form.duration(), subject=form.subject.data or "",
+                duration=duration, subject=form.subject.data or "",
                 body=form.body.data or "", subject_en=form.subject_en.data or "",
                 body_en=form.body_en.data or "", active=form.active.data,
                 rule_id=editing.id if editing else None,
             )  # fmt: skip
         except DomainError:
             undo()  # the page lists the rules below: it must not show the refused one
-            form.amount.errors.append(_("送るタイミングを確認してください。"))
+            form.timing.errors.append(_("送るタイミングを確認してください。"))
         else:
             flash(_("リマインダーを保存しました。"), "success")
             return redirect(url_for("outbox.event_reminders", event_id=event_id))
