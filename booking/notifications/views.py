@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import (
     Blueprint,
     abort,
@@ -19,7 +21,7 @@ from booking.errors import DomainError, NotFound
 from booking.extensions import db
 from booking.notifications import reminders, services
 from booking.notifications.forms import ReminderRuleForm, preset_key
-from booking.notifications.models import STATUSES
+from booking.notifications.log import FILTERS, log_lines, status_words
 from booking.notifications.offsets import PRESETS
 from booking.staff.access import staff_required
 from booking.storable import db_int_or_none
@@ -28,35 +30,62 @@ from booking.unit_of_work import undo
 
 bp = Blueprint("outbox", __name__, url_prefix="/staff/outbox")
 
+# The event filter offers events that ended at most this long ago (and every coming one).
+EVENT_CHOICES_SINCE = timedelta(days=90)
+
 
 def _filters() -> dict:
     args = request.values
-    status = args.get("status", "")
-    before = args.get("before", "")
+    status, before, event = args.get("status", ""), args.get("before", ""), args.get("event", "")
     return {
-        "status": status if status in STATUSES else "",
+        "status": status if status in FILTERS else "",
         "q": args.get("q", "").strip()[:100],
-        "template": args.get("template", "").strip()[:100],
+        "event": db_int_or_none(event) if event.isdigit() else None,
         "before": db_int_or_none(before) if before.isdigit() else None,
     }
+
+
+def _event_choices(selected):
+    """Events this staff member manages, recent and coming ones first (the event filter)."""
+    from sqlalchemy import select
+
+    from booking.events.models import Event
+    from booking.events.services import managed_events
+
+    since = now_utc() - EVENT_CHOICES_SINCE
+    ids = select(managed_events(current_user).subquery().c.id)
+    events = list(
+        db.session.scalars(
+            select(Event)
+            .where(Event.id.in_(ids), Event.ends_at > since)
+            .order_by(Event.starts_at)
+            .limit(200)
+        )
+    )
+    if selected is not None and selected not in events:
+        events.insert(0, selected)
+    return events
 
 
 @bp.get("/")
 @staff_required
 def index():
     filters = _filters()
-    rows = services.list_messages(
-        filters["status"], filters["q"], filters["template"], filters["before"]
-    )
+    event = _event_or_404(filters["event"]) if filters["event"] is not None else None
+    abouts = services.event_abouts(event.id) if event is not None else None
+    rows = services.list_messages(filters["status"], filters["q"], filters["before"], abouts)
     more = len(rows) > services.PAGE_SIZE
     rows = rows[: services.PAGE_SIZE]
     return render_template(
         "notifications/outbox.html",
-        messages=rows,
-        counts=services.status_counts(),
+        lines=log_lines(rows),
+        counts=services.status_counts(filters["q"], abouts),
         filters=filters,
+        event=event,
+        events=_event_choices(event),
         next_before=rows[-1].id if more and rows else None,
-        statuses=STATUSES,
+        statuses=FILTERS,
+        status_words=status_words,
     )
 
 

@@ -1,0 +1,63 @@
+"""How staff's delivery log names registration mail, and which mail is an event's.
+
+Registered in `booking.events.init_app` as notification hooks (`register_describer`,
+`register_event_abouts`); read-only.
+"""
+
+from __future__ import annotations
+
+from flask import url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import String, cast, literal, select, union_all
+from sqlalchemy.orm import joinedload
+
+from booking.events.models import Registration
+from booking.events.services import can_manage
+from booking.extensions import db
+from booking.notifications.hooks import Concern
+
+
+def describe_registrations(ids: list[int]) -> dict[int, Concern]:
+    """イベント申込 R-…: the event and the person; a link to the attendee list for its staff."""
+    rows = db.session.scalars(
+        select(Registration)
+        .where(Registration.id.in_(ids))
+        .options(joinedload(Registration.event), joinedload(Registration.user))
+    )
+    concerns = {}
+    for reg in rows:
+        link = can_manage(current_user, reg.event)
+        concerns[reg.id] = Concern(
+            label=_("イベント申込 %(number)s", number=reg.reference),
+            detail=f"{reg.event.title} · {reg.user.full_name}",
+            url=url_for("staff_events.attendee_list", event_id=reg.event_id) if link else None,
+        )
+    return concerns
+
+
+def event_message_abouts(event_id: int):
+    """The `about` values of an event's mail: itself, its registrations, its attendees."""
+    ref = cast(Registration.id, String)
+    of_event = Registration.event_id == event_id
+    return union_all(
+        select(literal(f"event:{event_id}", String)),
+        select(literal("registration:", String) + ref).where(of_event),
+        select(literal("attendee:", String) + ref).where(of_event),
+    )
+
+
+def describe_events(ids: list[int]) -> dict[int, Concern]:
+    """Mail about a whole event (its invitation updates): the event and its staff page."""
+    from booking.events.models import Event
+
+    return {
+        event.id: Concern(
+            label=_("イベント"),
+            detail=event.title,
+            url=url_for("staff_events.manage", event_id=event.id)
+            if can_manage(current_user, event)
+            else None,
+        )
+        for event in db.session.scalars(select(Event).where(Event.id.in_(ids)))
+    }
