@@ -136,7 +136,7 @@ def test_the_page_in_english(staff_client, make_event):
     staff_client.post(url, data={"timing": "end-after-P1D"})
     staff_client.post("/lang/en", data={"next": "/"})
     page = staff_client.get(url).get_data(as_text=True)
-    assert "the day after it ends" in page and "1 day before" in page
+    assert "The day after it ends" in page and "1 day before" in page
     assert "P1D" not in _shown(page)
 
 

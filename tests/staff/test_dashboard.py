@@ -55,7 +55,7 @@ def test_todays_check_ins_are_counted_per_event(staff_client, make_event, make_u
     html = staff_client.get("/staff/").get_data(as_text=True)
     text = _shown(html)
     assert "本日受付 2名" in text
-    assert "2名 / 確定 3名" in text  # the panel of today's doors
+    assert "受付 2名 / 確定 3名" in text  # the panel of today's doors
     assert f'href="/staff/events/{event.id}/checkin"' in html
 
 
