@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask_babel import get_locale, ngettext
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from booking.notifications.reminders import parse_duration
@@ -38,13 +38,15 @@ def amount_words(value: timedelta) -> str:
     days, rest = divmod(value, DAY)
     hours, rest = divmod(rest, HOUR)
     minutes = rest // MINUTE
+    # One message for "1" and one for the rest: English needs the plural, Japanese none
+    # (and the catalogue check reads singular messages only).
     parts = []
     if days:
-        parts.append(ngettext("%(num)s日", "%(num)s日", days))
+        parts.append(_("1日") if days == 1 else _("%(num)s日", num=days))
     if hours:
-        parts.append(ngettext("%(num)s時間", "%(num)s時間", hours))
+        parts.append(_("1時間") if hours == 1 else _("%(num)s時間", num=hours))
     if minutes or not parts:
-        parts.append(ngettext("%(num)s分", "%(num)s分", minutes))
+        parts.append(_("1分") if minutes == 1 else _("%(num)s分", num=minutes))
     joiner = "" if str(get_locale() or "ja").startswith("ja") else " "
     return joiner.join(parts)
 
