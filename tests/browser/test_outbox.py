@@ -72,3 +72,36 @@ def test_staff_add_a_reminder_after_the_end_of_an_event(app, page, live_server, 
     page.set_viewport_size({"width": 360, "height": 800})
     axe_check(page, "event reminders at 360 px")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_the_dashboard_reads_at_phone_width(app, page, live_server, axe_check, staff):
+    """Every event linked with its fill bar; no sideways scroll at 360 px; axe-clean."""
+    from datetime import timedelta
+
+    from booking.events.models import Event, Frame
+    from booking.org.services import unit_by_key
+    from booking.timefmt import now_utc
+
+    email = staff.email
+    for i in range(3):
+        start = now_utc() + timedelta(days=3 + i)
+        event = Event(kind="seminar", format="in_person", unit=unit_by_key("hq"),
+                      title=f"とても長い名前の経営者向けデジタル変革推進セミナー第{i + 1}回",
+                      starts_at=start, ends_at=start + timedelta(hours=2), status="published")  # fmt: skip
+        event.frames.append(Frame(name="会場参加", capacity=40, taken=10 * i, position=0))
+        db.session.add(event)
+    db.session.commit()
+    page.goto(live_server + "/account/login")
+    page.get_by_label("メールアドレス").fill(email)
+    page.get_by_label("パスワード").fill(PASSWORD)
+    page.get_by_role("button", name="ログインする").click()
+    page.goto(live_server + "/staff/")
+    page.get_by_role(
+        "link", name="とても長い名前の経営者向けデジタル変革推進セミナー第3回"
+    ).wait_for()
+    axe_check(page, "dashboard")
+    page.set_viewport_size({"width": 360, "height": 800})
+    axe_check(page, "dashboard at 360 px")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.get_by_role("link", name="とても長い名前の経営者向けデジタル変革推進セミナー第3回").click()
+    page.get_by_role("link", name="リマインダーの設定").wait_for()
