@@ -9,7 +9,11 @@ def init_app(app) -> None:
     from booking.consultations.grid import format_calendar_day
     from booking.consultations.services import consultation_still_holds
     from booking.consultations.views import bp
-    from booking.notifications.hooks import register_about_check, register_describer
+    from booking.notifications.hooks import (
+        register_about_check,
+        register_describer,
+        register_unit_abouts,
+    )
 
     app.register_blueprint(bp)
     app.register_blueprint(desk_bp)
@@ -18,3 +22,4 @@ def init_app(app) -> None:
     app.add_template_global(policy.join_url, "consultation_join_url")
     register_about_check(app, "consultation", consultation_still_holds)
     register_describer(app, "consultation", mail_concerns.describe_consultations)
+    register_unit_abouts(app, "consultations", mail_concerns.branch_consultation_abouts)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import String, cast, literal, select
 from sqlalchemy.orm import joinedload
 
 from booking.consultations.models import Consultation
@@ -28,3 +28,9 @@ def describe_consultations(ids: list[int]) -> dict[int, Concern]:
         )
         for c in rows
     }
+
+
+def branch_consultation_abouts(unit_id: int):
+    """The `about` values of the mail of a branch's consultations (what its staff see)."""
+    about = literal("consultation:", String) + cast(Consultation.id, String)
+    return [select(about).where(Consultation.branch_id == unit_id)]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import String, cast, literal, select, union_all
+from sqlalchemy import String, cast, literal, select
 from sqlalchemy.orm import joinedload
 
 from booking.events.models import Registration
@@ -36,15 +36,18 @@ def describe_registrations(ids: list[int]) -> dict[int, Concern]:
     return concerns
 
 
-def event_message_abouts(event_id: int):
-    """The `about` values of an event's mail: itself, its registrations, its attendees."""
+def event_message_abouts(event_ids):
+    """SELECTs of the `about` values of some events' mail (ids: a list or a selectable of
+    ids): the events themselves, their registrations, their attendees."""
+    from booking.events.models import Event
+
     ref = cast(Registration.id, String)
-    of_event = Registration.event_id == event_id
-    return union_all(
-        select(literal(f"event:{event_id}", String)),
-        select(literal("registration:", String) + ref).where(of_event),
-        select(literal("attendee:", String) + ref).where(of_event),
-    )
+    of_events = Registration.event_id.in_(event_ids)
+    return [
+        select(literal("event:", String) + cast(Event.id, String)).where(Event.id.in_(event_ids)),
+        select(literal("registration:", String) + ref).where(of_events),
+        select(literal("attendee:", String) + ref).where(of_events),
+    ]
 
 
 def describe_events(ids: list[int]) -> dict[int, Concern]:

@@ -8,8 +8,9 @@
 - A *reminder target provider* lists an event's bookings, so that staff-edited reminder
   rules re-plan the bookings that already exist (see `reminders.replan_event_reminders`).
 - A *booking describer* names, for staff's delivery log, the bookings some messages are
-  about, with a link to the page where staff see them (`describe_abouts`); an *event's
-  messages* provider says which `about` values belong to an event (the log's event filter).
+  about, with a link to the page where staff see them (`describe_abouts`); *event* and
+  *unit messages* providers say which `about` values belong to events or to a unit (the
+  log's event filter, and what branch staff see of it).
 
 Keys are the part of `about` before the colon: `registration:42` → `registration`.
 
@@ -52,8 +53,12 @@ class Concern:
 
 # ref ids of one kind → {ref id: Concern}; one query (or a few) whatever the number of ids.
 Describer = Callable[[list[int]], dict[int, Concern]]
-# event id → a SQL selectable of the `about` values of that event's messages
-EventAbouts = Callable[[int], object]
+# event ids (a list or a SQL selectable of ids) → SELECTs of one column each: the `about`
+# values of those events' messages (the log unites them)
+EventAbouts = Callable[[object], list]
+# unit id → SELECTs of the `about` values of the unit's other bookings (a branch's
+# consultations), which its staff see in the delivery log
+UnitAbouts = Callable[[int], list]
 
 EXTENSION = "booking.notifications.hooks"
 
@@ -69,6 +74,7 @@ class NotificationHooks:
     reminder_targets: dict[str, TargetProvider] = field(default_factory=dict)
     describers: dict[str, Describer] = field(default_factory=dict)
     event_abouts: dict[str, EventAbouts] = field(default_factory=dict)
+    unit_abouts: dict[str, UnitAbouts] = field(default_factory=dict)
 
 
 def hooks_of(app: Flask | None = None) -> NotificationHooks:
@@ -96,8 +102,13 @@ def register_describer(app: Flask, kind: str, describer: Describer) -> None:
 
 
 def register_event_abouts(app: Flask, name: str, provider: EventAbouts) -> None:
-    """Which `about` values (a SQL selectable) are messages about one event's bookings."""
+    """Which `about` values (SELECTs) are messages about some events' bookings."""
     hooks_of(app).event_abouts[name] = provider
+
+
+def register_unit_abouts(app: Flask, name: str, provider: UnitAbouts) -> None:
+    """Which `about` values (SELECTs) are a unit's bookings other than events'."""
+    hooks_of(app).unit_abouts[name] = provider
 
 
 def describe_abouts(abouts: Iterable[str]) -> dict[str, Concern]:

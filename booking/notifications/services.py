@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, union_all, update
 
 from booking.errors import Conflict, NotFound
 from booking.extensions import db
@@ -110,14 +110,36 @@ def list_messages(
     return list(db.session.scalars(query))
 
 
-def event_abouts(event_id: int):
-    """The `about` values of one event's mail, from every domain that registered them."""
-    from sqlalchemy import union_all
-
+def event_abouts(event_ids):
+    """The `about` values of some events' mail (a list or a selectable of event ids), from
+    every domain that registered them."""
     from booking.notifications.hooks import hooks_of
 
-    parts = [provider(event_id) for provider in hooks_of().event_abouts.values()]
-    return union_all(*parts) if len(parts) > 1 else parts[0]
+    providers = hooks_of().event_abouts.values()
+    return union_all(*(part for provider in providers for part in provider(event_ids)))
+
+
+def unit_abouts(event_ids, unit_id: int | None):
+    """What staff of one unit see of the log: their events' mail and their unit's bookings'."""
+    from booking.notifications.hooks import hooks_of
+
+    hooks = hooks_of()
+    parts = [part for provider in hooks.event_abouts.values() for part in provider(event_ids)]
+    if unit_id is not None:
+        parts += [part for provider in hooks.unit_abouts.values() for part in provider(unit_id)]
+    return union_all(*parts)
+
+
+def message_in(message_id: int, abouts) -> bool:
+    """Whether a message is about one of `abouts` (a selectable of `about` values)."""
+    return (
+        db.session.scalar(
+            select(OutboxMessage.id).where(
+                OutboxMessage.id == message_id, OutboxMessage.about.in_(abouts)
+            )
+        )
+        is not None
+    )
 
 
 def status_counts(q: str = "", abouts=None) -> dict[str, int]:

@@ -67,12 +67,34 @@ def _event_choices(selected):
     return events
 
 
+def _scope():
+    """The `about` values this staff member may see, or None for the whole log: staff who
+    manage HQ's events (HQ, admins) see everything; branch staff their unit's bookings."""
+    from sqlalchemy import select
+
+    from booking.events.services import can_manage, managed_events
+    from booking.org.services import unit_by_key
+
+    hq = unit_by_key("hq")
+    if hq is not None and can_manage(current_user, hq):
+        return None
+    ids = select(managed_events(current_user).subquery().c.id)
+    return services.unit_abouts(ids, current_user.unit_id)
+
+
+def _message_in_scope(message_id: int) -> None:
+    """Another unit's message answers 404, as if it did not exist."""
+    scope = _scope()
+    if scope is not None and not services.message_in(message_id, scope):
+        abort(404)
+
+
 @bp.get("/")
 @staff_required
 def index():
     filters = _filters()
     event = _event_or_404(filters["event"]) if filters["event"] is not None else None
-    abouts = services.event_abouts(event.id) if event is not None else None
+    abouts = services.event_abouts([event.id]) if event is not None else _scope()
     rows = services.list_messages(filters["status"], filters["q"], filters["before"], abouts)
     more = len(rows) > services.PAGE_SIZE
     rows = rows[: services.PAGE_SIZE]
@@ -97,6 +119,7 @@ def _back():
 @bp.post("/<int:message_id>/resend")
 @staff_required
 def resend(message_id: int):
+    _message_in_scope(message_id)
     try:
         services.resend_message(message_id, now_utc())
     except NotFound:
@@ -112,6 +135,7 @@ def resend(message_id: int):
 @bp.post("/<int:message_id>/cancel")
 @staff_required
 def cancel(message_id: int):
+    _message_in_scope(message_id)
     try:
         services.cancel_message(message_id, now_utc())
     except NotFound:

@@ -141,3 +141,25 @@ def test_the_log_in_english(staff_client, make_event, make_user):
 def test_an_empty_log_says_what_belongs_there(staff_client):
     text = _shown(staff_client.get("/staff/outbox/").get_data(as_text=True))
     assert "該当するメールはありません。" in text and "リマインダー" in text
+
+
+def test_branch_staff_see_their_units_mail_only(client, make_user, make_event, make_message):
+    ours = make_event(title="千代田の会", unit="branch:chiyoda")
+    theirs = make_event(title="本部の会", unit="hq")
+    _register(ours, make_user("member", email="ours@example.jp"))
+    _register(theirs, make_user("member", email="theirs@example.jp"))
+    account_mail = make_message(recipient="account@example.jp")
+    login(client, make_user("staff", unit_key="branch:chiyoda"))
+    text = _shown(client.get("/staff/outbox/").get_data(as_text=True))
+    assert "ours@example.jp" in text
+    assert "theirs@example.jp" not in text and "account@example.jp" not in text
+    assert client.post(f"/staff/outbox/{account_mail}/cancel").status_code == 404
+    db.session.expire_all()
+    assert db.session.get(OutboxMessage, account_mail).status == "pending"
+
+
+def test_hq_staff_see_the_whole_log(staff_client, make_user, make_event, make_message):
+    _register(make_event(unit="branch:chiyoda"), make_user("member", email="ours@example.jp"))
+    make_message(recipient="account@example.jp")
+    text = _shown(staff_client.get("/staff/outbox/").get_data(as_text=True))
+    assert "ours@example.jp" in text and "account@example.jp" in text
