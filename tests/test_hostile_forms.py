@@ -90,11 +90,25 @@ DATE = re.compile(r"^\d{4}-\d\d-\d\d")
 # Query strings the pages read (filters, pages, days, weeks, advisors, …), made hostile.
 HOSTILE_QUERIES = (
     dict.fromkeys(
-        ("page", "offset", "advisor", "category", "rule", "exhibitor", "zone", "booth", "id"),
+        (
+            "page",
+            "offset",
+            "advisor",
+            "category",
+            "rule",
+            "exhibitor",
+            "zone",
+            "booth",
+            "id",
+            "event",
+            "before",
+        ),
         BIG,
     )
     | {"date": "9999-12-31", "day": "0001-01-01", "week": "9999-12-31", "month": "9999-12"},
-    dict.fromkeys(("from", "to", "q", "kind", "branch", "section", "view", "format"), LONG[-500:])
+    dict.fromkeys(
+        ("from", "to", "q", "kind", "branch", "section", "view", "format", "status"), LONG[-500:]
+    )
     | {"page": SMALL, "advisor": FULL_WIDTH, "date": "0001-01-01", "month": "0000-00"},
 )
 

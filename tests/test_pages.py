@@ -56,7 +56,7 @@ def test_staff_pages_are_404_for_members(member_client):
 def test_staff_dashboard_shows_fill_rates(staff_client):
     _event("渋谷ビジネス交流会")
     html = staff_client.get("/staff/").get_data(as_text=True)
-    assert "渋谷ビジネス交流会" in html and "45/50" in html
+    assert "渋谷ビジネス交流会" in html and "確定 45 / 定員 50名" in html
 
 
 def test_pages_have_landmarks_and_a_skip_link(client):

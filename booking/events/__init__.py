@@ -3,12 +3,26 @@
 
 def init_app(app) -> None:
     """The event pages (public and staff), what templates ask of events, and the hooks other
-    domains call: send-time checks of registration mail, reminder targets."""
-    from booking.events import month, notices, payment, policy, template_helpers, words
+    domains call: send-time checks of registration mail, reminder targets, what a mail is
+    about in the delivery log."""
+    from booking.events import (
+        mail_concerns,
+        month,
+        notices,
+        payment,
+        policy,
+        template_helpers,
+        words,
+    )
     from booking.events.staff_views import bp as staff_bp
     from booking.events.views import bp as public_bp
     from booking.events.words import event_words
-    from booking.notifications.hooks import register_about_check, register_reminder_targets
+    from booking.notifications.hooks import (
+        register_about_check,
+        register_describer,
+        register_event_abouts,
+        register_reminder_targets,
+    )
 
     app.register_blueprint(public_bp)
     app.register_blueprint(staff_bp)
@@ -32,3 +46,8 @@ def init_app(app) -> None:
     register_about_check(app, "attendee", policy.attendee_still_holds)
     # Staff-edited reminder rules of an event reach the registrations it already has.
     register_reminder_targets(app, "registrations", notices.reminder_targets)
+    # Staff's delivery log: which registration a mail is about, and an event's mail.
+    register_describer(app, "registration", mail_concerns.describe_registrations)
+    register_describer(app, "attendee", mail_concerns.describe_registrations)
+    register_describer(app, "event", mail_concerns.describe_events)
+    register_event_abouts(app, "registrations", mail_concerns.event_message_abouts)

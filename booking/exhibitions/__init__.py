@@ -5,7 +5,7 @@ def init_app(app) -> None:
     """The exhibitions pages, what templates elsewhere ask of them, and the hooks other domains
     call: send-time checks of exhibitor and meeting mail; meetings in feeds and invitations."""
     from booking.calendars.items import register_private_source
-    from booking.exhibitions import policy, template_helpers
+    from booking.exhibitions import mail_concerns, policy, template_helpers
     from booking.exhibitions.applications.forms import application_words
     from booking.exhibitions.applications.review import decision_still_holds
     from booking.exhibitions.applications.services import number as application_number
@@ -19,7 +19,11 @@ def init_app(app) -> None:
     from booking.exhibitions.meetings.visitor_views import bp as meetings_bp
     from booking.exhibitions.pages.views import bp as pages_bp
     from booking.exhibitions.staff.views import bp as staff_bp
-    from booking.notifications.hooks import register_about_check, register_invitation_builder
+    from booking.notifications.hooks import (
+        register_about_check,
+        register_describer,
+        register_invitation_builder,
+    )
 
     for bp in (directory_bp, pages_bp, applications_bp, staff_bp, meetings_bp, entrance_bp):
         app.register_blueprint(bp)
@@ -41,3 +45,7 @@ def init_app(app) -> None:
     register_about_check(app, "meeting_host", meeting_still_holds)
     register_private_source(app, meeting_items, "meetings")
     register_invitation_builder(app, "meeting", meeting_invitation)
+    # Staff's delivery log names the meeting or application a mail is about.
+    register_describer(app, "meeting", mail_concerns.describe_meetings)
+    register_describer(app, "meeting_host", mail_concerns.describe_meetings)
+    register_describer(app, "exhibitor", mail_concerns.describe_exhibitors)

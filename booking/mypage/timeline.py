@@ -143,7 +143,11 @@ def consultation_items(user, now: datetime) -> list[Item]:
     items = []
     for c in consultations_of_member(user):
         on = c.active and as_utc(c.ends_at) > now
-        facts = [local_name(c.channel), _consultation_place(c), _("担当 %(name)s", name=c.advisor.name)]
+        facts = [
+            local_name(c.channel),
+            _consultation_place(c),
+            _("担当 %(name)s", name=c.advisor.name),
+        ]
         item = Item(
             "consultation", _("経営相談"), local_name(c.theme),
             url_for("consultations.detail", consultation_id=c.id), c.starts_at, c.ends_at,

@@ -55,6 +55,10 @@ How a reminder (any mail) is sent exactly once — the whole answer, in order:
 
 def init_app(app) -> None:
     """Staff's delivery log and reminder pages."""
+    from booking.notifications.offsets import label_words, offset_words
     from booking.notifications.views import bp
 
     app.register_blueprint(bp)
+    # Offsets are shown in words everywhere (1日前, 終了の翌日), never as ISO 8601.
+    app.add_template_global(offset_words, "offset_words")
+    app.add_template_filter(label_words, "offset_label_words")

@@ -7,6 +7,10 @@
   (`METHOD:REQUEST` or `METHOD:CANCEL`) at send time, so the attachment is never stale.
 - A *reminder target provider* lists an event's bookings, so that staff-edited reminder
   rules re-plan the bookings that already exist (see `reminders.replan_event_reminders`).
+- A *booking describer* names, for staff's delivery log, the bookings some messages are
+  about, with a link to the page where staff see them (`describe_abouts`); *event* and
+  *unit messages* providers say which `about` values belong to events or to a unit (the
+  log's event filter, and what branch staff see of it).
 
 Keys are the part of `about` before the colon: `registration:42` → `registration`.
 
@@ -37,6 +41,25 @@ InvitationBuilder = Callable[..., str | None]
 # event id → the active bookings of that event, as ReminderTargets
 TargetProvider = Callable[[int], Iterable["ReminderTarget"]]
 
+
+@dataclass(frozen=True)
+class Concern:
+    """What a message is about, as staff read it: 申込 R-123 (山田 太郎) and where to see it."""
+
+    label: str
+    detail: str = ""
+    url: str | None = None
+
+
+# ref ids of one kind → {ref id: Concern}; one query (or a few) whatever the number of ids.
+Describer = Callable[[list[int]], dict[int, Concern]]
+# event ids (a list or a SQL selectable of ids) → SELECTs of one column each: the `about`
+# values of those events' messages (the log unites them)
+EventAbouts = Callable[[object], list]
+# unit id → SELECTs of the `about` values of the unit's other bookings (a branch's
+# consultations), which its staff see in the delivery log
+UnitAbouts = Callable[[int], list]
+
 EXTENSION = "booking.notifications.hooks"
 
 
@@ -49,6 +72,9 @@ class NotificationHooks:
     about_checks: dict[str, AboutCheck] = field(default_factory=dict)
     invitation_builders: dict[str, InvitationBuilder] = field(default_factory=dict)
     reminder_targets: dict[str, TargetProvider] = field(default_factory=dict)
+    describers: dict[str, Describer] = field(default_factory=dict)
+    event_abouts: dict[str, EventAbouts] = field(default_factory=dict)
+    unit_abouts: dict[str, UnitAbouts] = field(default_factory=dict)
 
 
 def hooks_of(app: Flask | None = None) -> NotificationHooks:
@@ -68,6 +94,38 @@ def register_invitation_builder(app: Flask, kind: str, builder: InvitationBuilde
 def register_reminder_targets(app: Flask, name: str, provider: TargetProvider) -> None:
     """How to list an event's bookings of one kind (`name`) for re-planning their reminders."""
     hooks_of(app).reminder_targets[name] = provider
+
+
+def register_describer(app: Flask, kind: str, describer: Describer) -> None:
+    """How staff's delivery log names the bookings of one kind of `about`."""
+    hooks_of(app).describers[kind] = describer
+
+
+def register_event_abouts(app: Flask, name: str, provider: EventAbouts) -> None:
+    """Which `about` values (SELECTs) are messages about some events' bookings."""
+    hooks_of(app).event_abouts[name] = provider
+
+
+def register_unit_abouts(app: Flask, name: str, provider: UnitAbouts) -> None:
+    """Which `about` values (SELECTs) are a unit's bookings other than events'."""
+    hooks_of(app).unit_abouts[name] = provider
+
+
+def describe_abouts(abouts: Iterable[str]) -> dict[str, Concern]:
+    """{about: Concern} for the abouts some domain can describe (one call per kind)."""
+    by_kind: dict[str, set[int]] = {}
+    for about in abouts:
+        kind, ref = split_about(about)
+        if ref is not None:
+            by_kind.setdefault(kind, set()).add(ref)
+    described: dict[str, Concern] = {}
+    for kind, refs in by_kind.items():
+        describer = hooks_of().describers.get(kind)
+        if describer is None:
+            continue
+        for ref, concern in describer(sorted(refs)).items():
+            described[f"{kind}:{ref}"] = concern
+    return described
 
 
 def split_about(about: str) -> tuple[str, int | None]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, union_all, update
 
 from booking.errors import Conflict, NotFound
 from booking.extensions import db
@@ -83,32 +83,74 @@ def cancel_messages(prefix: str) -> int:
 PAGE_SIZE = 50
 
 
-def list_messages(
-    status: str = "", q: str = "", template: str = "", before_id: int | None = None
-) -> list[OutboxMessage]:
-    """Newest first, filtered by status, template and a recipient/key search; paged by id."""
-    query = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(PAGE_SIZE + 1)
-    if status in STATUSES:
+def _filtered(query, status: str = "", q: str = "", abouts=None):
+    if status == "retrying":
+        query = query.where(OutboxMessage.status == "pending", OutboxMessage.attempts > 0)
+    elif status == "pending":
+        query = query.where(OutboxMessage.status == "pending", OutboxMessage.attempts == 0)
+    elif status in STATUSES:
         query = query.where(OutboxMessage.status == status)
-    if template:
-        query = query.where(OutboxMessage.template == template)
     if q:
-        needle = f"%{q.strip().lower()}%"
-        query = query.where(
-            func.lower(OutboxMessage.recipient).like(needle)
-            | func.lower(OutboxMessage.dedupe_key).like(needle)
-        )
+        needle = q.strip().lower()
+        query = query.where(func.lower(OutboxMessage.recipient).contains(needle, autoescape=True))
+    if abouts is not None:
+        query = query.where(OutboxMessage.about.in_(abouts))
+    return query
+
+
+def list_messages(
+    status: str = "", q: str = "", before_id: int | None = None, abouts=None
+) -> list[OutboxMessage]:
+    """Newest first, filtered by status (`retrying`: pending after a failure), a recipient
+    search and `abouts` (a selectable of `about` values: one event's mail); paged by id."""
+    query = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(PAGE_SIZE + 1)
+    query = _filtered(query, status, q, abouts)
     if before_id:
         query = query.where(OutboxMessage.id < before_id)
     return list(db.session.scalars(query))
 
 
-def status_counts() -> dict[str, int]:
-    rows = db.session.execute(
-        select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
-    ).all()
-    counts = dict.fromkeys(STATUSES, 0)
-    counts.update({status: n for status, n in rows})
+def event_abouts(event_ids):
+    """The `about` values of some events' mail (a list or a selectable of event ids), from
+    every domain that registered them."""
+    from booking.notifications.hooks import hooks_of
+
+    providers = hooks_of().event_abouts.values()
+    return union_all(*(part for provider in providers for part in provider(event_ids)))
+
+
+def unit_abouts(event_ids, unit_id: int | None):
+    """What staff of one unit see of the log: their events' mail and their unit's bookings'."""
+    from booking.notifications.hooks import hooks_of
+
+    hooks = hooks_of()
+    parts = [part for provider in hooks.event_abouts.values() for part in provider(event_ids)]
+    if unit_id is not None:
+        parts += [part for provider in hooks.unit_abouts.values() for part in provider(unit_id)]
+    return union_all(*parts)
+
+
+def message_in(message_id: int, abouts) -> bool:
+    """Whether a message is about one of `abouts` (a selectable of `about` values)."""
+    return (
+        db.session.scalar(
+            select(OutboxMessage.id).where(
+                OutboxMessage.id == message_id, OutboxMessage.about.in_(abouts)
+            )
+        )
+        is not None
+    )
+
+
+def status_counts(q: str = "", abouts=None) -> dict[str, int]:
+    """{status: count} under the same search and event as the list (`retrying` apart)."""
+    query = select(OutboxMessage.status, OutboxMessage.attempts > 0, func.count()).group_by(
+        OutboxMessage.status, OutboxMessage.attempts > 0
+    )
+    counts = dict.fromkeys(("retrying", *STATUSES), 0)
+    for status, tried, n in db.session.execute(_filtered(query, "", q, abouts)).all():
+        key = "retrying" if status == "pending" and tried else status
+        counts[key] = counts.get(key, 0) + n
     return counts
 
 
