@@ -26,6 +26,7 @@ from booking.events.registrations import (
     register_for_frame,
 )
 from booking.events.serialise import event_json, registration_json
+from booking.events.staff_actions import cancel_on_behalf
 from booking.extensions import db
 from booking.org.policy import can_manage
 from booking.storable import db_int
@@ -153,8 +154,10 @@ def post_registration(event_id: int):
 def delete_registration(reg_id: int):
     user = api_user()
     reg = get_own_registration(reg_id, user)
-    by_staff = reg.user_id != user.id or can_manage(user, reg.event)
-    cancel_registration(reg, now_utc(), by_staff=by_staff)
+    if reg.user_id != user.id or can_manage(user, reg.event):
+        cancel_on_behalf(reg, now_utc(), by=user)
+    else:
+        cancel_registration(reg, now_utc())
     return "", 204
 
 

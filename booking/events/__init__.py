@@ -4,19 +4,29 @@
 def init_app(app) -> None:
     """The event pages (public and staff), what templates ask of events, and the hooks other
     domains call: send-time checks of registration mail, reminder targets."""
-    from booking.events import notices, policy, template_helpers
+    from booking.events import audit, notices, policy, template_helpers
+    from booking.events.staff_audit_views import bp as staff_audit_bp
+    from booking.events.staff_door_views import bp as staff_door_bp
+    from booking.events.staff_lottery_views import bp as staff_lottery_bp
     from booking.events.staff_views import bp as staff_bp
+    from booking.events.staff_waitlist_views import bp as staff_waitlist_bp
     from booking.events.views import bp as public_bp
     from booking.events.words import event_words
     from booking.notifications.hooks import register_about_check, register_reminder_targets
 
     app.register_blueprint(public_bp)
     app.register_blueprint(staff_bp)
+    # The back office of an event: its waitlist, lottery, door and audit log.
+    for blueprint in (staff_waitlist_bp, staff_lottery_bp, staff_door_bp, staff_audit_bp):
+        app.register_blueprint(blueprint)
     app.add_template_filter(template_helpers.markdown_filter, "markdown")
     app.add_template_filter(template_helpers.qr_svg, "qr_svg")
     app.add_template_filter(template_helpers.qr_png, "qr_png")
     app.add_template_filter(template_helpers.hhmm, "hhmm")
     app.add_template_global(event_words, "event_words")
+    # The audit list partial (templates/staff/events/_audit_list.html) reads entries with these.
+    app.add_template_global(audit.action_label, "audit_action")
+    app.add_template_global(audit.changes, "audit_changes")
     # My Page and the pass ask the one policy whether a registration may still be cancelled.
     app.add_template_global(policy.can_cancel, "can_cancel")
 
