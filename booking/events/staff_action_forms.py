@@ -1,7 +1,7 @@
 """Forms of the staff back office of an event: the waitlist, the door and the lottery.
 
-Forms shown once per row carry a prefix with the registration's id (`move12-position`), so
-every field of the page has an id of its own.
+Forms shown once per row get field ids with the registration's id (`move12-position`), so
+every field of the page has an id of its own; their names stay plain.
 """
 
 from __future__ import annotations

@@ -21,6 +21,12 @@ bp = Blueprint("staff_waitlist", __name__, url_prefix="/staff/events")
 SHOWN = 300
 
 
+def _row_ids(form, row: str) -> None:
+    """Every row has the same forms: their fields get ids of their own (`move12-reason`)."""
+    for f in form:
+        f.id = f"{row}-{f.name}"
+
+
 def _page(event: Event, failed: tuple[int, str, object] | None = None):
     """The page, every row with its forms; `failed` (reg id, which, form) keeps what was typed
     and the messages of a refused post."""
@@ -29,10 +35,11 @@ def _page(event: Event, failed: tuple[int, str, object] | None = None):
     for frame in event.frames:
         rows = []
         for position, reg in enumerate(waiting_list(frame.id)[:SHOWN], start=1):
-            move = MoveForm(prefix=f"move{reg.id}-", formdata=None)
-            promote = PromoteForm(prefix=f"promote{reg.id}-", formdata=None)
+            move, promote = MoveForm(formdata=None), PromoteForm(formdata=None)
             if failed and failed[0] == reg.id:
                 move, promote = (failed[2], promote) if failed[1] == "move" else (move, failed[2])
+            _row_ids(move, f"move{reg.id}")
+            _row_ids(promote, f"promote{reg.id}")
             rows.append({"reg": reg, "position": position, "move": move, "promote": promote,
                          "failed": failed[1] if failed and failed[0] == reg.id else None})  # fmt: skip
         frames.append({"frame": frame, "rows": rows, "refusal": promotion_refusal(frame, now)})
@@ -53,7 +60,7 @@ def waitlist(event_id: int):
 def move(event_id: int, reg_id: int):
     event = managed_event(event_id)
     reg = registration_of(event, reg_id)
-    form = MoveForm(prefix=f"move{reg.id}-")
+    form = MoveForm()
     if form.validate_on_submit():
         with refusals(form):
             before, after = move_in_waitlist(
@@ -70,7 +77,7 @@ def move(event_id: int, reg_id: int):
 def promote(event_id: int, reg_id: int):
     event = managed_event(event_id)
     reg = registration_of(event, reg_id)
-    form = PromoteForm(prefix=f"promote{reg.id}-")
+    form = PromoteForm()
     if form.validate_on_submit():
         with refusals(form):
             promote_named(reg, by=current_user, now=now_utc(), reason=form.reason.data)

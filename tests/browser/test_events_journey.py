@@ -10,7 +10,7 @@ from sqlalchemy import select
 from booking.events.models import Event, Registration
 from booking.events.registrations import register_for_frame
 from booking.extensions import db
-from booking.timefmt import now_utc, to_local
+from booking.timefmt import as_utc, now_utc, to_local
 from tests.conftest import PASSWORD
 from tests.events.conftest import event_factory
 
@@ -85,7 +85,7 @@ def test_member_finds_registers_sees_pass_and_cancels(
 
 
 def test_staff_create_an_event_check_in_and_export_csv(
-    page, live_server, axe_check, staff, make_user
+    page, live_server, axe_check, staff, make_user, clock
 ):
     _sign_in(page, live_server, staff)
     page.goto(live_server + "/staff/events/")
@@ -110,6 +110,7 @@ def test_staff_create_an_event_check_in_and_export_csv(
     token, reference = reg.pass_token, reg.reference
     db.session.commit()
 
+    clock.move_to(as_utc(event.starts_at) - timedelta(minutes=30))  # the door opens on the day
     page.get_by_role("link", name="受付（チェックイン）").click()
     scanner = page.get_by_label("参加証のQRコードを読み取ってください")
     assert scanner.evaluate("el => el === document.activeElement")

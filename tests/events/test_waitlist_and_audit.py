@@ -56,7 +56,7 @@ def test_moving_someone_up_keeps_the_reason_and_the_promotion_follows_it(
     last = queue[2]
     response = staff_client.post(
         f"/staff/events/{event.id}/waitlist/{last.id}/move",
-        data={f"move{last.id}-position": "1", f"move{last.id}-reason": "登壇者の同僚のため"},
+        data={"position": "1", "reason": "登壇者の同僚のため"},
     )
     assert response.status_code == 302
     assert [waitlist_position(r) for r in (last, queue[0], queue[1])] == [1, 2, 3]
@@ -85,13 +85,13 @@ def test_a_move_without_a_reason_or_outside_the_list_is_refused_keeping_what_was
     reg = queue[1]
     no_reason = staff_client.post(
         f"/staff/events/{event.id}/waitlist/{reg.id}/move",
-        data={f"move{reg.id}-position": "1", f"move{reg.id}-reason": "  "},
+        data={"position": "1", "reason": "  "},
     )
     assert no_reason.status_code == 422
     assert "理由を入力してください" in no_reason.get_data(as_text=True)
     too_far = staff_client.post(
         f"/staff/events/{event.id}/waitlist/{reg.id}/move",
-        data={f"move{reg.id}-position": "9", f"move{reg.id}-reason": "確認のため"},
+        data={"position": "9", "reason": "確認のため"},
     )
     html = too_far.get_data(as_text=True)
     assert too_far.status_code == 422 and "1から3までの数" in html and "確認のため" in html
@@ -104,7 +104,7 @@ def test_promotion_needs_a_free_seat(staff_client, make_event, make_user):
     assert "空席がないため繰り上げできません" in page
     reg = queue[2]
     refused = staff_client.post(
-        f"/staff/events/{event.id}/waitlist/{reg.id}/promote", data={f"promote{reg.id}-reason": ""}
+        f"/staff/events/{event.id}/waitlist/{reg.id}/promote", data={"reason": ""}
     )
     assert refused.status_code == 422 and "空席がないため" in refused.get_data(as_text=True)
     assert reg.status == "waitlisted" and event.frames[0].taken == 1
@@ -127,11 +127,11 @@ def test_staff_promote_a_named_person_into_a_free_seat_over_the_company_limit_wi
     page = staff_client.get(f"/staff/events/{event.id}/waitlist").get_data(as_text=True)
     assert "この方を繰り上げる" in page
     url = f"/staff/events/{event.id}/waitlist/{third.id}/promote"
-    no_reason = staff_client.post(url, data={f"promote{third.id}-reason": ""})
+    no_reason = staff_client.post(url, data={"reason": ""})
     assert no_reason.status_code == 422 and "上限を超えて繰り上げる理由" in no_reason.get_data(
         as_text=True
     )
-    response = staff_client.post(url, data={f"promote{third.id}-reason": "来賓の随行者"})
+    response = staff_client.post(url, data={"reason": "来賓の随行者"})
     assert response.status_code == 302 and third.status == "confirmed"
     assert event.frames[0].taken == 2
     [entry] = _entries(event, "promote")
@@ -181,7 +181,7 @@ def test_a_registration_of_another_event_cannot_be_moved(staff_client, make_even
     _other, _, [theirs] = _full_event_with_waitlist(make_event, make_user, waiting=1)
     response = staff_client.post(
         f"/staff/events/{event.id}/waitlist/{theirs.id}/move",
-        data={f"move{theirs.id}-position": "1", f"move{theirs.id}-reason": "x"},
+        data={"position": "1", "reason": "x"},
     )
     assert response.status_code == 404
     assert db.session.get(Registration, theirs.id).queue_rank == 0
