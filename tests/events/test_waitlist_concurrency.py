@@ -20,6 +20,28 @@ from tests.events.test_concurrency import Sampler, _counts, _people, _run_all
 pytestmark = pytest.mark.postgres
 
 
+class OneSnapshotSampler(Sampler):
+    """Reads seats, capacity and confirmed count in one statement (one snapshot): the capacity
+    changes during this race, so two statements could pair an old capacity with new seats."""
+
+    def run(self):
+        confirmed = (
+            select(func.count())
+            .where(Registration.frame_id == self.frame_id, Registration.status == "confirmed")
+            .scalar_subquery()
+        )
+        with self.app.app_context():
+            while not self.stop.is_set():
+                taken, capacity, seated = db.session.execute(
+                    select(Frame.taken, Frame.capacity, confirmed).where(Frame.id == self.frame_id)
+                ).one()
+                db.session.rollback()
+                self.samples += 1
+                if taken > capacity or seated > capacity or taken != seated:
+                    self.violations.append((taken, seated, capacity))
+            db.session.remove()
+
+
 @pytest.mark.parametrize("round_", range(3))
 def test_manual_promotions_racing_cancellations_and_a_capacity_raise(
     make_event, make_user, postgres_url, staff, round_
@@ -60,7 +82,7 @@ def test_manual_promotions_racing_cancellations_and_a_capacity_raise(
 
     work = [("cancel", "B"), ("cancel", "C"), ("capacity", None),
             ("manual", "A2"), ("manual", "A3"), ("manual", "G")]  # fmt: skip
-    with Sampler(worker, frame_id) as sampler:
+    with OneSnapshotSampler(worker, frame_id) as sampler:
         results, errors = _run_all(worker, act, work, workers=len(work))
     assert sampler.violations == []
     assert set(errors) <= {"no_free_seat", "not_waitlisted"}
