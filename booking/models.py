@@ -13,7 +13,14 @@ from booking.consultations.models import (
     Theme,
     WeeklyAvailability,
 )
-from booking.events.models import Event, EventSession, Frame, Question, Registration
+from booking.events.models import (
+    Event,
+    EventSession,
+    Frame,
+    Question,
+    Registration,
+    StaffAction,
+)
 from booking.exhibitions.models import (
     Bookmark,
     Booth,

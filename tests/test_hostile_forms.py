@@ -63,7 +63,11 @@ ROLES = {
 # in it), with the fields they read. Every other POST route is reached through its page.
 POST_ONLY: dict[str, dict[str, str]] = {
     "staff_events.publish": {},  # a draft's button; the demo's events are published
-    "staff_events.lottery": {"seed": ""},  # lottery frames only
+    "staff_lottery.lottery": {"weighting": ""},  # lottery frames only
+    "staff_lottery.deadline": {"closes_at": ""},  # lottery frames only
+    "staff_waitlist.move": {"position": "", "reason": ""},  # people on a waitlist only
+    "staff_waitlist.promote": {"reason": ""},  # people on a waitlist only
+    "staff_door.undo": {"reason": ""},  # people checked in only
     "outbox.resend": {},  # failed mails only
     "outbox.delete_event_reminder": {},  # rules staff added
     "exhibitor_page.delete_logo": {},  # once a logo is uploaded

@@ -11,10 +11,12 @@ from sqlalchemy.orm import selectinload
 
 from booking.api.auth import Unauthorized, api_user, token_required
 from booking.api.blueprint import bp, json_body
+from booking.api.serialise import iso
 from booking.errors import Invalid, NotAllowed, NotFound
 from booking.events.authoring import create_event
 from booking.events.catalogue import EventFilters, find_events, get_visible_event
 from booking.events.changes import update_event
+from booking.events.door import check_in_at_door, undo_check_in
 from booking.events.models import (
     Registration,
 )
@@ -24,8 +26,10 @@ from booking.events.registrations import (
     cancel_registration,
     get_own_registration,
     register_for_frame,
+    waiting_list,
 )
-from booking.events.serialise import event_json, registration_json
+from booking.events.serialise import event_json, registration_json, waiting_json
+from booking.events.staff_actions import cancel_on_behalf
 from booking.extensions import db
 from booking.org.policy import can_manage
 from booking.storable import db_int
@@ -153,8 +157,58 @@ def post_registration(event_id: int):
 def delete_registration(reg_id: int):
     user = api_user()
     reg = get_own_registration(reg_id, user)
-    by_staff = reg.user_id != user.id or can_manage(user, reg.event)
-    cancel_registration(reg, now_utc(), by_staff=by_staff)
+    if reg.user_id != user.id or can_manage(user, reg.event):
+        cancel_on_behalf(reg, now_utc(), by=user)
+    else:
+        cancel_registration(reg, now_utc())
+    return "", 204
+
+
+def _managed_registration(reg_id: int, user) -> Registration:
+    """A registration of an event the staff member manages. :raises NotFound:"""
+    reg = db.session.get(Registration, reg_id)
+    if reg is None or not can_manage(user, reg.event):
+        raise NotFound(_l("お申し込みが見つかりません。"))
+    return reg
+
+
+@bp.get("/events/<int:event_id>/waitlist")
+@token_required
+def get_waitlist(event_id: int):
+    """The event's waitlists in the order seats are given (staff who manage the event)."""
+    user = _staff_only()
+    event = get_visible_event(event_id, user)
+    if not can_manage(user, event):
+        raise NotFound(_l("イベントが見つかりません。"))
+    items = [
+        waiting_json(reg, position)
+        for frame in event.frames
+        for position, reg in enumerate(waiting_list(frame.id), start=1)
+    ]
+    return jsonify({"items": items})
+
+
+@bp.post("/registrations/<int:reg_id>/checkin")
+@token_required
+def post_checkin(reg_id: int):
+    """Door check-in on one of the event's days; `"first": false` for a second scan."""
+    user = _staff_only()
+    reg = _managed_registration(reg_id, user)
+    first = check_in_at_door(reg, now_utc(), by=user)
+    return jsonify({"id": reg.id, "checked_in_at": iso(reg.checked_in_at), "first": first})
+
+
+@bp.delete("/registrations/<int:reg_id>/checkin")
+@token_required
+def delete_checkin(reg_id: int):
+    """Undo a mistaken check-in (`{"reason": "…"}` optional), kept in the audit log."""
+    user = _staff_only()
+    reg = _managed_registration(reg_id, user)
+    body = request.get_json(silent=True)
+    reason = body.get("reason", "") if isinstance(body, dict) else ""
+    if not isinstance(reason, str):
+        raise Invalid(_l("reason は文字列で指定してください。"), field="reason")
+    undo_check_in(reg, now_utc(), by=user, reason=reason)
     return "", 204
 
 

@@ -147,6 +147,29 @@ SCHEMAS.update(
                 },
             },
         },
+        "WaitingPerson": {
+            "type": "object",
+            "properties": {
+                "id": {"type": "integer", "description": "the registration"},
+                "reference": {"type": "string", "description": "受付番号"},
+                "frame": {"type": "integer"},
+                "position": {"type": "integer", "minimum": 1},
+                "name": {"type": "string"},
+                "kana": {"type": "string"},
+                "company": {"type": ["string", "null"]},
+                "created_at": {"type": "string", "format": "date-time"},
+            },
+            "required": ["id", "reference", "frame", "position"],
+        },
+        "CheckIn": {
+            "type": "object",
+            "properties": {
+                "id": {"type": "integer"},
+                "checked_in_at": {"type": "string", "format": "date-time"},
+                "first": {"type": "boolean"},
+            },
+            "required": ["id", "checked_in_at", "first"],
+        },
         "Registration": {
             "type": "object",
             "properties": {
@@ -283,6 +306,38 @@ PATHS.update(
                     **error_responses(401, 404, 409),
                 },
             }
+        },
+        "/events/{event_id}/waitlist": {
+            "get": {
+                "summary": "The event's waitlists in the order seats are given (staff)",
+                "description": "Staff who manage the event; ordered by frame, then position "
+                "(the automatic promotion's order, including moves made by staff).",
+                "responses": {
+                    **json_response("200", "people waiting", _items("WaitingPerson")),
+                    **error_responses(401, 403, 404),
+                },
+            }
+        },
+        "/registrations/{reg_id}/checkin": {
+            "post": {
+                "summary": "Check a confirmed registration in at the door (staff)",
+                "description": "Only on the event's days (local dates): 409 `not_event_day` "
+                "otherwise; 409 `not_confirmed` for a registration that is not confirmed. "
+                "`first` is false on a second scan. Recorded in the staff audit log.",
+                "responses": {
+                    **json_response("200", "checked in", "CheckIn"),
+                    **error_responses(401, 403, 404, 409),
+                },
+            },
+            "delete": {
+                "summary": "Undo a mistaken check-in (staff)",
+                "description": 'Optional body `{"reason": "…"}`; kept in the staff audit log. '
+                "409 `not_checked_in` when the person was not checked in.",
+                "responses": {
+                    "204": {"description": "check-in undone"},
+                    **error_responses(401, 403, 404, 409, 422),
+                },
+            },
         },
         "/me/registrations": {
             "get": {

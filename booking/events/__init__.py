@@ -6,6 +6,7 @@ def init_app(app) -> None:
     domains call: send-time checks of registration mail, reminder targets, what a mail is
     about in the delivery log."""
     from booking.events import (
+        audit,
         mail_concerns,
         month,
         notices,
@@ -14,7 +15,11 @@ def init_app(app) -> None:
         template_helpers,
         words,
     )
+    from booking.events.staff_audit_views import bp as staff_audit_bp
+    from booking.events.staff_door_views import bp as staff_door_bp
+    from booking.events.staff_lottery_views import bp as staff_lottery_bp
     from booking.events.staff_views import bp as staff_bp
+    from booking.events.staff_waitlist_views import bp as staff_waitlist_bp
     from booking.events.views import bp as public_bp
     from booking.events.words import event_words
     from booking.notifications.hooks import (
@@ -26,6 +31,9 @@ def init_app(app) -> None:
 
     app.register_blueprint(public_bp)
     app.register_blueprint(staff_bp)
+    # The back office of an event: its waitlist, lottery, door and audit log.
+    for blueprint in (staff_waitlist_bp, staff_lottery_bp, staff_door_bp, staff_audit_bp):
+        app.register_blueprint(blueprint)
     app.add_template_filter(template_helpers.markdown_filter, "markdown")
     app.add_template_filter(template_helpers.qr_svg, "qr_svg")
     app.add_template_filter(template_helpers.qr_png, "qr_png")
@@ -38,6 +46,9 @@ def init_app(app) -> None:
     app.add_template_global(payment.payment_note, "payment_note")
     app.add_template_global(month.weekday_names, "weekday_names")
     app.add_template_global(month.month_title, "month_title")
+    # The audit list partial (templates/staff/events/_audit_list.html) reads entries with these.
+    app.add_template_global(audit.action_label, "audit_action")
+    app.add_template_global(audit.changes, "audit_changes")
     # My Page and the pass ask the one policy whether a registration may still be cancelled.
     app.add_template_global(policy.can_cancel, "can_cancel")
 

@@ -12,7 +12,8 @@ from booking.events import notices
 from booking.events.authoring import check_times, new_frame
 from booking.events.models import ACTIVE_STATUSES, Event, Frame, Question, Registration
 from booking.events.payload import FrameInput
-from booking.events.registrations import change_capacity, promote_waitlist
+from booking.events.registrations import promote_waitlist
+from booking.events.staff_actions import change_capacity_by
 from booking.extensions import db
 from booking.org.policy import can_manage
 from booking.timefmt import as_utc
@@ -55,7 +56,7 @@ def update_event(event: Event, values: dict, by, now: datetime) -> Event:
         setattr(event, key, value)
     check_times(event)
     if frames is not None:
-        _apply_frames(event, frames, now)
+        _apply_frames(event, frames, now, by)
     if questions is not None:
         _apply_questions(event, questions)
     if tags is not None:
@@ -75,7 +76,7 @@ def update_event(event: Event, values: dict, by, now: datetime) -> Event:
     return event
 
 
-def _apply_frames(event: Event, frames: list[FrameInput], now: datetime) -> None:
+def _apply_frames(event: Event, frames: list[FrameInput], now: datetime, by) -> None:
     by_id = {f.id: f for f in event.frames}
     for i, data in enumerate(frames):
         frame = by_id.get(data.id) if data.id else None
@@ -94,7 +95,7 @@ def _apply_frames(event: Event, frames: list[FrameInput], now: datetime) -> None
         frame.lottery = data.lottery
         if frame.capacity != data.capacity:
             db.session.flush()
-            change_capacity(frame, data.capacity, now)
+            change_capacity_by(frame, data.capacity, now, by=by)
 
 
 def _apply_questions(event: Event, questions: list[dict]) -> None:

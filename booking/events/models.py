@@ -136,6 +136,9 @@ class Frame(db.Model):
     lottery_seed: Mapped[str | None] = mapped_column(String(64))
     lottery_drawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     lottery_drawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The stated weighting of the draw ("" none, "weighted": first-time companies first, past
+    # no-shows last), recorded with the seed so that the replay gives the same order.
+    lottery_weighting: Mapped[str] = mapped_column(String(16), default="", server_default="")
 
     event: Mapped[Event] = relationship(back_populates="frames")
 
@@ -215,3 +218,38 @@ class Registration(db.Model):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES
+
+
+# What a staff action did to bookings (the staff audit log, 操作履歴).
+AUDIT_ACTIONS = ("capacity", "promote", "move", "check_in", "undo_check_in", "cancel", "lottery",
+                 "deadline")  # fmt: skip
+
+
+class StaffAction(db.Model):
+    """One staff action that changed bookings of an event: who, when, what, why, before/after."""
+
+    __tablename__ = "event_staff_actions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    registration_id: Mapped[int | None] = mapped_column(
+        ForeignKey("registrations.id", ondelete="SET NULL")
+    )
+    # The person whose booking changed (kept when the registration goes), for their own page.
+    subject_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(32))
+    reason: Mapped[str] = mapped_column(String(500), default="")
+    before: Mapped[dict] = mapped_column(JSON, default=dict)
+    after: Mapped[dict] = mapped_column(JSON, default=dict)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    event: Mapped[Event] = relationship()
+    registration: Mapped[Registration | None] = relationship()
+    subject: Mapped[User | None] = relationship(foreign_keys=[subject_id])
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
+
+    __table_args__ = (
+        Index("ix_event_staff_actions_event_at", "event_id", "at"),
+        Index("ix_event_staff_actions_subject_at", "subject_id", "at"),
+    )

@@ -65,18 +65,27 @@ def check_in(reg: Registration, now: datetime) -> bool:
 
 def company_no_shows(company_ids: list[int], now: datetime) -> dict[int, int]:
     """Confirmed registrations of past events never checked in, per company."""
-    if not company_ids:
+    return _no_shows(Registration.company_id, company_ids, now)
+
+
+def person_no_show_counts(user_ids: list[int], now: datetime) -> dict[int, int]:
+    """The same record per person (for people without a company)."""
+    return _no_shows(Registration.user_id, user_ids, now)
+
+
+def _no_shows(column, ids: list[int], now: datetime) -> dict[int, int]:
+    if not ids:
         return {}
     rows = db.session.execute(
-        select(Registration.company_id, func.count())
+        select(column, func.count())
         .join(Event, Event.id == Registration.event_id)
         .where(
-            Registration.company_id.in_(company_ids),
+            column.in_(ids),
             Registration.status == "confirmed",
             Registration.checked_in_at.is_(None),
             Event.ends_at < now,
             Event.status != "cancelled",
         )
-        .group_by(Registration.company_id)
+        .group_by(column)
     )
     return dict(rows.all())

@@ -9,7 +9,7 @@ enforces it too).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
 
@@ -20,7 +20,7 @@ from booking.events.models import Event, Frame, Registration
 from booking.events.notices import registration_still_holds
 from booking.events.registrations import audience_allows, frame_state
 from booking.extensions import db
-from booking.timefmt import as_utc
+from booking.timefmt import as_utc, format_day, local_zone, to_local
 
 # A move needs a seat now: a lottery, a waitlist or a closed window offers none.
 _SEATS_NOW = ("open", "few_left")
@@ -74,6 +74,35 @@ def attendee_still_holds(ref: int, version: int | None, now: datetime) -> bool:
     if not registration_still_holds(ref, version, now):
         return False
     return attended(db.session.get(Registration, ref))
+
+
+def event_days(event: Event) -> list[date]:
+    """The local dates the event takes place on: each session's, else start to end."""
+    spans = [(s.starts_at, s.ends_at) for s in event.sessions] or [(event.starts_at, event.ends_at)]
+    days: set[date] = set()
+    for start, end in spans:
+        day, last = to_local(start).date(), to_local(end).date()
+        while day <= last and len(days) < 400:
+            days.add(day)
+            day += timedelta(days=1)
+    return sorted(days)
+
+
+def check_in_refusal(event: Event, now: datetime) -> str | None:
+    """Why the door may not check anyone in now (only on the event's days, in local dates),
+    or None."""
+    if event.status == "cancelled":
+        return _l("このイベントは中止になりました。")
+    days = event_days(event)
+    today = to_local(now).date()
+    if today in days:
+        return None
+    shown = str(_l("、")).join(format_day(datetime.combine(d, time(12), tzinfo=local_zone()))
+                          for d in days[:5])  # fmt: skip
+    return _l(
+        "受付（チェックイン）はイベントの開催日（%(days)s）にのみ行えます。本日は%(today)sです。",
+        days=shown, today=format_day(now),
+    )  # fmt: skip
 
 
 def frame_of(event: Event, frame_id: int) -> Frame:

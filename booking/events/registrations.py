@@ -167,6 +167,12 @@ def _company_active(frame_id: int, company_id: int, statuses=ACTIVE_STATUSES) ->
     )
 
 
+def company_confirmed(frame_id: int, company_id: int) -> int:
+    """Confirmed registrations of one company in a frame (what the per-company limit caps when
+    the waitlist is promoted)."""
+    return _company_active(frame_id, company_id, ("confirmed",))
+
+
 def check_company_limit(frame: Frame, company_id: int | None) -> None:
     """One more of this company fits the frame's per-company limit (company locked first).
 
@@ -307,7 +313,12 @@ def cancel_registration(
     return promoted
 
 
-def _waiting(frame_id: int) -> list[Registration]:
+def waiting_list(frame_id: int) -> list[Registration]:
+    """The frame's waitlist in the one order everything follows (the automatic promotion, the
+    positions people see, the staff page): `queue_rank`, then first come first served.
+
+    Ranks are 0 unless set: by a lottery (draw order) or a staff move (`waitlist.py`, negative
+    ranks so later arrivals still queue behind)."""
     return list(
         db.session.scalars(
             select(Registration)
@@ -328,11 +339,11 @@ def promote_waitlist(frame_id: int, now: datetime) -> list[Registration]:
     skipped: set[int] = set()
     while take_seat(frame_id):
         chosen = None
-        for cand in _waiting(frame_id):
+        for cand in waiting_list(frame_id):
             if cand.id in skipped:
                 continue
             if cand.company_id and frame.per_company_limit:
-                confirmed = _company_active(frame_id, cand.company_id, ("confirmed",))
+                confirmed = company_confirmed(frame_id, cand.company_id)
                 if confirmed >= frame.per_company_limit:
                     skipped.add(cand.id)
                     continue

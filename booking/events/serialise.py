@@ -108,3 +108,18 @@ def registration_json(reg: Registration) -> dict:
     if url := join_url(reg):
         data["online_url"] = url
     return data
+
+
+def waiting_json(reg: Registration, position: int) -> dict:
+    """One person on a waitlist, for staff systems: their place in the order seats are given."""
+    company = reg.company
+    return {
+        "id": reg.id,
+        "reference": reg.reference,
+        "frame": reg.frame_id,
+        "position": position,
+        "name": reg.user.full_name,
+        "kana": reg.user.full_kana,
+        "company": company.name if company else None,
+        "created_at": iso(reg.created_at),
+    }

@@ -1,5 +1,7 @@
-"""Staff tools (/staff/events): create, edit, publish, cancel, capacity, lottery, attendees,
-CSV, door check-in, messages and closures. Staff of a branch see only their unit's events."""
+"""Staff tools (/staff/events): create, edit, publish, cancel, capacity, attendees, CSV,
+messages and closures (the waitlist, the lottery, the door and the audit log have modules of
+their own: staff_waitlist_views, staff_lottery_views, staff_door_views, staff_audit_views).
+Staff of a branch see only their unit's events."""
 
 from __future__ import annotations
 
@@ -15,14 +17,13 @@ from booking.csvexport import csv_response
 from booking.errors import Invalid
 from booking.events.attendees import attendee_table, attendees, message_attendees
 from booking.events.authoring import create_event
-from booking.events.catalogue import checked_in_count, confirmed_counts, frame_counts
+from booking.events.catalogue import confirmed_counts, frame_counts
 from booking.events.changes import cancel_event, move_online, update_event
-from booking.events.lottery import lottery_applicants_at_draw, run_lottery
-from booking.events.models import Event, Registration
-from booking.events.passes import check_in, company_no_shows, registration_for_pass
+from booking.events.models import Event
+from booking.events.passes import company_no_shows
 from booking.events.payload import event_from_payload
 from booking.events.policy import frame_of, registration_of
-from booking.events.registrations import cancel_registration, change_capacity
+from booking.events.staff_actions import cancel_on_behalf, change_capacity_by
 from booking.events.staff_forms import (
     EventForm,
     MessageForm,
@@ -36,7 +37,7 @@ from booking.org.policy import can_manage, managed_events
 from booking.org.services import tag_units, units_in_order
 from booking.refusals import form_page, refusals
 from booking.staff.access import staff_required
-from booking.storable import db_int, db_int_or_none
+from booking.storable import db_int
 from booking.timefmt import as_utc, now_utc, parse_local
 
 bp = Blueprint("staff_events", __name__, url_prefix="/staff/events")
@@ -178,37 +179,10 @@ def capacity(event_id: int, frame_id: int):
             value = db_int(request.form.get("capacity", ""))
         except ValueError:
             raise Invalid(_("定員は0以上の整数で指定してください。")) from None
-        promoted = change_capacity(frame, value, now_utc())
+        promoted = change_capacity_by(frame, value, now_utc(), by=current_user)
         return _("定員を%(n)s名に変更しました（繰り上げ %(p)s名）。", n=value, p=len(promoted))
 
     return _on_event_page(event, change_it)
-
-
-@bp.post("/<int:event_id>/frames/<int:frame_id>/lottery")
-@staff_required
-def lottery(event_id: int, frame_id: int):
-    event = _event(event_id)
-    frame = frame_of(event, frame_id)
-    seed = (request.form.get("seed") or "").strip()[:64] or None
-
-    def draw() -> str:
-        result = run_lottery(frame, now_utc(), current_user, seed=seed)
-        return _("抽選を実施しました（シード %(seed)s）: 当選 %(won)s名、キャンセル待ち %(lost)s名。",
-                 seed=result["seed"], won=result["won"], lost=result["waitlisted"])  # fmt: skip
-
-    return _on_event_page(event, draw)
-
-
-@bp.get("/<int:event_id>/frames/<int:frame_id>/lottery/replay")
-@staff_required
-def lottery_replay(event_id: int, frame_id: int):
-    """Audit: the draw order the recorded seed gives, next to what was decided."""
-    event = _event(event_id)
-    frame = frame_of(event, frame_id)
-    if not frame.lottery_seed:
-        abort(404)
-    order = lottery_applicants_at_draw(frame)
-    return render_template("staff/events/lottery.html", event=event, frame=frame, order=order)
 
 
 @bp.get("/<int:event_id>/attendees")
@@ -240,41 +214,11 @@ def cancel_attendee(event_id: int, reg_id: int):
     event = _event(event_id)
     reg = registration_of(event, reg_id)
     with refusals() as outcome:
-        cancel_registration(reg, now_utc(), by_staff=True)
+        cancel_on_behalf(reg, now_utc(), by=current_user)
         flash(_("受付番号 %(ref)s をキャンセルしました。", ref=reg.reference), "success")
     if outcome.refused:
         return redirect(url_for("staff_events.manage", event_id=event.id), 303)
     return redirect(url_for("staff_events.attendee_list", event_id=event.id))
-
-
-@bp.route("/<int:event_id>/checkin", methods=["GET", "POST"])
-@staff_required
-def checkin(event_id: int):
-    """Door check-in: a handheld scanner types the pass token and Enter into the focused input."""
-    event = _event(event_id)
-    result, reg = None, None
-    if request.method == "POST":
-        token = (request.form.get("token") or "").strip()
-        reg_id = db_int_or_none(request.form.get("reg_id"))
-        if token:
-            reg = registration_for_pass(token)
-        elif reg_id is not None:
-            reg = db.session.get(Registration, reg_id)
-        if reg is None or reg.event_id != event.id:
-            result, reg = "unknown", None
-        else:
-            with refusals(quiet=True) as outcome:
-                result = "ok" if check_in(reg, now_utc()) else "again"
-            if outcome.refused:
-                result = "not_confirmed"
-    q = request.args.get("q", "").strip()[:50]
-    matches = attendees(event, status="confirmed", q=q) if q else []
-    checked = checked_in_count(event.id)
-    confirmed = confirmed_counts([event.id]).get(event.id, {}).get("confirmed", 0)
-    return render_template(
-        "staff/events/checkin.html", event=event, result=result, reg=reg, q=q, matches=matches,
-        checked=checked, confirmed=confirmed,
-    )  # fmt: skip
 
 
 @bp.route("/<int:event_id>/message", methods=["GET", "POST"])

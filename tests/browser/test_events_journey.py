@@ -9,7 +9,7 @@ from sqlalchemy import select
 from booking.events.models import Event, Registration
 from booking.events.registrations import register_for_frame
 from booking.extensions import db
-from booking.timefmt import now_utc, to_local
+from booking.timefmt import as_utc, now_utc, to_local
 from tests.conftest import PASSWORD
 
 
@@ -80,7 +80,7 @@ def test_member_finds_registers_sees_pass_and_cancels(
 
 
 def test_staff_create_an_event_check_in_and_export_csv(
-    page, live_server, axe_check, staff, make_user
+    page, live_server, axe_check, staff, make_user, clock
 ):
     _sign_in(page, live_server, staff)
     page.goto(live_server + "/staff/events/")
@@ -102,9 +102,10 @@ def test_staff_create_an_event_check_in_and_export_csv(
     attendee = make_user("member", family_name="江東", family_kana="コウトウ")
     reg = register_for_frame(attendee, event.id, event.frames[0].id, {}, now_utc())
     db.session.commit()
-    token, reference = reg.pass_token, reg.reference
+    token, reference, door_opens = reg.pass_token, reg.reference, as_utc(event.starts_at)
     db.session.commit()
 
+    clock.move_to(door_opens - timedelta(minutes=30))  # the door opens on the event's day
     page.get_by_role("link", name="受付（チェックイン）").click()
     scanner = page.get_by_label("参加証のQRコードを読み取ってください")
     assert scanner.evaluate("el => el === document.activeElement")

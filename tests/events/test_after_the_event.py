@@ -13,6 +13,7 @@ from booking.notifications import mailer
 from booking.notifications.dispatcher import dispatch_due
 from booking.notifications.models import OutboxMessage
 from booking.timefmt import as_utc, now_utc
+from tests.clock import CLOCK
 
 
 @pytest.fixture
@@ -37,6 +38,7 @@ def people(event, make_user):
 
 
 def _check_in_at_the_door(staff_client, event, reg) -> None:
+    CLOCK.move_to(as_utc(event.starts_at) - timedelta(minutes=20))  # the door opens on the day
     response = staff_client.post(
         f"/staff/events/{event.id}/checkin", data={"token": reg.pass_token}
     )
