@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from booking.accounts.models import ROLES, AccountToken, ApiToken, Company, User
+from booking.accounts.names import addressed_name
 from booking.errors import Conflict, Invalid
 from booking.extensions import db
 from booking.notifications.services import plan_message
@@ -146,7 +147,7 @@ def _send_link(
         user.email,
         template,
         {
-            "name": user.full_name,
+            "name": addressed_name(user, user.locale),
             "url": f"{base}/account/{path}/{token}",
             "hours": ttl // timedelta(hours=1),
         },

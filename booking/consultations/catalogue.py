@@ -24,6 +24,8 @@ def load_catalogue(data: dict) -> dict[str, int]:
                 obj = model(slug=row["slug"])
                 db.session.add(obj)
             obj.name, obj.position = row["name"], i
+            if row.get("name_en") is not None:
+                obj.name_en = row["name_en"][:100]
             if model is Theme:
                 obj.about = row.get("about", "")
     db.session.flush()

@@ -36,6 +36,8 @@ class Theme(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(100))
+    # The English name shown in English mode (`booking.localnames.localized`); empty: the name.
+    name_en: Mapped[str] = mapped_column(String(100), default="", server_default="")
     about: Mapped[str] = mapped_column(String(300), default="")
     position: Mapped[int] = mapped_column(default=0)
     slot_minutes: Mapped[int] = mapped_column(default=60)
@@ -55,6 +57,8 @@ class Channel(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(100))
+    # The English name shown in English mode (`booking.localnames.localized`); empty: the name.
+    name_en: Mapped[str] = mapped_column(String(100), default="", server_default="")
     position: Mapped[int] = mapped_column(default=0)
 
 

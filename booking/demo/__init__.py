@@ -17,6 +17,7 @@ from sqlalchemy import select
 from booking.accounts.models import Company, User
 from booking.accounts.services import PersonDetails, create_user, hash_password
 from booking.consultations.catalogue import load_catalogue
+from booking.demo.english import with_english_names
 from booking.demo.events import load_season
 from booking.demo.texts import demo_title, new_year_party_day, texts_for
 from booking.events.models import Event, Frame
@@ -58,7 +59,8 @@ VENUES = {
 
 
 def chamber_data(path: Path | None = None) -> dict:
-    return json.loads((path or CHAMBER_JSON).read_text(encoding="utf-8"))
+    """The structure file, with an English name on every entry that has none."""
+    return with_english_names(json.loads((path or CHAMBER_JSON).read_text(encoding="utf-8")))
 
 
 def load(now: datetime, path: Path | None = None) -> dict:

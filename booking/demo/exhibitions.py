@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, insert, select, update
 
 from booking.accounts.models import Company, User
+from booking.demo.english import ZONES as ZONE_NAMES_EN
 from booking.demo.events import GIVEN, SURNAMES
 from booking.demo.names import companies
 from booking.demo.texts import demo_title
@@ -143,6 +144,7 @@ def _zones(exhibition: Exhibition) -> dict[str, Zone]:
         if code not in have:
             have[code] = Zone(code=code, name=name, position=i)
             exhibition.zones.append(have[code])
+        have[code].name_en = have[code].name_en or ZONE_NAMES_EN.get(name, "")
     db.session.flush()
     return have
 
