@@ -8,6 +8,8 @@ Mr./Ms. (we do not know which applies).
 
 from __future__ import annotations
 
+import unicodedata
+
 _DIGRAPHS = {
     "キャ": "kya", "キュ": "kyu", "キョ": "kyo", "シャ": "sha", "シュ": "shu", "ショ": "sho",
     "チャ": "cha", "チュ": "chu", "チョ": "cho", "ニャ": "nya", "ニュ": "nyu", "ニョ": "nyo",
@@ -58,11 +60,19 @@ def romanise(kana: str) -> str:
 
 
 def english_name(family: str, given: str, family_kana: str, given_kana: str) -> str:
-    """`Taro Yamada` from the furigana; the name as typed when the furigana cannot be read."""
+    """`Taro Yamada` from the furigana; a name typed in Latin letters given name first; else
+    the name as typed."""
     family_en, given_en = romanise(family_kana or ""), romanise(given_kana or "")
     if family_en and given_en:
         return f"{given_en} {family_en}"
+    if _latin(family) and _latin(given):  # typed in Latin letters: English order
+        return f"{given} {family}".strip()
     return f"{family} {given}".strip()
+
+
+def _latin(text: str) -> bool:
+    return all(ch.isascii() or (unicodedata.category(ch).startswith("L") and ord(ch) < 0x250)
+               for ch in text or "")  # fmt: skip
 
 
 def addressed_name(user, locale: str | None) -> str:

@@ -28,6 +28,6 @@ def test_an_english_mail_names_the_given_name_first_without_an_honorific():
 
 
 def test_without_readable_furigana_the_name_is_used_as_typed():
-    assert english_name("Smith", "John", "", "") == "Smith John"
-    assert addressed_name(person("Smith", "John", "", ""), "en") == "Smith John"
+    assert english_name("Smith", "John", "", "") == "John Smith"  # Latin letters: English order
+    assert english_name("山田", "太郎", "", "") == "山田 太郎"
     assert addressed_name(None, "en") == ""
