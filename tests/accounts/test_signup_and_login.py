@@ -71,7 +71,7 @@ def test_a_taken_but_unconfirmed_address_gets_its_confirmation_link_again(client
     client.post("/account/signup", data=SIGNUP)
     assert len(sent_mail()) == 1
     assert client.post("/account/signup", data=SIGNUP).status_code == 302
-    first, again = sent_mail()
+    _first, again = sent_mail()
     assert again["To"] == "hanako@example.jp"
     assert "/account/confirm/" in again.get_body(("plain",)).get_content()
     assert db.session.query(User).count() == 1
