@@ -86,3 +86,16 @@ def test_a_second_load_keeps_one_fair_under_its_new_name(demo):
     titles = list(db.session.scalars(select(Event.title)))
     assert titles.count("中小企業マーケットTOKYO") == 1
     assert not any("2023" in t for t in titles)
+
+
+def test_the_readme_lists_every_demo_login():
+    from pathlib import Path
+
+    from booking.demo import DEMO_PEOPLE
+    from booking.demo.consultations import ADVISORS
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    for email, *_ in DEMO_PEOPLE:
+        assert f"`{email}`" in readme, email
+    for email, *_ in ADVISORS:
+        assert email.split("@")[0] + "@" in readme, email
