@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -107,3 +108,29 @@ def parse_day(value: str) -> date:
     if not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
         raise ValueError(f"{value!r} is outside {EARLIEST_YEAR}–{LATEST_YEAR}")
     return day
+
+
+_DURATION = re.compile(r"^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?$")
+_UNITS = {
+    "ja": ("%d週間", "%d日", "%d時間", "%d分"),
+    "en": (("%d week", "%d weeks"), ("%d day", "%d days"), ("%d hour", "%d hours"),
+           ("%d minute", "%d minutes")),
+}  # fmt: skip
+
+
+def offset_words(duration: str | None, locale: str | None = None) -> str:
+    """An ISO 8601 offset in words: `P3D` → `3日` / `3 days`, `PT1H30M` → `1時間30分`.
+
+    Anything else is returned as it is.
+    """
+    match = _DURATION.match((duration or "").strip().upper())
+    if match is None or not any(match.groups()):
+        return duration or ""
+    english = _locale(locale).startswith("en")
+    parts = []
+    for amount, unit in zip(match.groups(), _UNITS["en" if english else "ja"], strict=True):
+        if amount is None or int(amount) == 0:
+            continue
+        n = int(amount)
+        parts.append((unit[0 if n == 1 else 1] if english else unit) % n)
+    return (" " if english else "").join(parts) or ("0 minutes" if english else "0分")

@@ -32,3 +32,14 @@ def test_deadline_format(app):
 def test_times_without_offset_are_tokyo_time(app):
     assert parse_local("2022-06-01T14:00") == datetime(2022, 6, 1, 5, 0, tzinfo=UTC)
     assert parse_local("2022-06-01T14:00+00:00") == datetime(2022, 6, 1, 14, 0, tzinfo=UTC)
+
+
+def test_reminder_offsets_read_as_words_not_iso_8601():
+    from booking.timefmt import offset_words
+
+    assert offset_words("P3D", "ja") == "3日" and offset_words("P3D", "en") == "3 days"
+    assert offset_words("PT1H30M", "ja") == "1時間30分"
+    assert offset_words("PT1H", "en") == "1 hour"
+    assert offset_words("P1DT2H", "en") == "1 day 2 hours"
+    assert offset_words("P1W", "ja") == "1週間"
+    assert offset_words("soon", "en") == "soon"  # not an offset: as written

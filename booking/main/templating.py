@@ -6,7 +6,7 @@ from flask import Flask, current_app, has_request_context, request
 from flask_babel import get_locale
 
 from booking.localnames import bracketed, fee, localized
-from booking.timefmt import format_day, format_deadline, format_when
+from booking.timefmt import format_day, format_deadline, format_when, offset_words
 
 
 def current_locale() -> str:
@@ -17,6 +17,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(format_when, "when")
     app.add_template_filter(format_day, "day")
     app.add_template_filter(format_deadline, "deadline")
+    app.add_template_filter(offset_words, "offset_words")
     # Names of units, themes, channels, zones and frames, and fees, in the reader's language.
     app.add_template_filter(localized, "localized")
     app.add_template_filter(fee, "fee")
