@@ -67,7 +67,7 @@ class SignupForm(NameFields, FlaskForm):
     )
     privacy = BooleanField(
         _l("個人情報の取扱いに同意する"),
-        validators=[DataRequired(_l("お申し込みには個人情報の取扱いへの同意が必要です。"))],
+        validators=[DataRequired(_l("ご登録には個人情報の取扱いへの同意が必要です。"))],
     )
 
 
