@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from flask import has_request_context
+from flask import has_app_context
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
@@ -30,9 +30,13 @@ _PRICE = re.compile(r"^(?:(会員|一般)\s*)?([\d,]+)\s*円\s*(（税込）|\(�
 
 
 def _english() -> bool:
-    if not has_request_context():
+    """The page's or the mail's language (mails are rendered under `force_locale`)."""
+    if not has_app_context():
         return False
-    return str(get_locale() or "ja").startswith("en")
+    try:
+        return str(get_locale() or "ja").startswith("en")
+    except (RuntimeError, AttributeError):  # no request and no forced locale
+        return False
 
 
 def localized(obj, english: bool | None = None) -> str:
