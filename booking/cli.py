@@ -26,13 +26,27 @@ notifications_cli = AppGroup("notifications", help="The outbox.")
 @click.option("--file", "path", type=click.Path(exists=True, path_type=Path), default=None)
 def demo_load(path: Path | None) -> None:
     """Load the chamber's structure, demo accounts and upcoming events (idempotent)."""
+    from sqlalchemy import func, select
+
     from booking.demo import DEMO_PASSWORD, load
+    from booking.extensions import db
+    from booking.notifications.dispatcher import summary_line
+    from booking.notifications.models import OutboxMessage
 
     with unit_of_work():
+        before = db.session.scalar(select(func.max(OutboxMessage.id))) or 0
         result = load(now_utc(), path)
+        planned = db.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.id > before).order_by(OutboxMessage.id)
+        ).all()
+        mails = [summary_line(m) for m in planned]
+    # The mails first, by when they fall due, so the logins stay on screen at the end.
+    click.echo(f"Mail planned by this load: {len(mails)} (due time, to, subject):")
+    for line in sorted(mails):
+        click.echo(f"  {line}")
     counts = ", ".join(f"{k} {v}" for k, v in result["counts"].items())
     click.echo(f"Loaded: {counts}")
-    click.echo(f"Demo logins (password: {DEMO_PASSWORD}):")
+    click.echo(f"Demo logins (password: {DEMO_PASSWORD}; README.md says what each may do):")
     for email, role in result["logins"]:
         click.echo(f"  {role:8} {email}")
 

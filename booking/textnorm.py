@@ -47,3 +47,37 @@ def to_katakana(value: str | None) -> str:
 
 def is_katakana(value: str) -> bool:
     return bool(_KATAKANA.match(value))
+
+
+# A phone number once normalised: an optional +, then digits in groups joined by hyphens.
+_PHONE = re.compile(r"^\+?[0-9]+(?:-[0-9]+)*$")
+MIN_PHONE_DIGITS, MAX_PHONE_DIGITS = 10, 15  # 03-1234-5678 … E.164's 15 digits
+
+
+def is_phone_number(value: str | None) -> bool:
+    """A normalised phone number (see `normalise_phone`): digits, hyphens, a leading +;
+    10 to 15 digits. `電話ABC` and `03-12` are not."""
+    text = normalise_phone(value)
+    digits = sum(ch.isdigit() for ch in text)
+    return bool(_PHONE.match(text)) and MIN_PHONE_DIGITS <= digits <= MAX_PHONE_DIGITS
+
+
+# Emoji joiners and selectors, and the private-use area (old carriers' pictographs).
+_PICTOGRAPH_MARKS = {0x200D, 0xFE0E, 0xFE0F, 0x20E3}
+
+
+def has_pictograph(value: str | None) -> bool:
+    """Emoji or other pictographs, which have no place in a person's or company's name.
+
+    Symbols Japanese names and company names do use are fine: ㈱, ㍿, 〒 and the CJK
+    symbol blocks (U+3000–U+33FF), and full-width punctuation.
+    """
+    for ch in value or "":
+        code = ord(ch)
+        if code in _PICTOGRAPH_MARKS or 0xE000 <= code <= 0xF8FF or code >= 0xF0000:
+            return True
+        if 0x3000 <= code <= 0x33FF:
+            continue
+        if unicodedata.category(ch) in ("So", "Cs", "Co"):
+            return True
+    return False

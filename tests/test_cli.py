@@ -118,3 +118,14 @@ def test_import_invite_sends_a_set_password_link(runner, tmp_path, sent_mail):
     runner.invoke(args=["users", "import", "--invite", _write(tmp_path, csv)])
     [mail] = sent_mail()
     assert mail["To"] == "new@example.jp"
+
+
+def test_demo_load_lists_each_mail_it_planned_on_one_line(runner):
+    first = runner.invoke(args=["demo", "load"])
+    assert first.exit_code == 0, first.output
+    lines = [line for line in first.output.splitlines() if "【東京商工会議所】" in line]
+    assert lines and all("@demo.tsunagu.jp" in line for line in lines)
+    assert "Mail planned by this load: " in first.output
+    # A second load plans nothing new and says so.
+    second = runner.invoke(args=["demo", "load"])
+    assert "Mail planned by this load: 0" in second.output

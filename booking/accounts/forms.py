@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from booking.accounts.services import MIN_PASSWORD
-from booking.forms import EmailInput, KanaInput, PhoneInput
+from booking.forms import EmailInput, KanaInput, PhoneInput, max_length, no_pictographs
 
 REQUIRED = _l("入力してください。")
 EMAIL_FORMAT = _l("メールアドレスの形式が正しくありません。")
@@ -26,17 +26,17 @@ class LoginForm(FlaskForm):
 
 
 class NameFields:
-    family_name = StringField(_l("姓"), validators=[DataRequired(REQUIRED), Length(max=60)],
-                              render_kw={"autocomplete": "family-name"})  # fmt: skip
-    given_name = StringField(_l("名"), validators=[DataRequired(REQUIRED), Length(max=60)],
-                             render_kw={"autocomplete": "given-name"})  # fmt: skip
+    family_name = StringField(_l("姓"), validators=[DataRequired(REQUIRED), max_length(60),
+                              no_pictographs], render_kw={"autocomplete": "family-name"})  # fmt: skip
+    given_name = StringField(_l("名"), validators=[DataRequired(REQUIRED), max_length(60),
+                             no_pictographs], render_kw={"autocomplete": "given-name"})  # fmt: skip
     family_kana = KanaInput(
-        _l("セイ（フリガナ）"), validators=[DataRequired(REQUIRED), Length(max=60)]
+        _l("セイ（フリガナ）"), validators=[DataRequired(REQUIRED), max_length(60)]
     )
     given_kana = KanaInput(
-        _l("メイ（フリガナ）"), validators=[DataRequired(REQUIRED), Length(max=60)]
+        _l("メイ（フリガナ）"), validators=[DataRequired(REQUIRED), max_length(60)]
     )
-    phone = PhoneInput(_l("電話番号"), validators=[Length(max=32)])
+    phone = PhoneInput(_l("電話番号"), validators=[max_length(32)])
 
 
 def _password_length():
@@ -46,8 +46,14 @@ def _password_length():
 
 
 class SignupForm(NameFields, FlaskForm):
+    company_name = StringField(
+        _l("会社名・団体名"),
+        validators=[Optional(), max_length(200), no_pictographs],
+        render_kw={"autocomplete": "organization"},
+    )
     email = EmailInput(
-        _l("メールアドレス"), validators=[DataRequired(REQUIRED), Email(EMAIL_FORMAT)]
+        _l("メールアドレス"),
+        validators=[DataRequired(REQUIRED), Email(EMAIL_FORMAT), max_length(254)],
     )
     password = PasswordField(
         _l("パスワード"),
@@ -58,6 +64,10 @@ class SignupForm(NameFields, FlaskForm):
         _l("パスワード（確認）"),
         validators=[DataRequired(REQUIRED), EqualTo("password", _l("パスワードが一致しません。"))],
         render_kw={"autocomplete": "new-password"},
+    )
+    privacy = BooleanField(
+        _l("個人情報の取扱いに同意する"),
+        validators=[DataRequired(_l("ご登録には個人情報の取扱いへの同意が必要です。"))],
     )
 
 

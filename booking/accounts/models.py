@@ -57,6 +57,10 @@ class User(UserMixin, db.Model):
     given_kana: Mapped[str] = mapped_column(String(60), default="")
     phone: Mapped[str] = mapped_column(String(32), default="")
     postal_code: Mapped[str] = mapped_column(String(10), default="")
+    # A guest's company or organisation as they typed it (members have `company`).
+    company_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # When the person agreed to the handling of personal information (sign-up).
+    privacy_agreed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id"), index=True)
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     locale: Mapped[str] = mapped_column(String(8), default="ja")

@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from booking.accounts.models import ROLES, AccountToken, ApiToken, Company, User
+from booking.accounts.names import addressed_name
 from booking.errors import Conflict, Invalid
 from booking.extensions import db
 from booking.notifications.services import plan_message
@@ -113,17 +114,53 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 def sign_up_guest(
-    email: str, password: str, details: PersonDetails, locale: str, now: datetime
-) -> User:
-    """Create a guest account and plan its confirmation mail.
+    email: str,
+    password: str,
+    details: PersonDetails,
+    locale: str,
+    now: datetime,
+    company_name: str = "",
+) -> User | None:
+    """Create a guest account and plan its confirmation mail; None when the address is taken.
 
-    :raises Conflict: the e-mail is taken.
+    The page answers the same either way ("we sent a mail"), so nobody learns from it whose
+    address has an account: the owner of a taken address is mailed instead, once an hour at
+    most — a new confirmation link if they never confirmed, else a note that someone tried.
     """
     check_password_rules(password)
+    existing = user_by_email(email)
+    if existing is not None:
+        hash_password(password)  # as long as a real sign-up takes
+        _tell_owner_of_attempt(existing, now)
+        return None
     user = create_user(email, password, "guest", details)
     user.locale = locale
+    user.company_name = (company_name or "").strip()[:200]
+    user.privacy_agreed_at = now
     _send_link(user, "confirm", CONFIRM_TTL, "account_confirm", now)
     return user
+
+
+def _tell_owner_of_attempt(user: User, now: datetime) -> None:
+    if user.email_confirmed_at is None:
+        resend_confirmation(user, now)
+        return
+    key = f"account:{user.id}:signup-attempt:{now.strftime('%Y%m%d%H')}"
+    from booking.notifications.models import OutboxMessage
+
+    if db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)):
+        return
+    base = current_app.config["BASE_URL"]
+    plan_message(
+        key,
+        user.email,
+        "account_signup_attempt",
+        {"name": addressed_name(user, user.locale), "login_url": f"{base}/account/login",
+         "reset_url": f"{base}/account/reset"},
+        locale=user.locale,
+        about=f"user:{user.id}",
+        due_at=now,
+    )  # fmt: skip
 
 
 def _issue_link_token(user: User, purpose: str, ttl: timedelta, now: datetime) -> str:
@@ -146,7 +183,7 @@ def _send_link(
         user.email,
         template,
         {
-            "name": user.full_name,
+            "name": addressed_name(user, user.locale),
             "url": f"{base}/account/{path}/{token}",
             "hours": ttl // timedelta(hours=1),
         },

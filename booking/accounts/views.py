@@ -78,9 +78,11 @@ def signup():
             form.given_kana.data, form.phone.data,
         )  # fmt: skip
         with refusals(form):
+            # The same answer whether or not the address was free (see sign_up_guest).
             services.sign_up_guest(
-                form.email.data, form.password.data, details, current_locale(), now_utc()
-            )
+                form.email.data, form.password.data, details, current_locale(), now_utc(),
+                company_name=form.company_name.data or "",
+            )  # fmt: skip
             return redirect(url_for("accounts.signup_sent"))
     return form_page("accounts/signup.html", form)
 

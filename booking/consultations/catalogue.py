@@ -12,6 +12,7 @@ from booking.consultations.offers import gaps_for
 from booking.consultations.slots import advisors_covering
 from booking.errors import NotFound
 from booking.extensions import db
+from booking.localnames import localized as local_name  # noqa: F401 - pages and mails ask here
 
 
 def load_catalogue(data: dict) -> dict[str, int]:
@@ -26,7 +27,8 @@ def load_catalogue(data: dict) -> dict[str, int]:
                 obj = model(slug=row["slug"])
                 db.session.add(obj)
             obj.name, obj.position = row["name"], i
-            obj.name_en = row.get("name_en", obj.name_en or "")
+            if row.get("name_en") is not None:
+                obj.name_en = row["name_en"][:100]
             if model is Theme:
                 obj.about = row.get("about", "")
     db.session.flush()
@@ -34,13 +36,6 @@ def load_catalogue(data: dict) -> dict[str, int]:
         "themes": len(data["consultation_themes"]),
         "channels": len(data["consultation_channels"]),
     }
-
-
-def local_name(item) -> str:
-    """A theme's or channel's name in the reader's language (Japanese when it has no English)."""
-    if str(get_locale() or "ja") == "en" and getattr(item, "name_en", ""):
-        return item.name_en
-    return item.name
 
 
 def local_about(theme: Theme) -> str:

@@ -37,6 +37,7 @@ class Theme(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(100))
+    # The English name shown in English mode (`booking.localnames.localized`); empty: the name.
     name_en: Mapped[str] = mapped_column(String(100), default="", server_default="")
     about: Mapped[str] = mapped_column(String(300), default="")
     about_en: Mapped[str] = mapped_column(String(300), default="", server_default="")
@@ -64,6 +65,7 @@ class Channel(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(100))
+    # The English name shown in English mode (`booking.localnames.localized`); empty: the name.
     name_en: Mapped[str] = mapped_column(String(100), default="", server_default="")
     position: Mapped[int] = mapped_column(default=0)
     active: Mapped[bool] = mapped_column(default=True, server_default=true())

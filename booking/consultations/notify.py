@@ -11,9 +11,11 @@ from datetime import datetime
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from booking.accounts.names import addressed_name
 from booking.consultations.models import Consultation
 from booking.consultations.policy import join_url
 from booking.extensions import db
+from booking.localnames import localized
 from booking.notifications.reminders import cancel_reminders, plan_reminders
 from booking.notifications.services import plan_message
 from booking.timefmt import format_when
@@ -66,11 +68,11 @@ def mail_context(consultation: Consultation, locale: str, for_advisor: bool) -> 
     # The policy's link: a cancelled session's mail names no room to join.
     join = join_url(consultation) or ""
     return {
-        "name": (advisor.name if for_advisor else member.full_name) or "",
+        "name": (advisor.name if for_advisor else addressed_name(member, locale)) or "",
         "for_advisor": for_advisor,
         "number": number(consultation),
-        "theme": consultation.theme.name,
-        "channel": consultation.channel.name,
+        "theme": localized(consultation.theme, english=locale.startswith("en")),
+        "channel": localized(consultation.channel, english=locale.startswith("en")),
         "advisor": advisor.name,
         "member": member.full_name,
         "company": member.company.name if member.company else "",

@@ -17,7 +17,9 @@ from sqlalchemy import select
 from booking.accounts.models import Company, User
 from booking.accounts.services import PersonDetails, create_user, hash_password
 from booking.consultations.catalogue import load_catalogue
+from booking.demo.english import with_english_names
 from booking.demo.events import load_season
+from booking.demo.texts import demo_title, new_year_party_day, texts_for
 from booking.events.models import Event, Frame
 from booking.extensions import db
 from booking.org.models import Unit
@@ -57,7 +59,8 @@ VENUES = {
 
 
 def chamber_data(path: Path | None = None) -> dict:
-    return json.loads((path or CHAMBER_JSON).read_text(encoding="utf-8"))
+    """The structure file, with an English name on every entry that has none."""
+    return with_english_names(json.loads((path or CHAMBER_JSON).read_text(encoding="utf-8")))
 
 
 def load(now: datetime, path: Path | None = None) -> dict:
@@ -150,19 +153,24 @@ def load_events(data: dict, now: datetime) -> int:
             continue
         unit = organiser_unit(sample["organiser"])
         # Stored as UTC: SQLite keeps the wall-clock time of an aware value, not its offset.
-        start = datetime.combine(today + timedelta(days=days), time(hour), tzinfo=tokyo).astimezone(
-            UTC
+        day = today + timedelta(days=days)
+        if "賀詞交歓会" in sample["title"]:
+            day = new_year_party_day(today)
+        start = datetime.combine(day, time(hour), tzinfo=tokyo).astimezone(UTC)
+        title = demo_title(sample["title"])
+        # Databases loaded before names lost their year still hold the plan's spelling.
+        event = db.session.scalar(
+            select(Event).where(Event.title.in_([title, sample["title"]])).order_by(Event.id)
         )
-        event = db.session.scalar(select(Event).where(Event.title == sample["title"]))
         if event is None:
-            event = Event(title=sample["title"], status="published")
+            event = Event(title=title, status="published")
             db.session.add(event)
             _frames(event, sample["format"], sample["kind"])
         # Re-dated on every load so the demo always shows upcoming events.
+        event.title = title
         event.kind, event.format, event.unit = sample["kind"], sample["format"], unit
         event.starts_at, event.ends_at = start, start + timedelta(hours=hours)
-        event.summary = sample["facts"]
-        event.description = sample["facts"]
+        event.summary, event.description = texts_for(sample["title"])
         if sample["format"] != "online":
             event.venue_name, event.venue_address, event.venue_access = _venue(unit)
         if sample["format"] != "in_person":
@@ -173,14 +181,16 @@ def load_events(data: dict, now: datetime) -> int:
 
 
 def _frames(event: Event, fmt: str, kind: str) -> None:
+    """People visit an exhibition (来場) and take part in anything else (参加)."""
     big = kind == "exhibition"
     if fmt in ("in_person", "hybrid"):
         event.frames.append(
-            Frame(name="会場参加", mode="in_person", capacity=5000 if big else 50,
-                  audience="all", price_label="無料", per_company_limit=None if big else 2)
+            Frame(name="会場来場" if big else "会場参加", mode="in_person",
+                  capacity=5000 if big else 50, audience="all", price_label="無料",
+                  per_company_limit=None if big else 2)
         )  # fmt: skip
     if fmt in ("online", "hybrid"):
         event.frames.append(
-            Frame(name="オンライン参加", mode="online", capacity=5000 if big else 300,
-                  audience="all", price_label="無料", position=1)
+            Frame(name="オンライン来場" if big else "オンライン参加", mode="online",
+                  capacity=5000 if big else 300, audience="all", price_label="無料", position=1)
         )  # fmt: skip

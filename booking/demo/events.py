@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from booking.accounts.models import Company, User
+from booking.demo.texts import new_year_party_day
 from booking.events.models import Event, EventSession, Frame, Question, Registration
 from booking.events.registrations import new_reference, register_for_frame
 from booking.extensions import db
@@ -108,7 +109,7 @@ def load_season(now: datetime) -> int:
         [dict(name="会場参加", mode="in_person", capacity=20, audience="members",
               price_label="会員 2,000円（税込）", per_company_limit=2)],
         summary="千代田区内の会員企業同士の名刺交換会です。軽食をご用意しています。",
-        description="## 内容\n- 18:30 受付開始\n- 18:45 主催者挨拶\n- 19:00 名刺交換・歓談\n\n"
+        description="### 当日の流れ\n- 18:30 受付開始\n- 18:45 主催者挨拶\n- 19:00 名刺交換・歓談\n\n"
                     "**名刺を30枚程度**お持ちください。",
         venue_name="千代田支部 会議室", venue_address="東京都千代田区丸の内3-2-2",
         venue_access="JR東京駅 丸の内南口より徒歩5分",
@@ -140,8 +141,9 @@ def load_season(now: datetime) -> int:
         "イノベーション創出連続セミナー（全3回）", "committee:新事業", "seminar", "online",
         _at(now, 8, 15), 2,
         [dict(name="オンライン参加", mode="online", capacity=300, audience="all", price_label="無料")],
-        summary="新事業・イノベーション創出委員会による全3回の連続講座です。",
-        description="1回のお申し込みで全3回にご参加いただけます。\n\n1. 新規事業の見つけ方\n2. オープンイノベーションの実践\n3. 事業化と資金調達",
+        summary="新規事業の立ち上げを3回で学ぶオンライン講座です。",
+        description="新規事業の見つけ方から事業化・資金調達まで、3回で体系的に学びます。"
+                    "各回の講師は新事業・イノベーション創出委員会の委員企業の方です。",
         online_url="https://meet.example.jp/j/innovation-series",
     )  # fmt: skip
     if not series.sessions:
@@ -156,9 +158,11 @@ def load_season(now: datetime) -> int:
     series.ends_at = series.sessions[-1].ends_at
     count += 1
 
+    today = now.astimezone(TOKYO).date()
+    new_year_days = (new_year_party_day(today) - today).days
     _event(
         "新年賀詞交歓会（会員限定）", "section:construction", "exchange", "in_person",
-        _at(now, 38, 17), 2,
+        _at(now, new_year_days, 17), 2,
         [dict(name="会員参加", mode="in_person", capacity=200, audience="members", price_label="会員 5,000円（税込）",
               per_company_limit=3)],
         member_only=True, summary="建設業部会の会員企業による新年の賀詞交歓会です。",

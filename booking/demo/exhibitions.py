@@ -16,8 +16,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, insert, select, update
 
 from booking.accounts.models import Company, User
+from booking.demo.english import ZONES as ZONE_NAMES_EN
 from booking.demo.events import GIVEN, SURNAMES
 from booking.demo.names import companies
+from booking.demo.texts import demo_title
 from booking.events.models import Event, EventSession, Frame, Registration
 from booking.events.registrations import register_for_frame
 from booking.exhibitions.models import (
@@ -33,7 +35,8 @@ from booking.org.models import Unit
 from booking.org.services import unit_by_key
 
 TOKYO = ZoneInfo("Asia/Tokyo")
-TITLE = "中小企業マーケットTOKYO2023"
+PLAN_TITLE = "中小企業マーケットTOKYO2023"  # as chamber.json spells it
+TITLE = demo_title(PLAN_TITLE)
 DAYS_AHEAD = 9  # the events demo dates the sample event this far ahead
 ENTRANCES = ["東口", "西口", "南口"]
 # Zone code, name, the sections (部会) whose companies exhibit there.
@@ -84,11 +87,13 @@ def _event(now: datetime) -> Event:
     """The sample event as a two-day fair; its meeting hours follow when it is re-dated."""
     first = now.astimezone(TOKYO).date() + timedelta(days=DAYS_AHEAD)
     days = [first, first + timedelta(days=1)]
-    event = db.session.scalar(select(Event).where(Event.title == TITLE))
+    event = db.session.scalar(
+        select(Event).where(Event.title.in_([TITLE, PLAN_TITLE])).order_by(Event.id)
+    )
     if event is None:
         event = Event(title=TITLE, status="published", unit=unit_by_key("hq"))
         db.session.add(event)
-    event.kind, event.format = "exhibition", "hybrid"
+    event.title, event.kind, event.format = TITLE, "exhibition", "hybrid"
     event.starts_at, event.ends_at = _at(days[0], 10), _at(days[1], 17)
     event.summary = "約300社が出展する中小企業の展示商談会です。会場とオンラインで開催します。"
     event.venue_name = "東京ビッグサイト 西展示棟"
@@ -139,6 +144,7 @@ def _zones(exhibition: Exhibition) -> dict[str, Zone]:
         if code not in have:
             have[code] = Zone(code=code, name=name, position=i)
             exhibition.zones.append(have[code])
+        have[code].name_en = have[code].name_en or ZONE_NAMES_EN.get(name, "")
     db.session.flush()
     return have
 

@@ -62,3 +62,4 @@ def init_app(app) -> None:
     register_describer(app, "attendee", mail_concerns.describe_registrations)
     register_describer(app, "event", mail_concerns.describe_events)
     register_event_abouts(app, "registrations", mail_concerns.event_message_abouts)
+    app.add_template_global(words.sessions_note, "sessions_note")

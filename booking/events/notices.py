@@ -15,12 +15,14 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import select
 
+from booking.accounts.names import addressed_name
 from booking.events.joining import join_url
 from booking.events.models import Event, Registration
 from booking.events.passes import cancel_link_token
 from booking.events.payment import is_priced
 from booking.events.queue import waitlist_position
 from booking.extensions import db
+from booking.localnames import localized
 from booking.notifications.reminders import (
     ReminderTarget,
     cancel_reminders,
@@ -52,7 +54,7 @@ def context(reg: Registration, kind: str, **extra) -> dict:
     locale = user.locale or "ja"
     ctx = {
         "kind": kind,
-        "name": user.full_name or user.email,
+        "name": addressed_name(user, locale) or user.email,
         "title": event.title,
         "when": format_when(event.starts_at, event.ends_at, locale),
         "sessions": [format_when(s.starts_at, s.ends_at, locale) for s in event.sessions]
@@ -61,10 +63,10 @@ def context(reg: Registration, kind: str, **extra) -> dict:
         "venue": " ".join(x for x in (event.venue_name, event.venue_address) if x)
         if reg.frame.mode == "in_person"
         else "",
-        "frame": reg.frame.name,
         # A priced frame: its fee and how and when to pay (the mail words the default).
         "price": reg.frame.price_label if is_priced(reg.frame) else "",
         "payment_note": event.payment_note if is_priced(reg.frame) else "",
+        "frame": localized(reg.frame, english=locale.startswith("en")),
         "mode": reg.frame.mode,
         "reference": reg.reference,
         "status": reg.status,

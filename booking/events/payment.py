@@ -5,14 +5,12 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from booking.events.models import Event, Frame
-
-# Labels that mean "no fee" (staff type 無料 into the price field; the API may send "").
-_FREE = ("", "無料", "0円", "free")
+from booking.localnames import is_free
 
 
 def is_priced(frame: Frame) -> bool:
     """The frame charges a fee (its price label is not empty or 無料)."""
-    return (frame.price_label or "").strip().lower() not in _FREE
+    return not is_free(frame.price_label)
 
 
 def payment_note(event: Event, frame: Frame | None = None) -> str | None:

@@ -6,9 +6,12 @@ slowest part of the page, so templates look the words up in this dict instead.
 
 from __future__ import annotations
 
+from babel.dates import format_date
 from flask import g, has_request_context
 from flask_babel import get_locale
 from flask_babel import gettext as _
+
+from booking.timefmt import to_local
 
 
 def _build() -> dict:
@@ -26,6 +29,9 @@ def _build() -> dict:
         # Patterns, filled in by the template's `format` filter.
         "capacity": _("定員%(n)s名"),
         "remaining": _("残り%(n)s席"),
+        # Exhibitions count visitors, not seats.
+        "capacity_visitors": _("来場定員%(n)s名"),
+        "remaining_visitors": _("残り%(n)s名"),
         "full": _("満席"),
         "organiser": _("主催"),
         "members_only": _("会員限定"),
@@ -55,10 +61,10 @@ def action_word(state: str) -> str:
 
 
 def price_text(frame) -> str:
-    """The frame's fee as people read it: its label, or 無料 (in the reader's language)."""
-    from booking.events.payment import is_priced
+    """The frame's fee as people read it, in the reader's language (無料 / Free, ¥3,000 …)."""
+    from booking.localnames import fee
 
-    return frame.price_label if is_priced(frame) else _("無料")
+    return fee(frame.price_label)
 
 
 def seats_text(frame, state: str) -> str:
@@ -95,3 +101,36 @@ def apply_word(states: list[str]) -> str:
     if states and all(s == "lottery" for s in states):
         return _("抽選に申し込む")
     return _("申し込む")
+
+
+def sessions_note(event) -> str:
+    """What an event's several sessions mean, in one sentence (empty for a single session).
+
+    An exhibition held over several days is one event open on each of them
+    (`2日間開催（6月3日・4日）`); any other event with sessions is a series (連続講座) that one
+    registration covers.
+    """
+    sessions = sorted(event.sessions, key=lambda s: s.starts_at)
+    if len(sessions) < 2:
+        return ""
+    if event.kind != "exhibition":
+        return _("連続講座です。1回のお申し込みで全%(n)s回にご参加いただけます。", n=len(sessions))
+    days = sorted({to_local(s.starts_at).date() for s in sessions})
+    return _("%(n)s日間開催（%(days)s）", n=len(days), days=_day_list(days))
+
+
+def _day_list(days: list) -> str:
+    """`6月3日・4日` / `6月30日・7月1日`; in English `3 and 4 June` / `30 June and 1 July`."""
+    locale = str(get_locale() or "ja") if has_request_context() else "ja"
+    if locale.startswith("en"):
+        parts = []
+        for i, day in enumerate(days):
+            same_month_as_next = i + 1 < len(days) and days[i + 1].month == day.month
+            pattern = "d" if same_month_as_next else "d MMMM"
+            parts.append(format_date(day, pattern, locale="en"))
+        return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    parts = []
+    for i, day in enumerate(days):
+        same_month_as_before = i > 0 and days[i - 1].month == day.month
+        parts.append(f"{day.day}日" if same_month_as_before else f"{day.month}月{day.day}日")
+    return "・".join(parts)

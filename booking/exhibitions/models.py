@@ -88,6 +88,8 @@ class Zone(db.Model):
     )
     code: Mapped[str] = mapped_column(String(8))
     name: Mapped[str] = mapped_column(String(100))
+    # The English name shown in English mode (`booking.localnames.localized`); empty: the name.
+    name_en: Mapped[str] = mapped_column(String(100), default="", server_default="")
     position: Mapped[int] = mapped_column(default=0)
 
     exhibition: Mapped[Exhibition] = relationship(back_populates="zones")

@@ -9,6 +9,7 @@ from flask import Flask, current_app, has_request_context, request
 from flask_babel import get_locale
 from markupsafe import Markup, escape
 
+from booking.localnames import bracketed, fee, localized
 from booking.timefmt import format_day, format_deadline, format_when
 
 
@@ -41,6 +42,10 @@ def register(app: Flask) -> None:
     app.add_template_filter(phrases, "phrases")
     app.add_template_filter(format_day, "day")
     app.add_template_filter(format_deadline, "deadline")
+    # Names of units, themes, channels, zones and frames, and fees, in the reader's language.
+    app.add_template_filter(localized, "localized")
+    app.add_template_filter(fee, "fee")
+    app.add_template_filter(bracketed, "bracketed")
 
     @app.context_processor
     def globals_():

@@ -36,6 +36,12 @@ def home():
     )  # fmt: skip
 
 
+@bp.get("/privacy")
+def privacy():
+    """How the chamber handles the personal information people give when they sign up."""
+    return render_template("main/privacy.html")
+
+
 @bp.post("/lang/<code>")
 @csrf.exempt
 def set_language(code: str):

@@ -203,6 +203,15 @@ def render_message(msg: OutboxMessage, now: datetime | None = None) -> Message:
     return mail
 
 
+def summary_line(msg: OutboxMessage) -> str:
+    """One line about a planned mail: when it is due, to whom, its subject."""
+    ctx = dict(msg.context or {}, recipient=msg.recipient)
+    with force_locale(msg.locale or "ja"):
+        subject = render_template(f"emails/{msg.template}.subject.txt", **ctx).strip()
+    due = to_local(msg.due_at).strftime("%m-%d %H:%M")
+    return f"{due}  {msg.recipient}  {' '.join(subject.split())}"
+
+
 @lru_cache(maxsize=256)
 def encode_address(value: str) -> str:
     """`東京商工会議所 <noreply@…>` → an RFC 2047 encoded display name and the bare address."""

@@ -73,7 +73,7 @@ class Connection:
         elif self.backend == "memory":  # kept as a reader would parse it off the wire
             outbox_memory.append(message_from_bytes(message.as_bytes(), policy=policy.default))
         else:
-            sys.stdout.write(message.as_string() + "\n" + "-" * 72 + "\n")
+            sys.stdout.write(readable(message) + "\n" + "-" * 72 + "\n")
             sys.stdout.flush()
 
     def _connect(self) -> smtplib.SMTP:
@@ -127,6 +127,20 @@ class Connection:
         if self._smtp is not None:
             self._smtp.close()
             self._smtp = None
+
+
+def readable(message: Message) -> str:
+    """A mail as a developer wants it on the console: decoded headers and the text part, its
+    links on lines of their own (so a terminal makes them clickable), attachments by name."""
+    parsed = message_from_bytes(message.as_bytes(), policy=policy.default)
+    lines = [f"{name}: {parsed[name]}" for name in ("Date", "From", "To", "Reply-To", "Subject")
+             if parsed[name]]  # fmt: skip
+    text = parsed.get_body(("plain",))
+    lines += ["", text.get_content().rstrip() if text is not None else "(no text part)"]
+    names = [part.get_filename() or part.get_content_type() for part in parsed.iter_attachments()]
+    if names:
+        lines += ["", "Attached: " + ", ".join(names)]
+    return "\n".join(lines)
 
 
 def _describe(refused: dict) -> str:

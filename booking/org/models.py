@@ -18,6 +18,8 @@ class Unit(db.Model):
     kind: Mapped[str] = mapped_column(String(16), index=True)
     slug: Mapped[str] = mapped_column(String(64))
     name: Mapped[str] = mapped_column(String(120))
+    # The English name shown in English mode (`booking.localnames.localized`); empty: the name.
+    name_en: Mapped[str] = mapped_column(String(120), default="", server_default="")
     ward: Mapped[str | None] = mapped_column(String(40))
     position: Mapped[int] = mapped_column(default=0)
     # Whom people call or write to about this unit's events (named when a request is refused).

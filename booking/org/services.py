@@ -23,7 +23,13 @@ def units_of_kind(kind: str) -> list[Unit]:
 
 
 def upsert_unit(
-    kind: str, slug: str, name: str, ward: str | None, position: int, contact: dict | None = None
+    kind: str,
+    slug: str,
+    name: str,
+    ward: str | None,
+    position: int,
+    contact: dict | None = None,
+    name_en: str | None = None,
 ) -> Unit:
     """Create or update one unit by (kind, slug); used by `demo load` to stay idempotent.
 
@@ -35,6 +41,8 @@ def upsert_unit(
         unit = Unit(kind=kind, slug=slug, contact_phone="", contact_email="")
         db.session.add(unit)
     unit.name, unit.ward, unit.position = name, ward, position
+    if name_en is not None:
+        unit.name_en = name_en[:120]
     if contact:
         unit.contact_phone = str(contact.get("phone") or "")[:32]
         unit.contact_email = str(contact.get("email") or "")[:254]
@@ -44,18 +52,24 @@ def upsert_unit(
 def load_structure(data: dict) -> dict[str, int]:
     """Load HQ, branches, sections, committees and groups from chamber.json; returns counts.
 
-    Any entry (and an optional top-level `hq`) may carry `contact: {"phone", "email"}`.
+    Any entry (and an optional top-level `hq`) may carry `contact: {"phone", "email"}` and
+    `name_en`, the name English mode shows.
     """
-    upsert_unit("hq", "hq", "本部", None, 0, (data.get("hq") or {}).get("contact"))
+    hq = data.get("hq") or {}
+    upsert_unit("hq", "hq", "本部", None, 0, hq.get("contact"), hq.get("name_en"))
     for i, b in enumerate(data["branches"]):
-        upsert_unit("branch", b["slug"], b["name"], b.get("ward"), i, b.get("contact"))
+        upsert_unit(
+            "branch", b["slug"], b["name"], b.get("ward"), i, b.get("contact"), b.get("name_en")
+        )
     for i, s in enumerate(data["sections"]):
-        upsert_unit("section", s["slug"], s["name"], None, i, s.get("contact"))
+        upsert_unit("section", s["slug"], s["name"], None, i, s.get("contact"), s.get("name_en"))
     for i, c in enumerate(data["committees"]):
         # Committees have no slug in the source: their position in the list is stable.
-        upsert_unit("committee", f"c{i + 1:02d}", c["name"], None, i, c.get("contact"))
+        upsert_unit(
+            "committee", f"c{i + 1:02d}", c["name"], None, i, c.get("contact"), c.get("name_en")
+        )
     for i, g in enumerate(data["groups"]):
-        upsert_unit("group", g["slug"], g["name"], None, i, g.get("contact"))
+        upsert_unit("group", g["slug"], g["name"], None, i, g.get("contact"), g.get("name_en"))
     db.session.flush()
     return {kind: len(units_of_kind(kind)) for kind in ("branch", "section", "committee", "group")}
 

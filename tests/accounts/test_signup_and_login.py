@@ -7,7 +7,7 @@ from tests.conftest import PASSWORD, login
 SIGNUP = {
     "family_name": "鈴木", "given_name": "花子", "family_kana": "すずき", "given_kana": "ハナコ",
     "email": "ＨＡＮＡＫＯ＠ｅｘａｍｐｌｅ．ｊｐ", "phone": "０３－１１１１－２２２２",
-    "password": "long-enough-1", "password_again": "long-enough-1",
+    "password": "long-enough-1", "password_again": "long-enough-1", "privacy": "y",
 }  # fmt: skip
 
 
@@ -51,11 +51,100 @@ def test_sign_up_errors_keep_what_was_typed(client):
     assert db.session.query(User).count() == 0
 
 
-def test_signing_up_twice_with_one_address_is_refused_with_a_message(client, make_user):
-    make_user("guest", email="hanako@example.jp")
+def test_a_taken_address_gets_the_same_answer_and_its_owner_a_note(client, make_user, sent_mail):
+    owner = make_user("guest", email="hanako@example.jp")
     response = client.post("/account/signup", data=SIGNUP)
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/account/signup/sent")
+    assert db.session.query(User).count() == 1
+    [mail] = sent_mail()
+    assert mail["To"] == owner.email
+    assert "新規登録のお申し込みがありました" in mail["Subject"]
+    body = mail.get_body(("plain",)).get_content()
+    assert "http://tsunagu.test/account/reset" in body
+    # A second try within the hour mails no one again (sent_mail lists every mail sent).
+    client.post("/account/signup", data=SIGNUP)
+    assert len(sent_mail()) == 1
+
+
+def test_a_taken_but_unconfirmed_address_gets_its_confirmation_link_again(client, sent_mail):
+    client.post("/account/signup", data=SIGNUP)
+    assert len(sent_mail()) == 1
+    assert client.post("/account/signup", data=SIGNUP).status_code == 302
+    _first, again = sent_mail()
+    assert again["To"] == "hanako@example.jp"
+    assert "/account/confirm/" in again.get_body(("plain",)).get_content()
+    assert db.session.query(User).count() == 1
+
+
+def test_sign_up_keeps_a_guests_company_and_when_they_agreed(client, clock):
+    client.post("/account/signup", data=dict(SIGNUP, company_name="  つなぐ合同会社 "))
+    user = db.session.query(User).filter_by(email="hanako@example.jp").one()
+    assert user.company_name == "つなぐ合同会社"
+    assert user.privacy_agreed_at is not None
+
+
+def test_sign_up_needs_consent_to_the_handling_of_personal_information(client):
+    data = {k: v for k, v in SIGNUP.items() if k != "privacy"}
+    response = client.post("/account/signup", data=data)
+    html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "このメールアドレスは既に登録されています。" in response.get_data(as_text=True)
+    assert "個人情報の取扱いへの同意が必要です" in html
+    assert 'href="/privacy"' in html
+    assert db.session.query(User).count() == 0
+
+
+def test_the_privacy_page_says_how_information_is_used(client):
+    html = client.get("/privacy").get_data(as_text=True)
+    assert "個人情報の取扱いについて" in html and "利用の目的" in html
+
+
+def test_a_phone_number_is_digits_and_hyphens(client):
+    for bad in ("電話ABC", "03-12", "03--1234-5678", "03 1234 5678 内線2"):
+        response = client.post("/account/signup", data=dict(SIGNUP, phone=bad))
+        assert response.status_code == 422, bad
+        assert "電話番号は数字とハイフンで入力してください" in response.get_data(as_text=True)
+    assert (
+        client.post("/account/signup", data=dict(SIGNUP, phone="+81-3-1234-5678")).status_code
+        == 302
+    )
+
+
+def test_names_refuse_emoji_with_a_clear_message(client):
+    for field, value in (("family_name", "鈴木😀"), ("given_name", "花子❤️"),
+                         ("company_name", "つなぐ🍣株式会社")):  # fmt: skip
+        response = client.post("/account/signup", data=dict(SIGNUP, **{field: value}))
+        assert response.status_code == 422, field
+        assert "絵文字や記号は使えません" in response.get_data(as_text=True)
+    ok = dict(SIGNUP, company_name="㈱つなぐ・ホールディングス")
+    assert client.post("/account/signup", data=ok).status_code == 302
+
+
+def test_a_long_name_is_refused_politely(client):
+    response = client.post("/account/signup", data=dict(SIGNUP, family_name="長" * 61))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "60文字以内で入力してください。" in html
+    assert "Field cannot be longer" not in html
+
+
+def test_an_english_confirmation_mail_addresses_the_person_in_english_order(client, sent_mail):
+    client.set_cookie("lang", "en")
+    client.post("/account/signup", data=dict(SIGNUP, family_name="山田", given_name="太郎",
+                                             family_kana="やまだ", given_kana="たろう"))  # fmt: skip
+    [mail] = sent_mail()
+    body = mail.get_body(("plain",)).get_content()
+    assert body.startswith("Dear Taro Yamada")
+
+
+def test_the_signup_page_sets_each_reading_under_its_name(client):
+    html = client.get("/account/signup").get_data(as_text=True)
+    grid = html[html.index('class="name-grid"') :]
+    order = [
+        grid.index(f'id="{f}"') for f in ("family_name", "given_name", "family_kana", "given_kana")
+    ]
+    assert order == sorted(order)
+    assert 'id="company_name"' in html and 'id="privacy"' in html
 
 
 def test_sign_in_and_out(client, member):

@@ -18,6 +18,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from booking.accounts.models import User
+from booking.accounts.names import addressed_name
 from booking.exhibitions.meetings.leads import active_lead
 from booking.exhibitions.models import Exhibitor, Meeting
 from booking.exhibitions.policy import shown_join_url
@@ -91,7 +92,9 @@ def mail_context(meeting: Meeting, locale: str, for_exhibitor: bool, by: str = "
     event = meeting.exhibition.event
     base = current_app.config["BASE_URL"]
     return {
-        "name": (exhibitor.contact_name or exhibitor.name) if for_exhibitor else visitor.full_name,
+        "name": (exhibitor.contact_name or exhibitor.name)
+        if for_exhibitor
+        else addressed_name(visitor, locale),
         "for_exhibitor": for_exhibitor,
         "number": number(meeting),
         "fair": event.title,

@@ -187,17 +187,6 @@ def meeting_for(user, meeting_id) -> tuple[Meeting, str]:
     return meeting, side
 
 
-def upcoming_for_visitor(user: User, now: datetime) -> list[Meeting]:
-    return list(
-        db.session.scalars(
-            select(Meeting)
-            .where(Meeting.visitor_id == user.id, Meeting.status == "booked", Meeting.ends_at > now)
-            .options(selectinload(Meeting.exhibitor).selectinload(Exhibitor.company))
-            .order_by(Meeting.starts_at)
-        )
-    )
-
-
 def meetings_of_visitor(user: User) -> list[Meeting]:
     """Every meeting the person booked (cancelled and past ones too), for My Page."""
     return list(

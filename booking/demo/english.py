@@ -1,0 +1,85 @@
+"""English names of the chamber's reference data, for English mode.
+
+chamber.json names units, themes and channels in Japanese only. The demo adds an English
+name to each entry that has none (`with_english_names`); a structure file that carries its own
+`name_en` keeps it.
+"""
+
+from __future__ import annotations
+
+import copy
+
+SECTIONS = {
+    "commerce": "Commerce Section", "wholesale": "Wholesale Section", "trade": "Trade Section",
+    "transport": "Transport Section", "services": "Services Section",
+    "industry": "Industry Section", "energy": "Resources and Energy Section",
+    "finance": "Finance Section", "construction": "Construction and Real Estate Section",
+    "ict": "Information and Communications Section",
+}  # fmt: skip
+
+COMMITTEES = {
+    "総合政策委員会": "General Policy Committee",
+    "事業・会員サービス向上委員会": "Member Services Committee",
+    "労働委員会": "Labour Committee",
+    "教育・人材育成委員会": "Education and Human Resources Committee",
+    "事業承継対策委員会": "Business Succession Committee",
+    "国際経済委員会": "International Economy Committee",
+    "エネルギー・環境委員会": "Energy and Environment Committee",
+    "知的財産戦略委員会": "Intellectual Property Committee",
+    "災害対策委員会": "Disaster Preparedness Committee",
+    "ものづくり推進委員会": "Manufacturing Committee",
+    "中小企業のデジタルシフト推進委員会": "SME Digital Shift Committee",
+    "東京の将来を考える懇談会": "Future of Tokyo Round Table",
+    "組織委員会": "Organisation Committee",
+    "税制委員会": "Taxation Committee",
+    "多様な人材活躍委員会": "Diversity and Inclusion Committee",
+    "中小企業委員会": "Small and Medium Enterprises Committee",
+    "新事業・イノベーション創出委員会": "New Business and Innovation Committee",
+    "社会保障委員会": "Social Security Committee",
+    "経済法規委員会": "Economic Law Committee",
+    "首都圏問題委員会": "Greater Tokyo Committee",
+    "観光委員会": "Tourism Committee",
+    "流通・サービス委員会": "Distribution and Services Committee",
+    "健康づくり・スポーツ振興委員会": "Health and Sports Committee",
+}
+
+GROUPS = {"womens": "Women's Association", "yeg": "Young Entrepreneurs Group"}
+
+THEMES = {
+    "management": "Management", "succession": "Business succession", "startup": "Starting a business",
+    "digital": "Digital shift and IT", "bcp": "Business continuity planning (BCP)",
+    "finance": "Financing and Marukei loans", "subsidy": "Subsidies and grants",
+    "turnaround": "Business turnaround", "overseas": "Overseas expansion",
+    "hr": "Hiring and labour", "ip": "Intellectual property",
+}  # fmt: skip
+
+CHANNELS = {"branch": "At a branch office", "online": "Online", "phone": "By phone"}
+
+# Zones of the demo fair, by their Japanese name (booking/demo/exhibitions.py).
+ZONES = {
+    "食品・商業": "Food and Commerce", "ものづくり・エネルギー": "Manufacturing and Energy",
+    "IT・情報通信": "IT and Communications", "サービス・物流": "Services and Logistics",
+    "建設・不動産": "Construction and Real Estate", "金融・貿易": "Finance and Trade",
+}  # fmt: skip
+
+HQ = "Headquarters"
+
+
+def branch_name_en(slug: str) -> str:
+    """`shibuya` → `Shibuya Branch` (branches are named after their ward)."""
+    return f"{slug.capitalize()} Branch"
+
+
+def with_english_names(data: dict) -> dict:
+    """A copy of chamber.json's data where every unit, theme and channel has a `name_en`."""
+    data = copy.deepcopy(data)
+    data.setdefault("hq", {}).setdefault("name_en", HQ)
+    for b in data.get("branches", []):
+        b.setdefault("name_en", branch_name_en(b["slug"]))
+    for kind, names, key in (("sections", SECTIONS, "slug"), ("committees", COMMITTEES, "name"),
+                             ("groups", GROUPS, "slug"), ("consultation_themes", THEMES, "slug"),
+                             ("consultation_channels", CHANNELS, "slug")):  # fmt: skip
+        for row in data.get(kind, []):
+            if row.get(key) in names:
+                row.setdefault("name_en", names[row[key]])
+    return data
