@@ -10,9 +10,11 @@ from sqlalchemy import select
 from booking.errors import Invalid, NotAllowed
 from booking.events import notices
 from booking.events.authoring import check_times, new_frame
+from booking.events.frames import apply_frame
 from booking.events.models import ACTIVE_STATUSES, Event, Frame, Question, Registration
 from booking.events.payload import FrameInput
-from booking.events.registrations import change_capacity, promote_waitlist
+from booking.events.registrations import promote_waitlist
+from booking.events.versions import claim
 from booking.extensions import db
 from booking.org.policy import can_manage
 from booking.timefmt import as_utc
@@ -45,6 +47,7 @@ def update_event(event: Event, values: dict, by, now: datetime) -> Event:
     """
     if not can_manage(by, event) or ("unit" in values and not can_manage(by, values["unit"])):
         raise NotAllowed(_l("このイベントを変更する権限がありません。"))
+    claim(event, values.pop("version", None))
     status = values.pop("status", None)
     frames = values.pop("frames", None)
     questions = values.pop("questions", None)
@@ -84,17 +87,11 @@ def _apply_frames(event: Event, frames: list[FrameInput], now: datetime) -> None
         if frame is None:
             event.frames.append(new_frame(data, len(event.frames) + i))
             continue
-        frame.name, frame.mode, frame.audience = data.name, data.mode, data.audience
-        frame.per_company_limit, frame.waitlist = data.per_company_limit, data.waitlist
-        frame.price_label, frame.opens_at, frame.closes_at = (
-            data.price_label, data.opens_at, data.closes_at,
-        )  # fmt: skip
-        if frame.lottery != data.lottery and frame.taken:
-            raise Invalid(_l("申込のある参加枠の抽選設定は変更できません。"), field="frames")
-        frame.lottery = data.lottery
-        if frame.capacity != data.capacity:
-            db.session.flush()
-            change_capacity(frame, data.capacity, now)
+        try:
+            apply_frame(frame, data, now)
+        except Invalid as exc:
+            exc.field = "frames"
+            raise
 
 
 def _apply_questions(event: Event, questions: list[dict]) -> None:
@@ -123,6 +120,7 @@ def cancel_event(event: Event, by, now: datetime) -> int:
         raise NotAllowed(_l("このイベントを変更する権限がありません。"))
     if event.status == "cancelled":
         return 0
+    claim(event)
     event.status = "cancelled"
     event.sequence += 1
     event.updated_at = now
@@ -149,6 +147,7 @@ def move_online(event: Event, by, now: datetime, online_url: str) -> int:
         raise NotAllowed(_l("このイベントを変更する権限がありません。"))
     if not online_url.startswith(("https://", "http://")):
         raise Invalid(_l("オンラインのURLは https:// で始めてください。"), field="online_url")
+    claim(event)
     online = next((f for f in event.frames if f.mode == "online"), None)
     in_person = [f for f in event.frames if f.mode == "in_person"]
     moving = [r for r in active_registrations(event) if r.frame.mode == "in_person"]

@@ -66,8 +66,12 @@ class Event(db.Model):
     cancel_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # In-person attendees confirm a health attestation (checked at the door).
     attestation: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Active registrations one company may hold across all the event's frames (None: no limit).
+    per_company_limit: Mapped[int | None] = mapped_column()
     # Grows with every change of time, place or status (iCalendar SEQUENCE, reminder checks).
     sequence: Mapped[int] = mapped_column(default=0)
+    # Grows with every staff save (the edit forms carry it: a stale save is refused, not lost).
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
 
@@ -132,6 +136,8 @@ class Frame(db.Model):
     lottery_seed: Mapped[str | None] = mapped_column(String(64))
     lottery_drawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     lottery_drawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Closed by staff: takes no more registrations (a frame with registrations is never deleted).
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     event: Mapped[Event] = relationship(back_populates="frames")
 
