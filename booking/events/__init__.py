@@ -5,6 +5,8 @@ def init_app(app) -> None:
     """The event pages (public and staff), what templates ask of events, and the hooks other
     domains call: send-time checks of registration mail, reminder targets."""
     from booking.events import notices, policy, template_helpers
+    from booking.events.staff_frame_views import bp as staff_frames_bp
+    from booking.events.staff_series_views import bp as staff_series_bp
     from booking.events.staff_views import bp as staff_bp
     from booking.events.views import bp as public_bp
     from booking.events.words import event_words
@@ -12,6 +14,8 @@ def init_app(app) -> None:
 
     app.register_blueprint(public_bp)
     app.register_blueprint(staff_bp)
+    app.register_blueprint(staff_frames_bp)
+    app.register_blueprint(staff_series_bp)
     app.add_template_filter(template_helpers.markdown_filter, "markdown")
     app.add_template_filter(template_helpers.qr_svg, "qr_svg")
     app.add_template_filter(template_helpers.qr_png, "qr_png")

@@ -65,7 +65,7 @@ def update_event(event: Event, values: dict, by, now: datetime) -> Event:
         event.tags = tags
     event.updated_at = now
     if announced:
-        _announce(event, now, "time" if {"starts_at", "ends_at"} & set(announced) else "place")
+        announce(event, now, "time" if {"starts_at", "ends_at"} & set(announced) else "place")
     if status == "cancelled" and event.status != "cancelled":
         cancel_event(event, by, now)
     elif status in ("draft", "published"):
@@ -103,8 +103,9 @@ def _apply_questions(event: Event, questions: list[dict]) -> None:
     event.questions = [Question(position=i, **q) for i, q in enumerate(questions)]
 
 
-def _announce(event: Event, now: datetime, what: str) -> None:
-    """Bump every SEQUENCE, re-time reminders and tell everyone registered."""
+def announce(event: Event, now: datetime, what: str) -> None:
+    """Bump every SEQUENCE, re-time reminders and tell everyone registered (`what`: time,
+    place, online or sessions — the mail says which)."""
     event.sequence += 1
     db.session.flush()
     for reg in active_registrations(event):
@@ -168,7 +169,7 @@ def move_online(event: Event, by, now: datetime, online_url: str) -> int:
         reg.frame_id = online.id
         reg.frame = online
     db.session.flush()
-    _announce(event, now, "online")
+    announce(event, now, "online")
     promote_waitlist(online.id, now)  # the online frame may have room for those waiting
     return len(moving)
 

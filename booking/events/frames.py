@@ -158,7 +158,9 @@ def delete_frame(frame: Frame, by, now: datetime, version: int | None = None) ->
     claim(event, version)
     if not may_delete(frame):
         raise Conflict(
-            _l("申込のある参加枠は削除できません。受付を締め切る場合は「受付を締め切る」を使ってください。"),
+            _l(
+                "申込のある参加枠は削除できません。受付を締め切る場合は「受付を締め切る」を使ってください。"
+            ),
             code="frame_has_registrations",
         )
     if len(event.frames) <= 1:

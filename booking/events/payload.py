@@ -18,7 +18,6 @@ from booking.events.models import (
 from booking.org.services import unit_by_key
 from booking.timefmt import parse_local
 
-
 NULLABLE = ("online_url", "per_company_limit")
 MAX_INT = 2**31 - 1
 
