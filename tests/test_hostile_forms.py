@@ -69,6 +69,9 @@ POST_ONLY: dict[str, dict[str, str]] = {
     "exhibitor_page.delete_logo": {},  # once a logo is uploaded
     "meetings.withdraw_share": {},  # once contact details are shared
     "events.switch_online": {"frame": ""},  # an in-person booking of a hybrid event
+    "staff_frames.move": {"direction": "up", "version": ""},  # events with several frames
+    "staff_frames.reopen": {"version": ""},  # frames staff closed
+    "staff_frames.delete": {"version": ""},  # frames nobody ever registered in
 }
 
 # Posts that end what the others work on (a cancelled booking, a withdrawn application, the
