@@ -75,6 +75,10 @@ def apply_frame(frame: Frame, data: FrameInput, now: datetime) -> list[Registrat
             raise Invalid(_l("抽選を実施した参加枠の抽選設定は変更できません。"), field="lottery")
         if registrations_in(frame, ACTIVE_STATUSES):
             raise Invalid(_l("申込のある参加枠の抽選設定は変更できません。"), field="lottery")
+    if frame.mode != data.mode and registrations_in(frame, ACTIVE_STATUSES):
+        # Their pass, join URL and calendar entry follow the mode: move them with a closure
+        # (オンライン開催に切り替える) or add a frame instead.
+        raise Invalid(_l("申込のある参加枠の参加方法は変更できません。"), field="mode")
     frame.name, frame.mode, frame.audience = data.name, data.mode, data.audience
     frame.per_company_limit, frame.waitlist, frame.lottery = (
         data.per_company_limit, data.waitlist, data.lottery,

@@ -32,7 +32,7 @@ from booking.events.staff_forms import (
     questions_text,
     stale_edit_help,
 )
-from booking.events.versions import StaleEdit, form_version
+from booking.events.versions import StaleEdit, claim, form_version
 from booking.extensions import db
 from booking.org.policy import can_manage, managed_events
 from booking.org.services import tag_units, units_in_order
@@ -183,6 +183,7 @@ def capacity(event_id: int, frame_id: int):
             value = db_int(request.form.get("capacity", ""))
         except ValueError:
             raise Invalid(_("定員は0以上の整数で指定してください。")) from None
+        claim(event)  # an open frame or event form saved later is then refused, not applied
         promoted = change_capacity(frame, value, now_utc())
         return _("定員を%(n)s名に変更しました（繰り上げ %(p)s名）。", n=value, p=len(promoted))
 

@@ -50,6 +50,8 @@ def test_screens(page, live_server, make_user):
             # a refused capacity change
             page.goto(live_server + f"/staff/events/{eid}/frames/{fid}/edit")
             page.locator("#capacity").fill("1")
-            page.get_by_role("button").filter(has_text="保存する" if lang == "ja" else "Save").first.click()
+            page.get_by_role("button").filter(
+                has_text="保存する" if lang == "ja" else "Save"
+            ).first.click()
             page.screenshot(path=f"{OUT}/frame-refused-{lang}-{width}.png", full_page=True)
             assert page.evaluate("document.documentElement.scrollWidth") <= max(width, 375)

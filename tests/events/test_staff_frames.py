@@ -247,3 +247,34 @@ def test_a_stale_frame_edit_is_refused(staff_client, make_event):
     assert response.status_code == 409 or response.status_code == 422
     assert "他の職員が変更しました" in response.get_data(as_text=True)
     assert _frames(event.id)[0].name == "会場参加"
+
+
+def test_the_mode_of_a_frame_with_registrations_stays(staff_client, make_event, member):
+    event = make_event(capacity=5)
+    _register(member, event)
+    frame = event.frames[0]
+    response = staff_client.post(
+        f"/staff/events/{event.id}/frames/{frame.id}/edit",
+        data=frame_form(event, name="会場参加", mode="online", capacity="5"),
+    )
+    assert response.status_code == 422
+    assert "申込のある参加枠の参加方法は変更できません。" in response.get_data(as_text=True)
+    assert _frames(event.id)[0].mode == "in_person"
+
+
+def test_a_capacity_change_on_the_event_page_makes_an_open_frame_form_stale(
+    staff_client, make_event
+):
+    event = make_event(capacity=5)
+    frame = event.frames[0]
+    opened_at = event.version
+    staff_client.post(
+        f"/staff/events/{event.id}/frames/{frame.id}/capacity", data={"capacity": "8"}
+    )
+    response = staff_client.post(
+        f"/staff/events/{event.id}/frames/{frame.id}/edit",
+        data=frame_form(event, name="会場参加", mode="in_person", capacity="5",
+                        version=str(opened_at)),
+    )  # fmt: skip
+    assert response.status_code >= 400
+    assert _frames(event.id)[0].capacity == 8
