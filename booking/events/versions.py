@@ -28,9 +28,12 @@ class StaleEdit(Conflict):
     code = "stale_version"
 
 
-def form_version(value) -> int:
-    """The version an edit form was opened at (its hidden field); anything unreadable is a
-    version no event has, so the save is refused as stale rather than saved over."""
+def form_version(value) -> int | None:
+    """The version an edit form was opened at (its hidden field). Unreadable is a version no
+    event has, so the save is refused as stale rather than saved over; absent (a page
+    rendered before forms carried it) is not checked."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
     parsed = db_int_or_none(value) if not isinstance(value, bool) else None
     return parsed if parsed is not None else -1
 
@@ -47,5 +50,5 @@ def claim(event: Event, expected: int | None = None) -> None:
         query.values(version=Event.version + 1).execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
-        raise StaleEdit(STALE, field="version")
+        raise StaleEdit(STALE)
     db.session.expire(event, ["version"])
