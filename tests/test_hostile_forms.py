@@ -76,6 +76,9 @@ POST_ONLY: dict[str, dict[str, str]] = {
     "staff_accounts.merge": {"into": ""},  # once a member account is chosen
     "staff_accounts.reactivate": {},  # deactivated accounts only
     "staff_accounts.resend": {},  # unconfirmed accounts, or ones without a password
+    "staff_frames.move": {"direction": "up", "version": ""},  # events with several frames
+    "staff_frames.reopen": {"version": ""},  # frames staff closed
+    "staff_frames.delete": {"version": ""},  # frames nobody ever registered in
 }
 
 # Posts that end what the others work on (a cancelled booking, a withdrawn application, the

@@ -10,6 +10,8 @@ from booking.api import (  # noqa: F401  (routes register on import)
     events,
     events_openapi,
     exhibitions,
+    frames,
+    frames_openapi,
     me,
     meetings,
 )

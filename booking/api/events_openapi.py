@@ -26,6 +26,9 @@ FRAME_SCHEMA = {
         "opens_at": {"type": ["string", "null"], "format": "date-time"},
         "closes_at": {"type": ["string", "null"], "format": "date-time"},
         "state": {"type": "string"},
+        "position": {"type": "integer", "description": "order on the event's page"},
+        "closed": {"type": "boolean", "description": "closed by staff: takes no registrations"},
+        "taken": {"type": "integer", "description": "staff only: confirmed seats"},
     },
     "required": ["id", "name", "capacity", "remaining"],
 }
@@ -51,7 +54,15 @@ SCHEMAS.update(
                 "sessions": {"type": "array", "items": {"type": "object"}},
                 "questions": {"type": "array", "items": {"type": "object"}},
                 "tags": {"type": "array", "items": {"type": "string"}},
+                "per_company_limit": {
+                    "type": ["integer", "null"],
+                    "description": "active registrations of one company across all frames",
+                },
                 "sequence": {"type": "integer"},
+                "version": {
+                    "type": "integer",
+                    "description": "grows with every staff change; send it back in PATCH",
+                },
                 "updated_at": {"type": "string", "format": "date-time"},
             },
             "required": ["id", "title", "starts_at", "ends_at", "frames"],
@@ -103,6 +114,19 @@ SCHEMAS.update(
                 "online_url": {
                     "type": ["string", "null"],
                     "examples": ["https://meet.example.jp/x"],
+                },
+                "per_company_limit": {
+                    "type": ["integer", "null"],
+                    "minimum": 1,
+                    "description": "active registrations of one company across all frames "
+                    "(null: no limit); each frame may have its own limit too",
+                },
+                "version": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": 2147483647,
+                    "description": "PATCH: the event's version the change is based on; "
+                    "if someone changed the event since, 409 stale_version",
                 },
                 "frames": {
                     "type": "array",

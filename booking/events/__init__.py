@@ -17,7 +17,9 @@ def init_app(app) -> None:
     )
     from booking.events.staff_audit_views import bp as staff_audit_bp
     from booking.events.staff_door_views import bp as staff_door_bp
+    from booking.events.staff_frame_views import bp as staff_frames_bp
     from booking.events.staff_lottery_views import bp as staff_lottery_bp
+    from booking.events.staff_series_views import bp as staff_series_bp
     from booking.events.staff_views import bp as staff_bp
     from booking.events.staff_waitlist_views import bp as staff_waitlist_bp
     from booking.events.views import bp as public_bp
@@ -31,8 +33,9 @@ def init_app(app) -> None:
 
     app.register_blueprint(public_bp)
     app.register_blueprint(staff_bp)
-    # The back office of an event: its waitlist, lottery, door and audit log.
-    for blueprint in (staff_waitlist_bp, staff_lottery_bp, staff_door_bp, staff_audit_bp):
+    # The back office of an event: frames, series sessions, waitlist, lottery, door, audit log.
+    for blueprint in (staff_frames_bp, staff_series_bp, staff_waitlist_bp, staff_lottery_bp,
+                      staff_door_bp, staff_audit_bp):  # fmt: skip
         app.register_blueprint(blueprint)
     app.add_template_filter(template_helpers.markdown_filter, "markdown")
     app.add_template_filter(template_helpers.qr_svg, "qr_svg")

@@ -7,11 +7,17 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from booking.accounts.models import User
-from booking.events.models import AUDIT_ACTIONS, Event, Registration, StaffAction
+from booking.events.models import (
+    ACTIVE_STATUSES,
+    AUDIT_ACTIONS,
+    Event,
+    Registration,
+    StaffAction,
+)
 from booking.extensions import db
 from booking.timefmt import as_utc, format_when
 
@@ -98,6 +104,8 @@ def action_label(action: str) -> str:
         "move": _("キャンセル待ちの順番変更"), "check_in": _("受付（チェックイン）"),
         "undo_check_in": _("受付の取り消し"), "cancel": _("職員によるキャンセル"),
         "lottery": _("抽選の実施"), "deadline": _("抽選の申込締切の変更"),
+        "event_cancel": _("イベントの中止"), "event_online": _("オンライン開催への切り替え"),
+        "event_change": _("日時・会場の変更"), "sessions": _("開催回の変更"),
     }.get(action, action)  # fmt: skip
 
 
@@ -114,6 +122,7 @@ def _field_label(key: str) -> str:
         "checked_in_at": _("受付日時"), "closes_at": _("申込締切"), "seed": _("シード"),
         "weighting": _("重み付け"), "won": _("当選"), "waitlisted": _("キャンセル待ち"),
         "promoted": _("繰り上げ"), "frame_name": _("参加枠"), "applicants": _("申込者数"),
+        "when": _("日時"), "venue": _("会場"), "affected": _("お知らせした人数"),
     }.get(key, key)  # fmt: skip
 
 
@@ -146,7 +155,26 @@ def _value(key: str, value) -> str:
 
 
 SHOWN = ("frame_name", "capacity", "position", "status", "checked_in_at", "closes_at",
-         "weighting", "seed", "applicants", "won", "waitlisted", "promoted")  # fmt: skip
+         "weighting", "seed", "applicants", "won", "waitlisted", "promoted", "when", "venue",
+         "affected")  # fmt: skip
+
+
+def record_event_change(event: Event, action: str, *, by, now: datetime, before=None, after=None):
+    """A change of the whole event that reaches every booking (cancelled, moved online, a new
+    time or place, its sessions): recorded with how many people were told."""
+    affected = db.session.scalar(
+        select(func.count()).where(
+            Registration.event_id == event.id, Registration.status.in_(ACTIVE_STATUSES)
+        )
+    )
+    if action == "event_cancel":
+        affected = (after or {}).pop("affected", affected)
+    return record(event, action, by=by, now=now, before=before,
+                  after={**(after or {}), "affected": affected})  # fmt: skip
+
+
+def when_of(event: Event) -> str:
+    return format_when(event.starts_at, event.ends_at)
 
 
 def changes(entry: StaffAction) -> list[Change]:

@@ -31,6 +31,7 @@ def create_event(values: dict, by, now: datetime) -> Event:
     sessions = values.pop("sessions", [])
     questions = values.pop("questions", [])
     tags = values.pop("tags", [])
+    values.pop("version", None)  # a new event starts at version 1
     if values.get("status") == "cancelled":
         raise Invalid(_l("中止状態のイベントは作成できません。"), field="status")
     event = Event(**values, created_at=now, updated_at=now)

@@ -8,12 +8,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from booking.errors import Invalid, NotAllowed
-from booking.events import notices
+from booking.events import audit, notices
 from booking.events.authoring import check_times, new_frame
+from booking.events.frames import apply_frame
 from booking.events.models import ACTIVE_STATUSES, Event, Frame, Question, Registration
 from booking.events.payload import FrameInput
 from booking.events.registrations import promote_waitlist
-from booking.events.staff_actions import change_capacity_by
+from booking.events.versions import claim
 from booking.extensions import db
 from booking.org.policy import can_manage
 from booking.timefmt import as_utc
@@ -46,12 +47,14 @@ def update_event(event: Event, values: dict, by, now: datetime) -> Event:
     """
     if not can_manage(by, event) or ("unit" in values and not can_manage(by, values["unit"])):
         raise NotAllowed(_l("このイベントを変更する権限がありません。"))
+    claim(event, values.pop("version", None))
     status = values.pop("status", None)
     frames = values.pop("frames", None)
     questions = values.pop("questions", None)
     tags = values.pop("tags", None)
     values.pop("sessions", None)
     announced = [k for k in ANNOUNCED if k in values and not _same(getattr(event, k), values[k])]
+    was = {"when": audit.when_of(event), "venue": event.venue_name}
     for key, value in values.items():
         setattr(event, key, value)
     check_times(event)
@@ -63,7 +66,11 @@ def update_event(event: Event, values: dict, by, now: datetime) -> Event:
         event.tags = tags
     event.updated_at = now
     if announced:
-        _announce(event, now, "time" if {"starts_at", "ends_at"} & set(announced) else "place")
+        announce(event, now, "time" if {"starts_at", "ends_at"} & set(announced) else "place")
+        audit.record_event_change(
+            event, "event_change", by=by, now=now, before=was,
+            after={"when": audit.when_of(event), "venue": event.venue_name},
+        )  # fmt: skip
     if status == "cancelled" and event.status != "cancelled":
         cancel_event(event, by, now)
     elif status in ("draft", "published"):
@@ -85,17 +92,11 @@ def _apply_frames(event: Event, frames: list[FrameInput], now: datetime, by) -> 
         if frame is None:
             event.frames.append(new_frame(data, len(event.frames) + i))
             continue
-        frame.name, frame.mode, frame.audience = data.name, data.mode, data.audience
-        frame.per_company_limit, frame.waitlist = data.per_company_limit, data.waitlist
-        frame.price_label, frame.opens_at, frame.closes_at = (
-            data.price_label, data.opens_at, data.closes_at,
-        )  # fmt: skip
-        if frame.lottery != data.lottery and frame.taken:
-            raise Invalid(_l("申込のある参加枠の抽選設定は変更できません。"), field="frames")
-        frame.lottery = data.lottery
-        if frame.capacity != data.capacity:
-            db.session.flush()
-            change_capacity_by(frame, data.capacity, now, by=by)
+        try:
+            apply_frame(frame, data, now, by)
+        except Invalid as exc:
+            exc.field = "frames"
+            raise
 
 
 def _apply_questions(event: Event, questions: list[dict]) -> None:
@@ -107,8 +108,9 @@ def _apply_questions(event: Event, questions: list[dict]) -> None:
     event.questions = [Question(position=i, **q) for i, q in enumerate(questions)]
 
 
-def _announce(event: Event, now: datetime, what: str) -> None:
-    """Bump every SEQUENCE, re-time reminders and tell everyone registered."""
+def announce(event: Event, now: datetime, what: str) -> None:
+    """Bump every SEQUENCE, re-time reminders and tell everyone registered (`what`: time,
+    place, online or sessions — the mail says which)."""
     event.sequence += 1
     db.session.flush()
     for reg in active_registrations(event):
@@ -124,6 +126,7 @@ def cancel_event(event: Event, by, now: datetime) -> int:
         raise NotAllowed(_l("このイベントを変更する権限がありません。"))
     if event.status == "cancelled":
         return 0
+    claim(event)
     event.status = "cancelled"
     event.sequence += 1
     event.updated_at = now
@@ -137,6 +140,8 @@ def cancel_event(event: Event, by, now: datetime) -> int:
     for frame in event.frames:
         frame.taken = 0
     db.session.flush()
+    audit.record_event_change(event, "event_cancel", by=by, now=now,
+                              after={"affected": len(regs)})  # fmt: skip
     return len(regs)
 
 
@@ -150,6 +155,7 @@ def move_online(event: Event, by, now: datetime, online_url: str) -> int:
         raise NotAllowed(_l("このイベントを変更する権限がありません。"))
     if not online_url.startswith(("https://", "http://")):
         raise Invalid(_l("オンラインのURLは https:// で始めてください。"), field="online_url")
+    claim(event)
     online = next((f for f in event.frames if f.mode == "online"), None)
     in_person = [f for f in event.frames if f.mode == "in_person"]
     moving = [r for r in active_registrations(event) if r.frame.mode == "in_person"]
@@ -170,8 +176,9 @@ def move_online(event: Event, by, now: datetime, online_url: str) -> int:
         reg.frame_id = online.id
         reg.frame = online
     db.session.flush()
-    _announce(event, now, "online")
+    announce(event, now, "online")
     promote_waitlist(online.id, now)  # the online frame may have room for those waiting
+    audit.record_event_change(event, "event_online", by=by, now=now)
     return len(moving)
 
 

@@ -64,7 +64,7 @@ def switch_to_online(reg: Registration, frame_id, now: datetime) -> list[Registr
     check_can_register(target, reg.user, now)
     if target.lottery:
         raise Conflict(_l("抽選の参加枠には変更できません。"), code="lottery_frame")
-    check_company_limit(target, reg.company_id)
+    check_company_limit(target, reg.company_id, moving=True)
     if not take_seat(target.id):
         raise OnlineFull(
             _l(

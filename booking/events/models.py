@@ -70,8 +70,12 @@ class Event(db.Model):
     cancel_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # In-person attendees confirm a health attestation (checked at the door).
     attestation: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Active registrations one company may hold across all the event's frames (None: no limit).
+    per_company_limit: Mapped[int | None] = mapped_column()
     # Grows with every change of time, place or status (iCalendar SEQUENCE, reminder checks).
     sequence: Mapped[int] = mapped_column(default=0)
+    # Grows with every staff save (the edit forms carry it: a stale save is refused, not lost).
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
 
@@ -139,6 +143,8 @@ class Frame(db.Model):
     # The stated weighting of the draw ("" none, "weighted": first-time companies first, past
     # no-shows last), recorded with the seed so that the replay gives the same order.
     lottery_weighting: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    # Closed by staff: takes no more registrations (a frame with registrations is never deleted).
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     event: Mapped[Event] = relationship(back_populates="frames")
 
@@ -222,7 +228,7 @@ class Registration(db.Model):
 
 # What a staff action did to bookings (the staff audit log, 操作履歴).
 AUDIT_ACTIONS = ("capacity", "promote", "move", "check_in", "undo_check_in", "cancel", "lottery",
-                 "deadline")  # fmt: skip
+                 "deadline", "event_cancel", "event_online", "event_change", "sessions")  # fmt: skip
 
 
 class StaffAction(db.Model):

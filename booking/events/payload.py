@@ -18,6 +18,9 @@ from booking.events.models import (
 from booking.org.services import unit_by_key
 from booking.timefmt import parse_local
 
+NULLABLE = ("online_url", "per_company_limit")
+MAX_INT = 2**31 - 1
+
 
 @dataclass
 class FrameInput:
@@ -133,7 +136,8 @@ def event_from_payload(data: dict, partial: bool = False) -> dict:
     out: dict = {}
 
     def given(key):
-        return key in data and not (partial and data[key] is None and key != "online_url")
+        # null clears what may be empty (the URL, the per-company limit); else means "unchanged"
+        return key in data and not (partial and data[key] is None and key not in NULLABLE)
 
     required = ("title", "kind", "unit", "format", "starts_at", "ends_at")
     if not partial:
@@ -167,6 +171,14 @@ def event_from_payload(data: dict, partial: bool = False) -> dict:
     ):
         if given(key):
             out[key] = _text(data[key], key, size)
+    if given("per_company_limit"):
+        out["per_company_limit"] = _int(data["per_company_limit"], "per_company_limit", 1, True)
+    if given("version"):
+        # PATCH: the version the change was based on; a stale one is refused (409).
+        version = _int(data["version"], "version", 1)
+        if version > MAX_INT:
+            raise Invalid(_l("%(f)s は %(n)s 以上の整数です。", f="version", n=1), field="version")
+        out["version"] = version
     if given("online_url"):
         url = _text(data["online_url"], "online_url", 500)
         if url and not url.startswith(("https://", "http://")):

@@ -11,15 +11,17 @@ import secrets
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from booking.accounts.models import Company, User
+from booking.accounts.models import User
 from booking.errors import AlreadyRegistered, Conflict, Full, Invalid, NotAllowed, NotFound
 from booking.events import notices
 from booking.events.cancelling import cancel_deadline, cancel_refusal
 from booking.events.catalogue import can_see_member_only
-from booking.events.models import ACTIVE_STATUSES, Event, Frame, Registration
+from booking.events.company_limits import CompanyLimit as CompanyLimit  # re-exported
+from booking.events.company_limits import check_company_limit, company_full
+from booking.events.models import Event, Frame, Registration
 from booking.events.queue import waitlist_position  # noqa: F401 - pages and the API ask here
 from booking.extensions import db
 from booking.org.policy import can_manage
@@ -30,10 +32,6 @@ _REF_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 class WindowClosed(Conflict):
     code = "window_closed"
-
-
-class CompanyLimit(Conflict):
-    code = "company_limit"
 
 
 class CancelTooLate(Conflict):
@@ -62,7 +60,10 @@ def window_of(frame: Frame) -> tuple[datetime | None, datetime]:
 
 
 def registration_window(frame: Frame, now: datetime) -> str:
-    """The one "is registration open" rule: `not_open`, `open` or `closed` at `now`."""
+    """The one "is registration open" rule: `not_open`, `open` or `closed` at `now` (a frame
+    staff closed is closed)."""
+    if frame.closed_at is not None:
+        return "closed"
     opens, closes = window_of(frame)
     if opens and now < opens:
         return "not_open"
@@ -148,40 +149,6 @@ def check_can_register(frame: Frame, user: User, now: datetime) -> None:
         raise WindowClosed(_l("申込受付はまだ始まっていません。"))
     if window == "closed":
         raise WindowClosed(_l("申込受付は終了しました。"))
-
-
-def _lock_company(company_id: int) -> None:
-    """Serialise registrations of one company (PostgreSQL row lock; SQLite is serial anyway)."""
-    db.session.execute(select(Company.id).where(Company.id == company_id).with_for_update())
-
-
-def _company_active(frame_id: int, company_id: int, statuses=ACTIVE_STATUSES) -> int:
-    return db.session.scalar(
-        select(func.count())
-        .select_from(Registration)
-        .where(
-            Registration.frame_id == frame_id,
-            Registration.company_id == company_id,
-            Registration.status.in_(statuses),
-        )
-    )
-
-
-def company_confirmed(frame_id: int, company_id: int) -> int:
-    """Confirmed registrations of one company in a frame (what the per-company limit caps when
-    the waitlist is promoted)."""
-    return _company_active(frame_id, company_id, ("confirmed",))
-
-
-def check_company_limit(frame: Frame, company_id: int | None) -> None:
-    """One more of this company fits the frame's per-company limit (company locked first).
-
-    :raises CompanyLimit:
-    """
-    if company_id and frame.per_company_limit:
-        _lock_company(company_id)
-        if _company_active(frame.id, company_id) >= frame.per_company_limit:
-            raise CompanyLimit(_l("この参加枠は1社%(n)s名までです。", n=frame.per_company_limit))
 
 
 def take_seat(frame_id: int) -> bool:
@@ -342,11 +309,9 @@ def promote_waitlist(frame_id: int, now: datetime) -> list[Registration]:
         for cand in waiting_list(frame_id):
             if cand.id in skipped:
                 continue
-            if cand.company_id and frame.per_company_limit:
-                confirmed = company_confirmed(frame_id, cand.company_id)
-                if confirmed >= frame.per_company_limit:
-                    skipped.add(cand.id)
-                    continue
+            if cand.company_id and company_full(frame, cand.company_id):
+                skipped.add(cand.id)
+                continue
             # Conditional: a concurrent promoter may have taken this person already.
             won = db.session.execute(
                 update(Registration)

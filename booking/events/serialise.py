@@ -26,6 +26,8 @@ def frame_json(frame: Frame, now: datetime, staff: bool = False) -> dict:
         "opens_at": iso(frame.opens_at),
         "closes_at": iso(frame.closes_at),
         "state": frame_state(frame, now),
+        "position": frame.position,
+        "closed": frame.closed_at is not None,
     }
     if staff:
         data["taken"] = frame.taken
@@ -59,6 +61,7 @@ def event_json(event: Event, now: datetime, staff: bool = False, entitled: bool 
         },
         "online_url": event.online_url if (staff or entitled) else None,
         "attestation": event.attestation,
+        "per_company_limit": event.per_company_limit,
         "frames": [frame_json(f, now, staff) for f in event.frames],
         "sessions": [
             {"title": s.title, "starts_at": iso(s.starts_at), "ends_at": iso(s.ends_at)}
@@ -77,6 +80,7 @@ def event_json(event: Event, now: datetime, staff: bool = False, entitled: bool 
         ],
         "tags": [t.key for t in event.tags],
         "sequence": event.sequence,
+        "version": event.version,
         "updated_at": iso(event.updated_at),
     }
 

@@ -1,4 +1,5 @@
-"""Staff forms: an event with up to two frames (in person, online) and its questions."""
+"""Staff forms: an event with up to two frames (in person, online) and its questions; one
+frame (参加枠) after creation; one session of a series."""
 
 from __future__ import annotations
 
@@ -7,19 +8,28 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
+    HiddenField,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from booking.events.models import Event
 from booking.forms import BoundedIntegerField
 
 REQUIRED = _l("入力してください。")
 LOCAL = "%Y-%m-%dT%H:%M"
+COUNT = _l("0以上100000以下の数字で入力してください。")
 
 
 def _kinds():
@@ -82,10 +92,13 @@ class EventForm(FlaskForm):
         _l("オンライン参加の参加費"), default="無料", validators=[Length(max=100)]
     )
     online_audience = SelectField(_l("オンライン参加の対象"), choices=_audiences)
+    # The event's limit, across all its frames (a hybrid event's both frames count together).
     per_company_limit = BoundedIntegerField(
-        _l("1社あたりの上限人数（空欄なら制限なし）"),
+        _l("1社あたりの上限人数（すべての参加枠の合計。空欄なら制限なし）"),
         validators=[Optional(), NumberRange(min=1, max=1000)],
     )
+    # The event's version the edit form was opened at (the optimistic check of `versions`).
+    version = HiddenField()
     lottery = BooleanField(_l("抽選にする（締切後に抽選）"))
     closes_at = DateTimeLocalField(
         _l("申込締切（空欄なら開始まで）"), format=LOCAL, validators=[Optional()]
@@ -145,6 +158,7 @@ def payload_from(form: EventForm, status: str | None = None, with_frames: bool =
                   "access": form.venue_access.data or ""},
         "attestation": bool(form.attestation.data),
         "tags": list(form.tags.data or []),
+        "per_company_limit": form.per_company_limit.data or None,
     }  # fmt: skip
     if form.cancel_until.data:
         payload["cancel_until"] = _fmt(form.cancel_until.data)
@@ -152,8 +166,7 @@ def payload_from(form: EventForm, status: str | None = None, with_frames: bool =
         payload["status"] = status
     if with_frames:
         frames = []
-        common = {"per_company_limit": form.per_company_limit.data or None,
-                  "lottery": bool(form.lottery.data), "closes_at": _fmt(form.closes_at.data)}  # fmt: skip
+        common = {"lottery": bool(form.lottery.data), "closes_at": _fmt(form.closes_at.data)}
         if form.venue_capacity.data:
             frames.append({"name": "会場参加", "mode": "in_person", "capacity": form.venue_capacity.data,
                            "audience": form.venue_audience.data, "price_label": form.venue_price.data or "", **common})  # fmt: skip
@@ -181,6 +194,30 @@ def fill_from(form: EventForm, event: Event) -> None:
     form.venue_access.data, form.attestation.data = event.venue_access, event.attestation
     form.questions.data = questions_text(event)
     form.tags.data = [t.key for t in event.tags]
+    form.per_company_limit.data = event.per_company_limit
+    form.version.data = str(event.version)
+
+
+COMPARED = ("title", "kind", "format", "starts_at", "ends_at", "cancel_until", "member_only",
+            "summary", "description", "speakers", "venue_name", "venue_address", "venue_access",
+            "online_url", "attestation", "per_company_limit", "questions")  # fmt: skip
+
+
+def stale_edit_help(form: FlaskForm, event: Event) -> None:
+    """After a stale save: name the fields whose stored value differs from what was typed,
+    and take the stored version, so that saving again (after checking) overwrites."""
+    stored = EventForm(formdata=None, meta={"csrf": False})
+    fill_from(stored, event)
+    differ = [
+        str(form[name].label.text)
+        for name in COMPARED
+        if name in form and (form[name].data or None) != (stored[name].data or None)
+    ]
+    if differ:
+        form.form_errors.append(
+            str(_l("保存されている内容と異なる項目: %(fields)s", fields="、".join(differ)))
+        )
+    form.version.data = str(event.version)
 
 
 class MessageForm(FlaskForm):
@@ -196,3 +233,81 @@ class MessageForm(FlaskForm):
             SelectChoice("active", _l("すべての申込者")),
         ],
     )
+
+
+class FrameForm(FlaskForm):
+    """One frame (参加枠), added or changed after the event was created."""
+
+    name = StringField(_l("参加枠の名前"), validators=[DataRequired(REQUIRED), Length(max=100)])
+    mode = SelectField(
+        _l("参加方法"),
+        choices=lambda: [SelectChoice("in_person", _l("会場参加")),
+                         SelectChoice("online", _l("オンライン参加"))],
+    )  # fmt: skip
+    capacity = BoundedIntegerField(
+        _l("定員"),
+        validators=[InputRequired(REQUIRED), NumberRange(min=0, max=100000, message=COUNT)],
+    )
+    audience = SelectField(_l("対象（会員限定の枠は「会員のみ」）"), choices=_audiences)
+    price_label = StringField(_l("参加費"), validators=[Length(max=100)])
+    opens_at = DateTimeLocalField(
+        _l("申込受付の開始（空欄なら公開時から）"), format=LOCAL, validators=[Optional()]
+    )
+    closes_at = DateTimeLocalField(
+        _l("申込締切・抽選の締切（空欄なら開始まで）"), format=LOCAL, validators=[Optional()]
+    )
+    per_company_limit = BoundedIntegerField(
+        _l("この参加枠の1社あたりの上限人数（空欄なら制限なし）"),
+        validators=[Optional(), NumberRange(min=1, max=1000)],
+    )
+    waitlist = BooleanField(_l("満席のときキャンセル待ちを受け付ける"), default=True)
+    lottery = BooleanField(_l("抽選にする（締切の後に抽選）"))
+    version = HiddenField()
+
+    def validate_lottery(self, field) -> None:
+        if field.data and not self.closes_at.data:
+            raise ValidationError(_l("抽選にする場合は締切を入力してください。"))
+
+    def validate_closes_at(self, field) -> None:
+        if field.data and self.opens_at.data and field.data <= self.opens_at.data:
+            raise ValidationError(_l("締切は受付開始より後にしてください。"))
+
+
+def frame_payload(form: FrameForm) -> dict:
+    """The API's frame shape, so that the page and the API share one validation."""
+    return {
+        "name": form.name.data, "mode": form.mode.data, "capacity": form.capacity.data,
+        "audience": form.audience.data,
+        "price_label": form.price_label.data or "",
+        "opens_at": _fmt(form.opens_at.data), "closes_at": _fmt(form.closes_at.data),
+        "per_company_limit": form.per_company_limit.data or None,
+        "waitlist": bool(form.waitlist.data), "lottery": bool(form.lottery.data),
+    }  # fmt: skip
+
+
+def fill_frame(form: FrameForm, frame) -> None:
+    from booking.timefmt import to_local
+
+    form.name.data, form.mode.data, form.capacity.data = frame.name, frame.mode, frame.capacity
+    form.audience.data = frame.audience
+    form.price_label.data, form.per_company_limit.data = frame.price_label, frame.per_company_limit
+    for name in ("opens_at", "closes_at"):
+        value = getattr(frame, name)
+        form[name].data = to_local(value).replace(tzinfo=None) if value else None
+    form.waitlist.data, form.lottery.data = frame.waitlist, frame.lottery
+    form.version.data = str(frame.event.version)
+
+
+class SessionForm(FlaskForm):
+    """One session of a series (連続講座): added, or moved to a new time."""
+
+    title = StringField(_l("回の名前（例: 第2回 財務の基礎）"), validators=[Length(max=200)])
+    starts_at = DateTimeLocalField(
+        _l("開始日時"), format=LOCAL, validators=[DataRequired(REQUIRED)]
+    )
+    ends_at = DateTimeLocalField(_l("終了日時"), format=LOCAL, validators=[DataRequired(REQUIRED)])
+    version = HiddenField()
+
+    def validate_ends_at(self, field) -> None:
+        if field.data and self.starts_at.data and field.data <= self.starts_at.data:
+            raise ValidationError(_l("終了日時は開始日時より後にしてください。"))

@@ -31,7 +31,9 @@ from booking.events.staff_forms import (
     parse_questions,
     payload_from,
     questions_text,
+    stale_edit_help,
 )
+from booking.events.versions import StaleEdit, claim, form_version
 from booking.extensions import db
 from booking.org.policy import can_manage, managed_events
 from booking.org.services import tag_units, units_in_order
@@ -42,7 +44,7 @@ from booking.timefmt import as_utc, now_utc, parse_local
 
 bp = Blueprint("staff_events", __name__, url_prefix="/staff/events")
 FRAME_FIELDS = ("venue_capacity", "venue_price", "venue_audience", "online_capacity",
-                "online_price", "online_audience", "per_company_limit", "lottery", "closes_at")  # fmt: skip
+                "online_price", "online_audience", "lottery", "closes_at")  # fmt: skip
 # Where a refusal in the event form belongs: the payload's name → the form's field.
 FORM_FIELDS = {"venue": "venue_name", "frames": "venue_capacity"}
 
@@ -114,7 +116,7 @@ def edit(event_id: int):
     form = EventForm()
     form.unit.choices = _unit_choices()
     form.tags.choices = _tag_choices()
-    for name in FRAME_FIELDS:  # frames are changed on the manage page, one by one
+    for name in FRAME_FIELDS:  # frames are changed on their own pages (staff_frame_views)
         delattr(form, name)
     if request.method == "GET":
         fill_from(form, event)
@@ -122,11 +124,14 @@ def edit(event_id: int):
         payload = payload_from(form, with_frames=False)
         if (form.questions.data or "").strip() != questions_text(event).strip():
             payload["questions"] = parse_questions(form.questions.data or "")
-        with refusals(form, fields=FORM_FIELDS):
+        with refusals(form, fields=FORM_FIELDS) as outcome:
             values = event_from_payload(payload, partial=True)
+            values["version"] = form_version(form.version.data)
             update_event(event, values, current_user, now_utc())
             flash(_("イベントを更新しました。"), "success")
             return redirect(url_for("staff_events.manage", event_id=event.id))
+        if isinstance(outcome.refused, StaleEdit):
+            stale_edit_help(form, event)
     return form_page("staff/events/form.html", form, event=event)
 
 
@@ -179,6 +184,7 @@ def capacity(event_id: int, frame_id: int):
             value = db_int(request.form.get("capacity", ""))
         except ValueError:
             raise Invalid(_("定員は0以上の整数で指定してください。")) from None
+        claim(event)  # an open frame or event form saved later is then refused, not applied
         promoted = change_capacity_by(frame, value, now_utc(), by=current_user)
         return _("定員を%(n)s名に変更しました（繰り上げ %(p)s名）。", n=value, p=len(promoted))
 

@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from booking.events.catalogue import EventFilters, count_events, find_events, get_visible_event
+from booking.events.company_limits import company_limit_refusal, event_limit_refusal
 from booking.events.forms import answers_from, offered_frames, registration_form
 from booking.events.frame_switch import switch_to_online
 from booking.events.models import KINDS, Registration
@@ -155,27 +156,31 @@ def register(event_id: int):
     form = registration_form(
         event, current_user, now, request.form if request.method == "POST" else None
     )
-    error = None
-    if request.method == "POST" and form.validate():
+    # The event's per-company limit is said at once, before anything is typed.
+    error = event_limit_refusal(event, current_user.company_id)
+    if request.method == "POST" and form.validate() and error is None:
         frame_id = int(form.frame.data)
         attestation = bool(getattr(form, "attestation", None) and form.attestation.data)
-        if request.form.get("confirmed") != "1":
-            frame = next(f for f in event.frames if f.id == frame_id)
+        frame = next(f for f in event.frames if f.id == frame_id)
+        if refusal := company_limit_refusal(frame, current_user.company_id):
+            form.frame.errors = [*form.frame.errors, refusal]  # before the confirm step
+        elif request.form.get("confirmed") != "1":
             return render_template(
                 "events/confirm.html", event=event, form=form, frame=frame,
                 state=frame_state(frame, now), attestation=attestation,
             )  # fmt: skip
-        with refusals(quiet=True) as outcome:
-            reg = register_for_frame(
-                current_user, event.id, frame_id, answers_from(form, event), now, attestation
-            )
-            return redirect(url_for("events.registration", reg_id=reg.id, done=1))
-        exc = outcome.refused
-        target = getattr(form, exc.field, None) if exc.field else None
-        if target is not None:
-            target.errors = [*target.errors, exc.message]
         else:
-            error = exc.message
+            with refusals(quiet=True) as outcome:
+                reg = register_for_frame(
+                    current_user, event.id, frame_id, answers_from(form, event), now, attestation
+                )
+                return redirect(url_for("events.registration", reg_id=reg.id, done=1))
+            exc = outcome.refused
+            target = getattr(form, exc.field, None) if exc.field else None
+            if target is not None:
+                target.errors = [*target.errors, exc.message]
+            else:
+                error = exc.message
     status = 422 if request.method == "POST" else 200
     return render_template("events/register.html", event=event, form=form, error=error), status
 

@@ -21,9 +21,9 @@ from sqlalchemy import select, update
 from booking.accounts.models import User
 from booking.errors import Conflict, Invalid
 from booking.events import audit, notices
+from booking.events.company_limits import company_full
 from booking.events.models import Frame, Registration
 from booking.events.registrations import (
-    company_confirmed,
     free_seat,
     take_seat,
     waiting_list,
@@ -140,12 +140,10 @@ def promote_named(reg: Registration, *, by: User, now: datetime, reason="") -> R
     refusal = promotion_refusal(frame, now)
     if refusal:
         raise Conflict(refusal, code="no_free_seat")
-    limit = frame.per_company_limit
-    over_limit = bool(
-        reg.company_id and limit and company_confirmed(frame.id, reg.company_id) >= limit
-    )
+    over_limit = bool(reg.company_id and company_full(frame, reg.company_id))
     if over_limit and not text:
         # The automatic promotion skips this person; staff may make the exception, stating why.
+        limit = frame.per_company_limit or frame.event.per_company_limit
         raise Invalid(
             _l("この会社は1社あたりの上限（%(n)s名）まで参加確定しています。上限を超えて繰り上げる理由を入力してください。",
                n=limit),
