@@ -68,6 +68,8 @@ class EventForm(FlaskForm):
     venue_access = StringField(_l("アクセス"), validators=[Length(max=300)])
     online_url = StringField(_l("オンライン参加用URL"), validators=[Length(max=500)])
     attestation = BooleanField(_l("会場参加者に健康状態の確認を求める"))
+    payment_note = TextAreaField(_l("お支払い方法のご案内（有料の参加枠があるとき）"),
+                                 validators=[Length(max=500)])  # fmt: skip
     tags = SelectMultipleField(
         _l("関連する部会・グループ（会員の関心と照合）"), choices=[], validate_choice=True
     )
@@ -157,6 +159,7 @@ def payload_from(form: EventForm, status: str | None = None, with_frames: bool =
         "venue": {"name": form.venue_name.data or "", "address": form.venue_address.data or "",
                   "access": form.venue_access.data or ""},
         "attestation": bool(form.attestation.data),
+        "payment_note": form.payment_note.data or "",
         "tags": list(form.tags.data or []),
         "per_company_limit": form.per_company_limit.data or None,
     }  # fmt: skip
@@ -192,6 +195,7 @@ def fill_from(form: EventForm, event: Event) -> None:
     form.speakers.data, form.online_url.data = event.speakers, event.online_url
     form.venue_name.data, form.venue_address.data = event.venue_name, event.venue_address
     form.venue_access.data, form.attestation.data = event.venue_access, event.attestation
+    form.payment_note.data = event.payment_note
     form.questions.data = questions_text(event)
     form.tags.data = [t.key for t in event.tags]
     form.per_company_limit.data = event.per_company_limit

@@ -159,3 +159,19 @@ def test_the_api_sets_and_returns_the_payment_note(client, staff):
         "/api/v1/events", json=event_body(payment_note="x" * 501), headers=auth(staff)
     )
     assert too_long.status_code == 422, too_long.json
+
+
+def test_staff_write_the_payment_note_on_the_event_form(staff_client, make_event):
+    event = make_event(price_label="3,000円（税込）")
+    form = staff_client.get(f"/staff/events/{event.id}/edit").get_data(as_text=True)
+    assert 'name="payment_note"' in form
+    from tests.site_forms import read_page
+
+    [post] = [
+        f for f in read_page(form).forms if f.method == "post" and "payment_note" in dict(f.fields)
+    ]
+    data = dict(post.fields) | {"payment_note": "当日会場で現金にてお支払いください。"}
+    answer = staff_client.post(f"/staff/events/{event.id}/edit", data=data)
+    assert answer.status_code == 302, answer.get_data(as_text=True)[:1500]
+    page = staff_client.get(f"/events/{event.id}").get_data(as_text=True)
+    assert "当日会場で現金にてお支払いください。" in page
