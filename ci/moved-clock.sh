@@ -15,9 +15,20 @@ args=("$@")
 # Monotonic time stays real: APScheduler and the test clock's ticking wait on it.
 export FAKETIME_DONT_FAKE_MONOTONIC=1 TZ=UTC
 failed=0
+# The year-end instant runs the whole selection; the other two the tests of rules that read
+# the hour, the day or the date (bookings, windows, reminders, doors, feeds, My Page), which
+# keeps CI well under its time budget.
+timed=(tests/events tests/consultations tests/exhibitions/entrance tests/exhibitions/meetings
+       tests/notifications tests/calendars tests/mypage tests/staff tests/test_clock.py
+       tests/test_timefmt.py tests/test_api.py)
 for instant in "${instants[@]}"; do
   printf '\n--- the clock at %s UTC\n' "$instant"
   faketime "$instant" date -u '+process clock: %Y-%m-%d %H:%M:%S UTC (%a)'
-  faketime "$instant" .venv/bin/python -m pytest -p no:cacheprovider -q -x "${args[@]}" || failed=1
+  if [[ "$instant" == 2026-12-30* ]]; then
+    faketime "$instant" .venv/bin/python -m pytest -p no:cacheprovider -q -x "${args[@]}" || failed=1
+  else
+    faketime "$instant" .venv/bin/python -m pytest -p no:cacheprovider -q -x "${args[@]}" "${timed[@]}" \
+      || failed=1
+  fi
 done
 exit $failed
