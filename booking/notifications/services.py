@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select, union_all, update
+from sqlalchemy import func, literal, select, union_all, update
 
 from booking.errors import Conflict, NotFound
 from booking.extensions import db
@@ -144,9 +144,10 @@ def message_in(message_id: int, abouts) -> bool:
 
 def status_counts(q: str = "", abouts=None) -> dict[str, int]:
     """{status: count} under the same search and event as the list (`retrying` apart)."""
-    query = select(OutboxMessage.status, OutboxMessage.attempts > 0, func.count()).group_by(
-        OutboxMessage.status, OutboxMessage.attempts > 0
-    )
+    # One expression object in both places: PostgreSQL matches the grouped expression only if
+    # it is the same text, and `attempts > 0` written twice would bind two parameters.
+    tried = (OutboxMessage.attempts > literal(0, literal_execute=True)).label("tried")
+    query = select(OutboxMessage.status, tried, func.count()).group_by(OutboxMessage.status, tried)
     counts = dict.fromkeys(("retrying", *STATUSES), 0)
     for status, tried, n in db.session.execute(_filtered(query, "", q, abouts)).all():
         key = "retrying" if status == "pending" and tried else status
