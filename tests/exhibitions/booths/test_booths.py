@@ -199,7 +199,7 @@ def test_the_map_draws_each_booth_and_tells_free_from_assigned(
     svg = page[page.index("<svg") : page.index("</svg>")]
     assert 'role="group"' in svg and f'aria-labelledby="booth-map-{fair.id}-title"' in svg
     assert "全4小間（割り当て済み1・空き3）。" in svg
-    assert "<title" in svg and "A-01（食品・飲料）：株式会社地図" in svg
+    assert "<title" in svg and "A-01 地図（食品・飲料）：株式会社地図" in svg
     assert svg.count('stroke-dasharray="5 4"') == 3  # free booths are dashed …
     assert svg.count(">空き</text>") == 3  # … and say so in words
     # A 2×2 booth at (2, 0) is drawn at 80px, 0px in 40px cells.
@@ -246,6 +246,6 @@ def test_the_map_partial_needs_only_the_exhibition_and_its_booths(
             '{% include "exhibitions/_booth_map.html" %}',
             exhibition=fair.exhibition, booths=booths_of(fair.exhibition),
         )  # fmt: skip
-    assert "B-01（ものづくり・IT）：株式会社公開" in html
-    assert "A-01（食品・飲料）：空き" in html
+    assert "B-01 公開（ものづくり・IT）：株式会社公開" in html
+    assert "A-01 空き（食品・飲料）</title>" in html
     assert "全2小間（割り当て済み1・空き1）。" in html

@@ -62,7 +62,8 @@ def test_the_public_map_links_accepted_exhibitors_booths(client, fair, make_exhi
     html = page.get_data(as_text=True)
     link = f'<a href="/exhibitions/{fair.id}/exhibitors/{shown.id}"'
     assert html.count(link) == 1
-    assert "A-01（食品・飲料）：株式会社つばめ製作所</title>" in html  # a title for each booth
+    # a title for each booth, starting with what the booth shows (code, short name)
+    assert "A-01 つばめ製作所（食品・飲料）：株式会社つばめ製作所</title>" in html
     assert ">つばめ製作所</text>" in html  # the label drops the legal form
     assert "株式会社審査中" not in html  # not public until accepted
     assert f"/exhibitions/{fair.id}/exhibitors/{pending.id}" not in html
