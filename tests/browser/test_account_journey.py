@@ -28,6 +28,7 @@ def test_sign_up_confirm_sign_in_my_page_and_english(app, page, live_server, axe
     page.get_by_label("電話番号").fill("０３－１２３４－５６７８")
     page.locator("#password").fill("long-enough-1")
     page.locator("#password_again").fill("long-enough-1")
+    page.get_by_label("個人情報の取扱いに同意する").check()
     page.get_by_role("button", name="登録する").click()
     page.get_by_role("heading", name="確認メールを送信しました").wait_for()
 

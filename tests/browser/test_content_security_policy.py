@@ -86,7 +86,7 @@ def test_staff_pages_draw_bars_maps_and_fields_from_the_stylesheet(
     _sign_in(page, live_server, staff)
 
     page.goto(live_server + "/staff/")
-    bar = page.locator("tr", has_text="渋谷ビジネス交流会").locator(".bar")
+    bar = page.locator("li.fill-row", has_text="渋谷ビジネス交流会").locator(".bar")
     fill = bar.locator("rect").bounding_box()["width"] / bar.locator("svg").bounding_box()["width"]
     assert fill == pytest.approx(0.9, abs=0.01)
     accent = _style(page.locator(".brand-mark"), "backgroundColor")

@@ -39,7 +39,7 @@ def test_member_finds_registers_sees_pass_and_cancels(
     page.get_by_label("キーワード").fill("DX")
     page.get_by_role("button", name="この条件で探す").click()
     assert page.get_by_role("link", name="別の交流会").count() == 0
-    page.get_by_role("link", name="月表示").click()
+    page.get_by_role("link", name="月表示", exact=True).click()
     page.get_by_role("table").wait_for()
     axe_check(page, "month calendar")
     page.get_by_role("link", name="一覧表示").click()
@@ -57,7 +57,7 @@ def test_member_finds_registers_sees_pass_and_cancels(
     page.get_by_role("button", name="申込内容を確認する").click()
     page.get_by_role("heading", name="申込内容の確認").wait_for()
     axe_check(page, "confirmation")
-    page.get_by_role("button", name="予約を確定する").click()
+    page.get_by_role("button", name="申し込みを確定する").click()
     page.get_by_role("heading", name="お申し込みが完了しました").wait_for()
     reference = page.locator("#reference").inner_text()
     assert len(reference) == 9
