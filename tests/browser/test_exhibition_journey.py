@@ -91,7 +91,7 @@ def test_visitor_registers_bookmarks_an_exhibitor_and_books_a_meeting(
     page.get_by_label("会場来場").check()
     page.get_by_role("button", name="申込内容を確認する").click()
     page.get_by_role("heading", name="申込内容の確認").wait_for()
-    page.get_by_role("button", name="予約を確定する").click()
+    page.get_by_role("button", name="申し込みを確定する").click()
     page.get_by_role("heading", name="お申し込みが完了しました").wait_for()
     assert page.locator("figure.pass svg").is_visible()
 
