@@ -58,37 +58,57 @@ def start_on(event: Event, day: date) -> datetime:
     return event.starts_at
 
 
+class _Days:
+    """The events of each local day, and the day each event starts."""
+
+    def __init__(self, events: list[Event], now: datetime):
+        self.today = to_local(now).date()
+        self.by_day: dict[date, list[Event]] = {}
+        self.starts: dict[int, date] = {}
+        for event in events:
+            days = event_days(event)
+            self.starts[event.id] = days[0]
+            for d in days:
+                self.by_day.setdefault(d, []).append(event)
+
+    def day(self, d: date) -> Day:
+        """One day of the calendar: its events, weekend, holiday and today marks."""
+        todays = self.by_day.get(d, [])
+        return Day(
+            d, todays,
+            weekday={6: "sun", 5: "sat"}.get(d.weekday(), ""),
+            holiday=jpholiday.is_holiday_name(d) or "",
+            today=d == self.today,
+            continued={e.id for e in todays if self.starts[e.id] < d and not e.is_series},
+            starts={e.id: start_on(e, d) for e in todays},
+        )  # fmt: skip
+
+
 def month_weeks(month_start: datetime, events: list[Event], now: datetime) -> list[list[Day]]:
     """Weeks (Sunday first, as Japanese calendars are) of the month's days."""
-    today = to_local(now).date()
-    by_day: dict[date, list[Event]] = {}
-    starts: dict[int, date] = {}
-    for event in events:
-        days = event_days(event)
-        starts[event.id] = days[0]
-        for d in days:
-            by_day.setdefault(d, []).append(event)
-    weeks = []
+    days = _Days(events, now)
     cal = calendar.Calendar(firstweekday=calendar.SUNDAY)
-    for week in cal.monthdatescalendar(month_start.year, month_start.month):
-        row = []
-        for d in week:
-            if d.month != month_start.month:
-                row.append(Day(None))
-                continue
-            todays = by_day.get(d, [])
-            row.append(
-                Day(
-                    d, todays,
-                    weekday={6: "sun", 5: "sat"}.get(d.weekday(), ""),
-                    holiday=jpholiday.is_holiday_name(d) or "",
-                    today=d == today,
-                    continued={e.id for e in todays if starts[e.id] < d and not e.is_series},
-                    starts={e.id: start_on(e, d) for e in todays},
-                )
-            )  # fmt: skip
-        weeks.append(row)
-    return weeks
+    return [
+        [days.day(d) if d.month == month_start.month else Day(None) for d in week]
+        for week in cal.monthdatescalendar(month_start.year, month_start.month)
+    ]
+
+
+def week_start(value: str, now: datetime) -> date:
+    """The Sunday that starts the week holding `value` (YYYY-MM-DD), else this week's."""
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        day = None
+    if day is None or not 2000 <= day.year <= 2100:  # a typed or far-off date: this week
+        day = to_local(now).date()
+    return day - timedelta(days=(day.weekday() + 1) % 7)
+
+
+def week_days(sunday: date, events: list[Event], now: datetime) -> list[Day]:
+    """The seven days of the week from `sunday`, each with its events (the week view)."""
+    days = _Days(events, now)
+    return [days.day(sunday + timedelta(days=i)) for i in range(7)]
 
 
 def agenda(weeks: list[list[Day]]) -> list[Day]:

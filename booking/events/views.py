@@ -14,7 +14,7 @@ from booking.events.company_limits import company_limit_refusal, event_limit_ref
 from booking.events.forms import answers_from, offered_frames, registration_form
 from booking.events.frame_switch import switch_to_online
 from booking.events.models import KINDS, Registration
-from booking.events.month import agenda, month_weeks
+from booking.events.month import agenda, month_weeks, week_days, week_start
 from booking.events.passes import registration_for_link
 from booking.events.policy import (
     can_cancel,
@@ -76,6 +76,21 @@ def index():
     filters = _filters_from_args(request.args)
     view = request.args.get("view", "list")
     month_grid, month_start, prev_month, next_month, days = None, None, "", "", []
+    week = None
+    if view == "week":
+        sunday = week_start(request.args.get("week", ""), now)
+        filters.date_from = datetime.combine(sunday, time(0), tzinfo=local_zone())
+        filters.date_to = filters.date_from + timedelta(days=7)
+        filters.include_past = True
+        events = find_events(current_user, filters, now, limit=500)
+        week = {"days": week_days(sunday, events, now), "start": sunday,
+                "prev": (sunday - timedelta(days=7)).isoformat(),
+                "next": (sunday + timedelta(days=7)).isoformat()}  # fmt: skip
+        return render_template(
+            "events/list.html", events=events, filters=filters, view=view, now=now, week=week,
+            unit_groups=_unit_groups(), total=len(events), kinds=KINDS, frame_state=frame_state,
+            page=1, more=False, month_start=None,
+        )  # fmt: skip
     if view == "month":
         month_start = _month_start(request.args.get("month", ""), now)
         filters.date_from = month_start

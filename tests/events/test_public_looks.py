@@ -128,3 +128,26 @@ def test_a_japanese_headline_breaks_between_phrases(client, make_event):
     event = make_event(title="イノベーション創出連続セミナー（全3回）")
     html = client.get(f"/events/{event.id}").get_data(as_text=True)
     assert '<h1 class="headline">イノベーション創出連続セミナー<wbr>（全3回）</h1>' in html
+
+
+def test_the_week_view_shows_seven_days_with_weekend_holiday_and_today(client, make_event, clock):
+    from datetime import datetime
+
+    from booking.timefmt import local_zone
+
+    # Wednesday 15 July 2026; Monday 20 July is 海の日 (a public holiday).
+    clock.move_to(datetime(2026, 7, 15, 9, 30, tzinfo=local_zone()))
+    make_event(title="週の交流会", starts_at=datetime(2026, 7, 16, 18, 0, tzinfo=local_zone()))
+    make_event(title="翌週の講座", starts_at=datetime(2026, 7, 20, 14, 0, tzinfo=local_zone()))
+    page = client.get("/events/?view=week").get_data(as_text=True)
+    assert "この週のイベント 1件" in page and "週の交流会" in page and "翌週の講座" not in page
+    assert page.count('class="agenda-day"') == 7  # Sunday 12 to Saturday 18 July
+    assert 'aria-current="date"' in page and "今日" in page
+    following = client.get("/events/?view=week&week=2026-07-19").get_data(as_text=True)
+    assert "翌週の講座" in following and "海の日" in following
+
+
+def test_a_far_off_or_typed_week_shows_this_week(client):
+    for week in ("9999-12-31", "0001-01-01", "来週"):
+        answer = client.get(f"/events/?view=week&week={week}")
+        assert answer.status_code == 200 and "この週のイベント" in answer.get_data(as_text=True)
