@@ -31,6 +31,8 @@ def load_catalogue(data: dict) -> dict[str, int]:
                 obj.name_en = row["name_en"][:100]
             if model is Theme:
                 obj.about = row.get("about", "")
+                if row.get("intake_hint"):
+                    obj.intake_hint = row["intake_hint"][:300]
     db.session.flush()
     return {
         "themes": len(data["consultation_themes"]),

@@ -82,4 +82,22 @@ def with_english_names(data: dict) -> dict:
         for row in data.get(kind, []):
             if row.get(key) in names:
                 row.setdefault("name_en", names[row[key]])
+    for row in data.get("consultation_themes", []):
+        row.setdefault("intake_hint", INTAKE_HINTS.get(row["slug"], ""))
     return data
+
+
+# What the intake page suggests writing, per theme (the demo's; staff edit them per theme).
+INTAKE_HINTS = {
+    "management": "例：売上が伸び悩んでおり、販路の見直しについて相談したい",
+    "succession": "例：5年以内に長男へ事業を引き継ぎたい。株式の移し方と税金が心配",
+    "startup": "例：来春に飲食店を開業予定。創業融資と開業届の手順を知りたい",
+    "digital": "例：受発注をFAXから切り替えたい。使えるクラウドサービスを知りたい",
+    "bcp": "例：地震で工場が止まったときの代替生産と連絡体制を整えたい",
+    "finance": "例：設備更新に約800万円。マル経融資の条件と必要書類を知りたい",
+    "subsidy": "例：ものづくり補助金の申請を検討中。事業計画の書き方を見てほしい",
+    "turnaround": "例：借入の返済が厳しくなってきた。金融機関との交渉の進め方を知りたい",
+    "overseas": "例：台湾の小売店から引き合いがあり、輸出の手続きと代金回収が不安",
+    "hr": "例：パート社員の社会保険の加入条件と就業規則の見直しについて",
+    "ip": "例：自社ブランドの商標登録をしたい。出願の手順と費用を知りたい",
+}

@@ -99,3 +99,11 @@ def test_the_readme_lists_every_demo_login():
         assert f"`{email}`" in readme, email
     for email, *_ in ADVISORS:
         assert email.split("@")[0] + "@" in readme, email
+
+
+def test_each_demo_theme_suggests_its_own_intake_example(demo):
+    from booking.consultations.models import Theme
+
+    hints = {t.slug: t.intake_hint for t in db.session.scalars(select(Theme))}
+    assert all(hints.values()) and len(set(hints.values())) == len(hints)
+    assert "株式" in hints["succession"] and "商標" in hints["ip"]
