@@ -150,16 +150,10 @@ def people_of(company: Company) -> list[User]:
 
 
 def event_no_shows(registrations: list[Registration], now: datetime) -> list[Registration]:
-    """The person's no-shows among their registrations: confirmed for an event that has ended
-    (and was held), never checked in — the per-person reading of
-    `events.passes.company_no_shows`, whose count the company's page shows."""
-    from booking.timefmt import as_utc
+    """The person's no-shows among their registrations (`events.passes.is_no_show`)."""
+    from booking.events.passes import is_no_show
 
-    return [
-        r for r in registrations
-        if r.status == "confirmed" and r.checked_in_at is None
-        and r.event.status != "cancelled" and as_utc(r.event.ends_at) < now
-    ]  # fmt: skip
+    return [r for r in registrations if is_no_show(r, now)]
 
 
 def consultation_no_shows(consultations: list[Consultation]) -> list[Consultation]:

@@ -11,8 +11,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from booking.errors import Conflict, NotFound
-from booking.events.models import Event, Registration
+from booking.events.models import Event, Frame, Registration
 from booking.extensions import db
+from booking.timefmt import as_utc
 
 
 def _link_mac(reg_id: int) -> str:
@@ -63,6 +64,16 @@ def check_in(reg: Registration, now: datetime) -> bool:
     return result.rowcount == 1
 
 
+def is_no_show(reg: Registration, now: datetime) -> bool:
+    """The one no-show rule: confirmed for an in-person frame of an event that was held and
+    has ended, never checked in at the door (online has no door, so never a no-show)."""
+    return (
+        reg.status == "confirmed" and reg.checked_in_at is None
+        and reg.frame.mode == "in_person" and reg.event.status != "cancelled"
+        and as_utc(reg.event.ends_at) < now
+    )  # fmt: skip
+
+
 def company_no_shows(company_ids: list[int], now: datetime) -> dict[int, int]:
     """Confirmed registrations of past events never checked in, per company."""
     return _no_shows(Registration.company_id, company_ids, now)
@@ -79,10 +90,12 @@ def _no_shows(column, ids: list[int], now: datetime) -> dict[int, int]:
     rows = db.session.execute(
         select(column, func.count())
         .join(Event, Event.id == Registration.event_id)
-        .where(
+        .join(Frame, Frame.id == Registration.frame_id)
+        .where(  # `is_no_show`, as a query
             column.in_(ids),
             Registration.status == "confirmed",
             Registration.checked_in_at.is_(None),
+            Frame.mode == "in_person",
             Event.ends_at < now,
             Event.status != "cancelled",
         )
