@@ -1,3 +1,5 @@
+import re
+
 from booking.accounts.services import issue_api_token
 from booking.extensions import db
 
@@ -89,3 +91,20 @@ def test_every_link_leads_to_an_operation_and_its_parameters(client):
     assert found >= 10
     created = doc["paths"]["/events/{event_id}/registrations"]["post"]["responses"]["201"]
     assert created["links"]["delete_registration"]["parameters"] == {"reg_id": "$response.body#/id"}
+
+
+def test_every_path_parameter_is_declared_and_required(client):
+    """A `{name}` in a path without its declaration breaks every client generator and fuzzer."""
+    doc = client.get("/api/v1/openapi.json").json
+    for path, item in doc["paths"].items():
+        named = set(re.findall(r"{(\w+)}", path))
+        for method, operation in item.items():
+            if method == "parameters":
+                continue
+            declared = {
+                p["name"]: p
+                for p in item.get("parameters", []) + operation.get("parameters", [])
+                if p["in"] == "path"
+            }
+            assert set(declared) == named, f"{method.upper()} {path}: declares {set(declared)}"
+            assert all(p["required"] for p in declared.values()), f"{method.upper()} {path}"

@@ -236,6 +236,7 @@ def _items(schema: str) -> dict:
 
 
 _id = {"name": "event_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+_reg_id = {"name": "reg_id", "in": "path", "required": True, "schema": {"type": "integer"}}
 PATHS.update(
     {
         "/events": {
@@ -333,6 +334,7 @@ PATHS.update(
         },
         "/events/{event_id}/waitlist": {
             "get": {
+                "parameters": [_id],
                 "summary": "The event's waitlists in the order seats are given (staff)",
                 "description": "Staff who manage the event; ordered by frame, then position "
                 "(the automatic promotion's order, including moves made by staff).",
@@ -340,10 +342,11 @@ PATHS.update(
                     **json_response("200", "people waiting", _items("WaitingPerson")),
                     **error_responses(401, 403, 404),
                 },
-            }
+            },
         },
         "/registrations/{reg_id}/checkin": {
             "post": {
+                "parameters": [_reg_id],
                 "summary": "Check a confirmed registration in at the door (staff)",
                 "description": "Only on the event's days (local dates): 409 `not_event_day` "
                 "otherwise; 409 `not_confirmed` for a registration that is not confirmed. "
@@ -354,6 +357,7 @@ PATHS.update(
                 },
             },
             "delete": {
+                "parameters": [_reg_id],
                 "summary": "Undo a mistaken check-in (staff)",
                 "description": 'Optional body `{"reason": "…"}`; kept in the staff audit log. '
                 "409 `not_checked_in` when the person was not checked in.",
