@@ -46,7 +46,7 @@ from booking.extensions import db
 from booking.notifications.models import OutboxMessage, ReminderRule
 from booking.timefmt import now_utc
 from booking.tokens import new_token, token_hash
-from tests.conftest import IsolatedClient, _empty_all_tables
+from tests.conftest import IsolatedClient, _empty_all_tables, app_settings
 from tests.site_forms import FAR_OFF, PageForm, crawl
 
 ROLES = {
@@ -307,7 +307,8 @@ def _client(world: World, role: str) -> IsolatedClient:
 
 @pytest.fixture(scope="module")
 def world(database_url) -> Iterator[World]:
-    app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": database_url})
+    # The tests' clock, as every app of the suite has: the demo is laid out around its instant.
+    app = create_app(app_settings(database_url))
     app.test_client_class = IsolatedClient
     with app.app_context():
         load(now_utc())
