@@ -137,8 +137,9 @@ def register(event_id: int):
                     name=reg.user.full_name, ref=reg.reference), "success")  # fmt: skip
             return redirect(url_for("company.people"))
         exc = outcome.refused
-        target = getattr(form, exc.field, None) or getattr(who, exc.field or "", None)
-        if exc.field and target is not None:
+        name = exc.field or ""
+        target = (getattr(form, name, None) or getattr(who, name, None)) if name else None
+        if target is not None:
             target.errors = [*target.errors, exc.message]
         else:
             error = exc.message

@@ -94,7 +94,7 @@ CASES.update({
     )),
     "company_invitation_ja": ("company_invitation", "ja", _INVITATION),
     "company_invitation_en": ("company_invitation", "en", dict(
-        _INVITATION, name="Hanako Suzuki", by="Taro Yamada", company="Yamada Seisakusho Co., Ltd.",
+        _INVITATION, name="Hanako Suzuki", by="Taro Yamada", company="Yamada Seisakusho",
     )),
     "company_invitation_with_event_ja": ("company_invitation", "ja", dict(
         _INVITATION, event_title="経営者向けDXセミナー",
