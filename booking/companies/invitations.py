@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from booking.accounts.models import Company, User
 from booking.accounts.names import addressed_name
@@ -26,7 +26,7 @@ from booking.accounts.services import (
 )
 from booking.companies.models import CompanyInvitation
 from booking.companies.policy import is_company_admin
-from booking.errors import Conflict, Invalid, NotFound
+from booking.errors import Conflict, NotFound
 from booking.extensions import db
 from booking.notifications.services import plan_message
 from booking.textnorm import normalise_email, to_katakana
@@ -34,6 +34,9 @@ from booking.timefmt import as_utc
 from booking.tokens import new_token, token_hash
 
 INVITE_TTL = timedelta(days=7)
+# Invitations are mail to addresses anybody can type: a day's cap keeps an administrator's
+# account from becoming a way to send mail in bulk.
+INVITES_PER_DAY = 30
 
 
 @dataclass
@@ -58,10 +61,25 @@ def invite_colleague(
 
     `event_title`: the administrator also registered them for this event (the mail says so).
     :raises NotFound: not a company administrator.
-    :raises Conflict: the address already belongs to a colleague who can sign in.
+    :raises Conflict: the address already belongs to a colleague who can sign in; the
+        administrator sent `INVITES_PER_DAY` invitations in the last 24 hours.
     """
     if not is_company_admin(admin):
         raise NotFound(_l("ページが見つかりません。"))
+    sent_today = db.session.scalar(
+        select(func.count())
+        .select_from(CompanyInvitation)
+        .where(
+            CompanyInvitation.invited_by_id == admin.id,
+            CompanyInvitation.created_at > now - timedelta(days=1),
+        )
+    )
+    if sent_today >= INVITES_PER_DAY:
+        raise Conflict(
+            _l("本日お送りできる招待の上限（%(n)s件）に達しました。明日以降にお送りください。",
+               n=INVITES_PER_DAY),
+            code="too_many_invitations",
+        )  # fmt: skip
     email = normalise_email(invitee.email)
     existing = user_by_email(email)
     if (
@@ -193,11 +211,3 @@ def accept_as_new_person(
     user.privacy_agreed_at = user.privacy_agreed_at or now
     _join(user, invitation)
     return user
-
-
-def check_invitation(token: str, now: datetime) -> CompanyInvitation:
-    """:raises Invalid: the link cannot be used (for pages that show the form first)."""
-    row = invitation_for(token, now)
-    if row is None:
-        raise Invalid(_l("この招待リンクは無効か、有効期限が切れています。"))
-    return row

@@ -216,3 +216,15 @@ def test_a_member_of_another_company_cannot_join_by_an_invitation(
 
 def test_an_unknown_invitation_link_is_404(client):
     assert client.get("/company/join/not-a-real-token-at-all-000").status_code == 404
+
+
+def test_invitations_are_capped_per_day(company_people, monkeypatch):
+    from booking.companies import invitations
+    from booking.errors import Conflict
+
+    monkeypatch.setattr(invitations, "INVITES_PER_DAY", 2)
+    admin = company_people[0]
+    for n in range(2):
+        invitations.invite_colleague(admin, invitations.Invitee(f"x{n}@example.jp"), now_utc())
+    with pytest.raises(Conflict):
+        invitations.invite_colleague(admin, invitations.Invitee("x9@example.jp"), now_utc())
