@@ -7,7 +7,7 @@ import re
 # Mail links (account confirm/reset, registration /r/, meeting /c/, consultation /m/, pass)
 # and calendar feeds.
 _SECRET_PATH = re.compile(
-    r"(/(?:account/(?:confirm|reset)|calendar|r|c|m|pass)/)[A-Za-z0-9_\-]{16,}"
+    r"(/(?:account/(?:confirm|reset)|company/join|calendar|r|c|m|pass)/)[A-Za-z0-9_\-]{16,}"
 )
 
 

@@ -3,6 +3,7 @@
 # ruff: noqa: F401
 from booking.accounts.models import AccountChange, AccountToken, ApiToken, Company, User
 from booking.calendars.models import FeedToken
+from booking.companies.models import CompanyAdmin, CompanyInvitation
 from booking.consultations.models import (
     Advisor,
     AvailabilityException,

@@ -25,9 +25,18 @@ REMINDER_TARGETS = ("registrations",)
 
 def init_domains(app: Flask) -> None:
     """Call every domain's `init_app`, then check that nothing required is missing."""
-    from booking import accounts, calendars, consultations, events, exhibitions, notifications
+    from booking import (
+        accounts,
+        calendars,
+        companies,
+        consultations,
+        events,
+        exhibitions,
+        notifications,
+    )
 
-    for domain in (accounts, events, consultations, exhibitions, calendars, notifications):
+    for domain in (accounts, events, consultations, exhibitions, calendars, notifications,
+                   companies):  # fmt: skip
         domain.init_app(app)
     check_hooks(app)
 

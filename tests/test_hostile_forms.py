@@ -32,6 +32,7 @@ from booking import create_app
 from booking.accounts.models import AccountToken, User
 from booking.accounts.services import PersonDetails, create_user
 from booking.calendars.feed_tokens import ensure_feed_token
+from booking.companies.models import CompanyInvitation
 from booking.consultations.models import Advisor, Channel, Consultation, Theme
 from booking.consultations.notify import manage_token
 from booking.demo import load
@@ -188,6 +189,17 @@ def _account_token(user_id: int, purpose: str, now) -> str:
     return token
 
 
+def _invitation_token(company_id: int, now) -> str:
+    """A company administrator's invitation to join (the link of the mail)."""
+    token = new_token()
+    db.session.add(
+        CompanyInvitation(company_id=company_id, email="invited@example.jp",
+                          token_hash=token_hash(token), expires_at=now + timedelta(days=7))
+    )  # fmt: skip
+    db.session.commit()
+    return token
+
+
 def _ids_and_tokens(users: dict[str, int | None]) -> tuple[dict, dict, dict]:
     """Real ids of the demo data for each route argument (the member's own where it matters),
     the ids some routes need of their own, and a valid token for each route that takes one.
@@ -269,6 +281,7 @@ def _ids_and_tokens(users: dict[str, int | None]) -> tuple[dict, dict, dict]:
         "accounts.confirm": _account_token(users["guest"], "confirm", now),
         "accounts.reset": _account_token(users["guest"], "reset", now),
         "calendars.person_feed": ensure_feed_token(member, now),
+        "company.join": _invitation_token(member.company_id, now),
     }
     return ids, own_ids, tokens
 

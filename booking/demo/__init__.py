@@ -39,6 +39,9 @@ DEMO_PEOPLE = [
      None),
     ("member@demo.tsunagu.jp", "member", "山田", "太郎", "ヤマダ", "タロウ", None,
      ("株式会社山田製作所", "カブシキガイシャヤマダセイサクショ", "1300001", "chiyoda", "industry")),
+    # A colleague of member@ at 山田製作所 (member@ is the company's administrator).
+    ("colleague@demo.tsunagu.jp", "member", "鈴木", "花子", "スズキ", "ハナコ", None,
+     ("株式会社山田製作所", "カブシキガイシャヤマダセイサクショ", "1300001", "chiyoda", "industry")),
     ("member2@demo.tsunagu.jp", "member", "佐藤", "美咲", "サトウ", "ミサキ", None,
      ("佐藤商事株式会社", "サトウショウジカブシキガイシャ", "1300002", "minato", "commerce")),
     # Acts for one exhibitor of the demo fair (booking/exhibitions/demo.py).
@@ -73,6 +76,7 @@ def load(now: datetime, path: Path | None = None) -> dict:
     counts["advisors"] = load_consultations(now)
     counts["events"] += load_season(now)
     counts["exhibitors"] = load_exhibitions(now)
+    load_company_people(now)
     db.session.flush()
     return {"counts": counts, "logins": people}
 
@@ -89,6 +93,13 @@ def load_exhibitions(now: datetime) -> int:
     from booking.demo.exhibitions import load_fair
 
     return load_fair(now)
+
+
+def load_company_people(now: datetime) -> None:
+    """member@ administers its company; a colleague registered by them."""
+    from booking.demo.companies import load_company_admins
+
+    load_company_admins(now)
 
 
 def load_people() -> list[tuple[str, str]]:

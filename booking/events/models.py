@@ -207,12 +207,18 @@ class Registration(db.Model):
     late_cancel: Mapped[bool] = mapped_column(default=False)
     # Grows with every change of time, place or status (iCalendar SEQUENCE, reminder checks).
     sequence: Mapped[int] = mapped_column(default=0)
+    # Who made the registration when not the person themself: a company administrator
+    # (proxy registration, a seat handed over). NULL: the person registered.
+    registered_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
 
     event: Mapped[Event] = relationship()
     frame: Mapped[Frame] = relationship()
-    user: Mapped[User] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    registered_by: Mapped[User | None] = relationship(foreign_keys=[registered_by_id])
     company: Mapped[Company | None] = relationship()
 
     __table_args__ = (

@@ -75,6 +75,10 @@ def context(reg: Registration, kind: str, **extra) -> dict:
         "cancel_url": f"{_base_url()}/r/{cancel_link_token(reg)}",
         "cancel_deadline": format_deadline(event.cancel_until or event.starts_at, locale),
         "position": waitlist_position(reg),
+        # A colleague (company administrator) registered the person: the mail says who.
+        "registered_by": addressed_name(reg.registered_by, locale)
+        if reg.registered_by is not None and reg.registered_by_id != reg.user_id
+        else "",
     }
     if reg.status == "confirmed" and reg.frame.mode == "online":
         # No door online, so no QR pass: how to join instead (the mail says when the link

@@ -172,9 +172,18 @@ def free_seat(frame_id: int) -> None:
 
 
 def register_for_frame(
-    user: User, event_id: int, frame_id, answers, now: datetime, attestation: bool = False
+    user: User,
+    event_id: int,
+    frame_id,
+    answers,
+    now: datetime,
+    attestation: bool = False,
+    registered_by: User | None = None,
 ) -> Registration:
     """Register `user` in one frame: confirmed, waitlisted or (lottery) applied.
+
+    `registered_by`: the company administrator who registers a colleague (proxy
+    registration); the same rules hold and the colleague gets the mail and the pass.
 
     :raises NotFound: no such visible event or frame.
     :raises AlreadyRegistered: the person has an active registration for the event.
@@ -205,9 +214,11 @@ def register_for_frame(
         company_id=company_id, active_user_id=user.id, status="pending", answers=clean,
         attestation=bool(attestation), pass_token=secrets.token_urlsafe(16),
         created_at=now, updated_at=now,
+        registered_by_id=registered_by.id if registered_by is not None else None,
     )  # fmt: skip
     # Related objects are set, not lazy-loaded, so nothing is read while the seat is held.
     reg.user, reg.event, reg.frame = user, event, frame
+    reg.registered_by = registered_by
     for attempt in range(3):
         try:
             # Inserted before the seat is sought: a concurrent twin fails here, holding no seat.

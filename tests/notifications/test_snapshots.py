@@ -44,6 +44,63 @@ CASES = {
     )),
 }  # fmt: skip
 
+_NOTICE = {
+    "name": "鈴木 花子",
+    "title": "経営者向けDXセミナー",
+    "when": "2026年6月10日(水) 14:00〜16:00",
+    "sessions": [],
+    "venue": "本部 会議室 東京都千代田区丸の内3-2-2",
+    "price": "",
+    "payment_note": "",
+    "frame": "会場参加",
+    "mode": "in_person",
+    "reference": "K7QX-2M4P",
+    "event_url": "http://tsunagu.test/events/7",
+    "mypage_url": "http://tsunagu.test/mypage/",
+    "cancel_url": "http://tsunagu.test/r/42-MAC",
+    "cancel_deadline": "6月10日(水) 14:00",
+    "position": None,
+    "registered_by": "",
+    "handed_to": "",
+}
+_NOTICE_EN = dict(
+    _NOTICE, name="Hanako Suzuki", title="DX seminar for managers",
+    when="Wed, 10 June 2026 14:00–16:00", frame="In person", cancel_deadline="Wed 10 June 14:00",
+)  # fmt: skip
+_INVITATION = {
+    "name": "鈴木 花子",
+    "by": "山田 太郎",
+    "company": "株式会社山田製作所",
+    "event_title": "",
+    "url": "http://tsunagu.test/company/join/TOKEN",
+    "days": 7,
+}
+# Company administrators (会社の担当者): proxy registration, a seat handed over, invitations.
+CASES.update({
+    "event_proxy_confirmed_ja": ("event_notice", "ja", dict(
+        _NOTICE, kind="confirmed", status="confirmed", registered_by="山田 太郎",
+        pass_url="http://tsunagu.test/mypage/registrations/42", pass_token="PASS",
+    )),
+    "event_proxy_confirmed_en": ("event_notice", "en", dict(
+        _NOTICE_EN, kind="confirmed", status="confirmed", registered_by="Taro Yamada",
+        pass_url="http://tsunagu.test/mypage/registrations/42", pass_token="PASS",
+    )),
+    "event_handed_over_ja": ("event_notice", "ja", dict(
+        _NOTICE, kind="handed_over", status="cancelled", name="山田 太郎", handed_to="鈴木 花子",
+    )),
+    "event_handed_over_en": ("event_notice", "en", dict(
+        _NOTICE_EN, kind="handed_over", status="cancelled", name="Taro Yamada",
+        handed_to="Hanako Suzuki",
+    )),
+    "company_invitation_ja": ("company_invitation", "ja", _INVITATION),
+    "company_invitation_en": ("company_invitation", "en", dict(
+        _INVITATION, name="Hanako Suzuki", by="Taro Yamada", company="Yamada Seisakusho",
+    )),
+    "company_invitation_with_event_ja": ("company_invitation", "ja", dict(
+        _INVITATION, event_title="経営者向けDXセミナー",
+    )),
+})  # fmt: skip
+
 
 def readable(mail) -> str:
     """Headers that matter (not Date), the structure, then each text part decoded."""
