@@ -1,6 +1,6 @@
 """companies: administrators (会社の担当者), invitations to join; registrations: registered by
 
-Revision ID: 0015_p2_company_admins
+Revision ID: 0015_company_admins
 Revises: 0014_frames_limit_version
 Create Date: 2026-12-06 22:10:00.000000
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0015_p2_company_admins'
+revision = '0015_company_admins'
 down_revision = '0014_frames_limit_version'
 branch_labels = None
 depends_on = None
