@@ -8,8 +8,9 @@ fact the membership roster holds (the company's phone number or postal code).
   the person gets a mail either way.
 - Anything else is wrong, and the answer never says which part was: the number and the fact
   are refused together. `MAX_FAILURES` wrong claims within `LOCK_WINDOW` lock claims for the
-  account. Failures are counted in the database against the app's clock, so the lock holds
-  across processes, on SQLite and PostgreSQL alike, and tests move time with the clock.
+  account. Failures are counted on the account row against the app's clock (not by
+  Flask-Limiter, which counts requests by the wall clock): the lock holds across processes,
+  on SQLite and PostgreSQL alike, and tests move time with the clock.
 """
 
 from __future__ import annotations
@@ -90,25 +91,21 @@ def match(company: Company | None, kind: str, typed: str) -> str:
     return "near" if _one_edit_apart(on_file, typed) else "wrong"
 
 
-def failures_since(user: User, now: datetime) -> list[datetime]:
-    """When the person's wrong claims within the lock window were made, oldest first."""
-    since = as_utc(now) - LOCK_WINDOW
-    return list(
-        db.session.scalars(
-            select(MembershipClaim.created_at)
-            .where(MembershipClaim.user_id == user.id, MembershipClaim.outcome == "wrong",
-                   MembershipClaim.created_at > since)
-            .order_by(MembershipClaim.created_at)
-        )
-    )  # fmt: skip
+def _count_failure(user: User, now: datetime) -> None:
+    """One more wrong claim; the count starts again an hour after its first failure."""
+    since = user.claim_failures_since
+    if since is None or as_utc(since) + LOCK_WINDOW <= now:
+        user.claim_failures, user.claim_failures_since = 1, now
+    else:
+        user.claim_failures += 1
 
 
 def locked_until(user: User, now: datetime) -> datetime | None:
     """When claims open again for the person, or None when they are not locked."""
-    failures = failures_since(user, now)
-    if len(failures) < MAX_FAILURES:
+    if user.claim_failures < MAX_FAILURES or user.claim_failures_since is None:
         return None
-    return as_utc(failures[-MAX_FAILURES]) + LOCK_WINDOW
+    until = as_utc(user.claim_failures_since) + LOCK_WINDOW
+    return until if until > now else None
 
 
 def pending_claim_of(user: User) -> MembershipClaim | None:
@@ -127,7 +124,7 @@ def claim_membership(user: User, member_no: str, fact: str, now: datetime) -> Me
     :raises Conflict: a near miss while another claim waits for staff.
     """
     # One claim of an account at a time (PostgreSQL): five parallel tries cannot pass the lock.
-    db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
+    db.session.refresh(user, with_for_update=True)
     if not may_claim(user):
         raise NotAllowed(_l("このアカウントは既に会員として確認されています。"))
     if locked_until(user, now) is not None:
@@ -139,7 +136,8 @@ def claim_membership(user: User, member_no: str, fact: str, now: datetime) -> Me
     company = db.session.scalar(select(Company).where(Company.member_no == number)) if number else None  # fmt: skip
     outcome = match(company, kind, digits(fact))
     if outcome == "wrong":
-        return _record(user, None, "wrong", "", "", now)
+        _count_failure(user, now)
+        return MembershipClaim(user_id=user.id, outcome="wrong")  # not kept: nothing typed stays
     shown = normalise_phone(fact) if kind == "phone" else normalise_postal_code(fact)
     if outcome == "near":
         if pending_claim_of(user) is not None:
@@ -171,11 +169,11 @@ def _join(claim: MembershipClaim, actor: User, now: datetime) -> None:
 
 
 def claim_for_staff(claim_id: int, actor: User) -> MembershipClaim:
-    """A claim staff may look at (pending or decided; wrong ones are not shown).
+    """A claim staff may look at (pending or decided).
 
-    :raises NotFound: none, a wrong claim, or the actor is not staff."""
+    :raises NotFound: none, or the actor is not staff."""
     claim = db.session.get(MembershipClaim, claim_id)
-    if claim is None or claim.outcome == "wrong" or not may_decide_claims(actor):
+    if claim is None or not may_decide_claims(actor):
         raise NotFound(_l("申請が見つかりません。"))
     return claim
 
@@ -243,11 +241,11 @@ def pending_count() -> int:
 
 
 def claims_of(user: User) -> list[MembershipClaim]:
-    """The person's own claims that mean something to them (not the wrong tries)."""
+    """The person's own claims, newest first."""
     return list(
         db.session.scalars(
             select(MembershipClaim)
-            .where(MembershipClaim.user_id == user.id, MembershipClaim.outcome != "wrong")
+            .where(MembershipClaim.user_id == user.id)
             .order_by(MembershipClaim.created_at.desc(), MembershipClaim.id.desc())
         )
     )

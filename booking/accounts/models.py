@@ -71,6 +71,10 @@ class User(UserMixin, db.Model):
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Bumped on password change so that old sessions and reset links stop working.
     session_version: Mapped[int] = mapped_column(default=1)
+    # Wrong membership claims (`accounts.claims`) since the first one of the current hour:
+    # counted on the account, not as rows, so a refused claim saves nothing but the count.
+    claim_failures: Mapped[int] = mapped_column(default=0, server_default="0")
+    claim_failures_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
 
@@ -157,14 +161,14 @@ class AccountChange(db.Model):
     actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
 
 
-CLAIM_OUTCOMES = ("joined", "pending", "approved", "refused", "wrong")
+CLAIM_OUTCOMES = ("joined", "pending", "approved", "refused")
 
 
 class MembershipClaim(db.Model):
     """A person's claim to belong to a member company (会員番号 + one fact of the roster).
 
-    `joined`: matched exactly; `pending` (a near miss) until staff `approved` or `refused` it;
-    `wrong`: matched nothing (only counted, for the lock; nothing typed is kept)."""
+    `joined`: matched exactly; `pending` (a near miss) until staff `approved` or `refused` it.
+    A wrong claim is not kept: it only counts toward the lock (`User.claim_failures`)."""
 
     __tablename__ = "membership_claims"
 

@@ -1,4 +1,4 @@
-"""companies: roster phone and postal code; membership_claims (会員番号 claims)
+"""companies: roster phone and postal code; membership_claims (会員番号 claims); users: claim failures
 
 Revision ID: 0015_p1_membership_claims
 Revises: 0014_frames_limit_version
@@ -43,9 +43,17 @@ def upgrade():
         batch_op.add_column(sa.Column('phone', sa.String(length=32), server_default='', nullable=False))
         batch_op.add_column(sa.Column('postal_code', sa.String(length=10), server_default='', nullable=False))
 
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('claim_failures', sa.Integer(), server_default='0', nullable=False))
+        batch_op.add_column(sa.Column('claim_failures_since', sa.DateTime(timezone=True), nullable=True))
+
 
 
 def downgrade():
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_column('claim_failures_since')
+        batch_op.drop_column('claim_failures')
+
     with op.batch_alter_table('companies', schema=None) as batch_op:
         batch_op.drop_column('postal_code')
         batch_op.drop_column('phone')
