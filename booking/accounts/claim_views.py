@@ -40,7 +40,7 @@ def claim():
     """会員番号 + the company's phone or postal code: joined, pending for staff, or wrong."""
     form = ClaimForm()
     if form.validate_on_submit():
-        with refusals(form, fields={"fact": "fact"}):
+        with refusals(form):
             claim = claims.claim_membership(
                 current_user, form.member_no.data, form.fact.data, now_utc()
             )
