@@ -21,14 +21,26 @@ from booking.accounts.models import ROLES, Company, User
 from booking.accounts.services import MIN_PASSWORD, hash_password, request_password_reset
 from booking.extensions import db
 from booking.org.models import Unit
-from booking.textnorm import nfkc, normalise_email, normalise_member_no, to_katakana
+from booking.textnorm import (
+    is_phone_number,
+    nfkc,
+    normalise_email,
+    normalise_member_no,
+    normalise_phone,
+    normalise_postal_code,
+    to_katakana,
+)
 
 COLUMNS = (
     "email", "family_name", "given_name", "family_kana", "given_kana", "company",
     "company_kana", "member_no", "branch", "section", "role", "password",
+    "company_phone", "company_postal_code",
 )  # fmt: skip
+# The last two are optional (older files without them still import): the roster facts a
+# membership claim is checked against (`accounts.claims`). Empty keeps what the company had.
 CHUNK = 1000
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+POSTAL = re.compile(r"^[0-9]{3}-[0-9]{4}$")
 
 
 @dataclass
@@ -76,6 +88,7 @@ def _clean(row: dict, units: dict[tuple[str, str], Unit]) -> dict:
     password = row.get("password") or ""
     if password and len(password) < MIN_PASSWORD:
         raise ValueError(f"password shorter than {MIN_PASSWORD} characters")
+    company_phone, company_postal = _roster_facts(row)
     return {
         "email": email,
         "family_name": nfkc(row.get("family_name")),
@@ -89,7 +102,22 @@ def _clean(row: dict, units: dict[tuple[str, str], Unit]) -> dict:
         "section": units.get(("section", section)),
         "role": role,
         "password": password,
+        "company_phone": company_phone,
+        "company_postal_code": company_postal,
     }
+
+
+def _roster_facts(row: dict) -> tuple[str, str]:
+    """The company's phone and postal code, normalised (full-width digits, any hyphen).
+
+    :raises ValueError: a value that is not a phone number or a seven-digit postal code."""
+    phone = normalise_phone(row.get("company_phone"))
+    if phone and not is_phone_number(phone):
+        raise ValueError(f"invalid company_phone {row.get('company_phone')!r}")
+    postal = normalise_postal_code(row.get("company_postal_code"))
+    if postal and not POSTAL.match(postal):
+        raise ValueError(f"invalid company_postal_code {row.get('company_postal_code')!r}")
+    return phone, postal
 
 
 def import_users(
@@ -191,4 +219,6 @@ def _company_for(c: dict, companies: dict[str, Company], current: Company | None
         company.branch = c["branch"]
     if c["section"] is not None:
         company.section = c["section"]
+    company.phone = c["company_phone"] or company.phone or ""
+    company.postal_code = c["company_postal_code"] or company.postal_code or ""
     return company

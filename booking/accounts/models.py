@@ -32,6 +32,9 @@ class Company(db.Model):
     member_no: Mapped[str | None] = mapped_column(String(32), unique=True)
     branch_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     section_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    # The roster's facts a membership claim is checked against (`accounts.claims`).
+    phone: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    postal_code: Mapped[str] = mapped_column(String(10), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
 
@@ -68,6 +71,10 @@ class User(UserMixin, db.Model):
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Bumped on password change so that old sessions and reset links stop working.
     session_version: Mapped[int] = mapped_column(default=1)
+    # Wrong membership claims (`accounts.claims`) since the first one of the current hour:
+    # counted on the account, not as rows, so a refused claim saves nothing but the count.
+    claim_failures: Mapped[int] = mapped_column(default=0, server_default="0")
+    claim_failures_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
 
@@ -91,8 +98,12 @@ class User(UserMixin, db.Model):
 
     @property
     def is_member(self) -> bool:
-        """A person of a member company (staff and admins count as members for access)."""
-        return self.role in ("member", "staff", "advisor", "admin")
+        """A verified member: a person of a member company (role member with a company), or
+        the chamber's own people (staff, advisors, admins count as members for access). The
+        one rule behind member-only events, member frames and member prices."""
+        if self.role == "member":
+            return self.company_id is not None
+        return self.role in ("staff", "advisor", "admin")
 
     @property
     def is_staff(self) -> bool:
@@ -148,3 +159,32 @@ class AccountChange(db.Model):
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
+
+
+CLAIM_OUTCOMES = ("joined", "pending", "approved", "refused")
+
+
+class MembershipClaim(db.Model):
+    """A person's claim to belong to a member company (会員番号 + one fact of the roster).
+
+    `joined`: matched exactly; `pending` (a near miss) until staff `approved` or `refused` it.
+    A wrong claim is not kept: it only counts toward the lock (`User.claim_failures`)."""
+
+    __tablename__ = "membership_claims"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    company_id: Mapped[int | None] = mapped_column(
+        ForeignKey("companies.id", ondelete="CASCADE"), index=True
+    )
+    outcome: Mapped[str] = mapped_column(String(16), index=True)
+    fact_kind: Mapped[str] = mapped_column(String(8), default="")
+    fact: Mapped[str] = mapped_column(String(32), default="")
+    note: Mapped[str] = mapped_column(String(1000), default="")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, index=True)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    company: Mapped[Company | None] = relationship()
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])

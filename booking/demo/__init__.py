@@ -19,6 +19,7 @@ from booking.accounts.services import PersonDetails, create_user, hash_password
 from booking.consultations.catalogue import load_catalogue
 from booking.demo.english import with_english_names
 from booking.demo.events import load_season
+from booking.demo.membership import load_membership
 from booking.demo.texts import demo_title, new_year_party_day, texts_for
 from booking.events.models import Event, Frame
 from booking.extensions import db
@@ -75,6 +76,7 @@ def load(now: datetime, path: Path | None = None) -> dict:
     counts["events"] = load_events(data, now)
     counts["advisors"] = load_consultations(now)
     counts["events"] += load_season(now)
+    counts["companies"] = load_membership(now, DEMO_PASSWORD)
     counts["exhibitors"] = load_exhibitions(now)
     load_company_people(now)
     db.session.flush()

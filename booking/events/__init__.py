@@ -8,6 +8,7 @@ def init_app(app) -> None:
     from booking.events import (
         audit,
         mail_concerns,
+        member_frames,
         month,
         notices,
         payment,
@@ -54,6 +55,8 @@ def init_app(app) -> None:
     app.add_template_global(audit.changes, "audit_changes")
     # My Page and the pass ask the one policy whether a registration may still be cancelled.
     app.add_template_global(policy.can_cancel, "can_cancel")
+    # Guests see member frames and prices, with the way to verify membership.
+    app.add_template_global(member_frames.locked_member_frames, "locked_member_frames")
 
     register_about_check(app, "event", notices.event_still_holds)
     register_about_check(app, "registration", notices.registration_still_holds)
