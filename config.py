@@ -75,6 +75,9 @@ class Config:
     TIMEZONE = os.environ.get("TIMEZONE", "Asia/Tokyo")
 
     REDIS_URL = os.environ.get("REDIS_URL") or None
+    # Event materials (資料) staff upload: where the files are kept, and how big one may be.
+    MATERIALS_DIR = os.environ.get("MATERIALS_DIR") or str(INSTANCE / "materials")
+    MATERIALS_MAX_MB = env_int("MATERIALS_MAX_MB", 20)
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_FAILURES_PER_MINUTE = env_int("LOGIN_FAILURES_PER_MINUTE", 5)
     API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600 per minute")
