@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -107,6 +108,10 @@ class TestingConfig(Config):
     BASE_URL = "http://tsunagu.test"
     RATELIMIT_STORAGE_URI = "memory://"
     REDIS_URL = None
+    # Uploaded materials stay out of the checkout (tests that look at the files set their own).
+    MATERIALS_DIR = os.environ.get("MATERIALS_DIR") or str(
+        Path(tempfile.gettempdir()) / "tsunagu-test-materials"
+    )
 
 
 class ProductionConfig(Config):

@@ -73,6 +73,7 @@ def load(now: datetime, path: Path | None = None) -> dict:
     counts["advisors"] = load_consultations(now)
     counts["events"] += load_season(now)
     counts["exhibitors"] = load_exhibitions(now)
+    counts["certificates"] = load_certificates(now)
     db.session.flush()
     return {"counts": counts, "logins": people}
 
@@ -82,6 +83,13 @@ def load_consultations(now: datetime) -> int:
     from booking.demo.consultations import load_advisors
 
     return load_advisors(now, DEMO_PASSWORD)
+
+
+def load_certificates(now: datetime) -> int:
+    """The past event offers certificates of attendance and has a published handout."""
+    from booking.demo.certificates import load_certificates as load
+
+    return load(now)
 
 
 def load_exhibitions(now: datetime) -> int:

@@ -28,7 +28,7 @@ FONT = "HeiseiKakuGo-W5"
 NAVY = (0.08, 0.2, 0.4)
 
 
-def _font() -> str:
+def japanese_font() -> str:
     if FONT not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(UnicodeCIDFont(FONT))
     return FONT
@@ -36,7 +36,7 @@ def _font() -> str:
 
 def _style(size: float, leading: float | None = None, align: int = 0) -> ParagraphStyle:
     return ParagraphStyle(
-        f"s{size}", fontName=_font(), fontSize=size, leading=leading or size * 1.5,
+        f"s{size}", fontName=japanese_font(), fontSize=size, leading=leading or size * 1.5,
         alignment=align, wordWrap="CJK",
     )  # fmt: skip
 
@@ -73,7 +73,7 @@ def render_pdf(p: Printed, locale: str) -> bytes:
             "event": _("講座名"), "dates": _("開催日時"), "hours": _("受講時間"),
             "issued": _("発行日"), "verify": _("この証明書の真正性は次のURLで確認できます"),
         }  # fmt: skip
-    font = _font()
+    font = japanese_font()
     # A double frame, like the printed certificates people are used to.
     canvas.setStrokeColorRGB(*NAVY)
     canvas.setLineWidth(2.5)
