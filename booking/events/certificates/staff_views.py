@@ -74,19 +74,36 @@ def upload(event_id: int):
     return _page(event, material_form=form)
 
 
-@bp.post("/<int:event_id>/materials/<int:material_id>/<any(publish, hide, delete):action>")
-@staff_required
-def material_action(event_id: int, material_id: int, action: str):
+def _material_action(event_id: int, material_id: int, action: str):
     event = managed_event(event_id)
     material = material_of(event, material_id)
     if MaterialActionForm().validate_on_submit():
+        title = material.title
         if action == "delete":
             delete_material(material)
-            flash(_("資料「%(title)s」を削除しました。", title=material.title), "success")
+            flash(_("資料「%(title)s」を削除しました。", title=title), "success")
+        elif action == "publish":
+            set_published(material, True, now_utc())
+            flash(_("資料「%(title)s」を公開しました。", title=title), "success")
         else:
-            set_published(material, action == "publish", now_utc())
-            flash(_("資料「%(title)s」を公開しました。", title=material.title)
-                  if action == "publish"
-                  else _("資料「%(title)s」を非公開にしました。", title=material.title),
-                  "success")  # fmt: skip
+            set_published(material, False, now_utc())
+            flash(_("資料「%(title)s」を非公開にしました。", title=title), "success")
     return redirect(url_for("staff_certificates.index", event_id=event.id) + "#materials")
+
+
+@bp.post("/<int:event_id>/materials/<int:material_id>/publish")
+@staff_required
+def material_publish(event_id: int, material_id: int):
+    return _material_action(event_id, material_id, "publish")
+
+
+@bp.post("/<int:event_id>/materials/<int:material_id>/hide")
+@staff_required
+def material_hide(event_id: int, material_id: int):
+    return _material_action(event_id, material_id, "hide")
+
+
+@bp.post("/<int:event_id>/materials/<int:material_id>/delete")
+@staff_required
+def material_delete(event_id: int, material_id: int):
+    return _material_action(event_id, material_id, "delete")

@@ -3,6 +3,8 @@ page that anyone holding a certificate's URL or QR code can open."""
 
 from __future__ import annotations
 
+from io import BytesIO
+
 from flask import Blueprint, Response, render_template, send_file
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -61,8 +63,9 @@ def material_download(event_id: int, material_id: int):
     path = file_of(material)
     if material.published_at is None or not may_download_materials(reg) or not path.is_file():
         raise NotFound(_l("資料が見つかりません。"))
+    # Read whole (at most MATERIALS_MAX_MB): no file handle outlives the request.
     response = send_file(
-        path, mimetype=material.content_type, as_attachment=True,
+        BytesIO(path.read_bytes()), mimetype=material.content_type, as_attachment=True,
         download_name=material.filename, max_age=0,
     )  # fmt: skip
     response.headers["Cache-Control"] = "private, no-store"
