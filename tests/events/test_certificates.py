@@ -140,13 +140,11 @@ def test_the_verification_page_shows_only_what_is_printed(app, clock, event, peo
     assert page.headers["X-Robots-Tag"] == "noindex"
 
     # An undone check-in: the page says the certificate no longer stands.
-    staff_desk = _client(app, staff)
-    from booking.events.models import Registration
-
-    reg = db.session.get(Registration, people["came"].id)
-    reg.checked_in_at = None
-    db.session.commit()
-    assert "現在は無効です" in staff_desk.get(path).text
+    undo = _client(app, staff).post(
+        f"/staff/events/{event.id}/checkin/{people['came'].id}/undo", data={"reason": "誤って受付"}
+    )
+    assert undo.status_code == 302
+    assert "現在は無効です" in anyone.get(path).text
 
 
 def test_an_unknown_code_says_so_in_the_readers_language(app):
