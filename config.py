@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -75,6 +76,9 @@ class Config:
     TIMEZONE = os.environ.get("TIMEZONE", "Asia/Tokyo")
 
     REDIS_URL = os.environ.get("REDIS_URL") or None
+    # Event materials (資料) staff upload: where the files are kept, and how big one may be.
+    MATERIALS_DIR = os.environ.get("MATERIALS_DIR") or str(INSTANCE / "materials")
+    MATERIALS_MAX_MB = env_int("MATERIALS_MAX_MB", 20)
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_FAILURES_PER_MINUTE = env_int("LOGIN_FAILURES_PER_MINUTE", 5)
     API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600 per minute")
@@ -104,6 +108,10 @@ class TestingConfig(Config):
     BASE_URL = "http://tsunagu.test"
     RATELIMIT_STORAGE_URI = "memory://"
     REDIS_URL = None
+    # Uploaded materials stay out of the checkout (tests that look at the files set their own).
+    MATERIALS_DIR = os.environ.get("MATERIALS_DIR") or str(
+        Path(tempfile.gettempdir()) / "tsunagu-test-materials"
+    )
 
 
 class ProductionConfig(Config):

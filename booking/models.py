@@ -14,6 +14,7 @@ from booking.consultations.models import (
     Theme,
     WeeklyAvailability,
 )
+from booking.events.certificates.models import Certificate, CertificateOffer, Material
 from booking.events.models import (
     Event,
     EventSession,

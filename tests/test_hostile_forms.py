@@ -36,6 +36,7 @@ from booking.companies.models import CompanyInvitation
 from booking.consultations.models import Advisor, Channel, Consultation, Theme
 from booking.consultations.notify import manage_token
 from booking.demo import load
+from booking.events.certificates.models import Material
 from booking.events.models import Event, Frame, Registration
 from booking.events.passes import cancel_link_token
 from booking.events.registrations import audience_allows, frame_state, register_for_frame
@@ -80,6 +81,10 @@ POST_ONLY: dict[str, dict[str, str]] = {
     "staff_frames.move": {"direction": "up", "version": ""},  # events with several frames
     "staff_frames.reopen": {"version": ""},  # frames staff closed
     "staff_frames.delete": {"version": ""},  # frames nobody ever registered in
+    # Events with materials (the demo's is a section's event).
+    "staff_certificates.material_publish": {},
+    "staff_certificates.material_hide": {},
+    "staff_certificates.material_delete": {},
 }
 
 # Posts that end what the others work on (a cancelled booking, a withdrawn application, the
@@ -266,6 +271,7 @@ def _ids_and_tokens(users: dict[str, int | None]) -> tuple[dict, dict, dict]:
         "theme_id": _first(select(Theme.id).order_by(Theme.position)) or 1,
         "channel_id": _first(select(Channel.id).order_by(Channel.position)) or 1,
         "unit_id": _first(select(User.unit_id).where(User.id == users["advisor"])) or 1,
+        "material_id": _first(select(Material.id)) or 1,
     }
     own_ids = {
         "events.register": {"event_id": open_event},

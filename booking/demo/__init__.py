@@ -79,6 +79,7 @@ def load(now: datetime, path: Path | None = None) -> dict:
     counts["companies"] = load_membership(now, DEMO_PASSWORD)
     counts["exhibitors"] = load_exhibitions(now)
     load_company_people(now)
+    counts["certificates"] = load_certificates(now)
     db.session.flush()
     return {"counts": counts, "logins": people}
 
@@ -88,6 +89,13 @@ def load_consultations(now: datetime) -> int:
     from booking.demo.consultations import load_advisors
 
     return load_advisors(now, DEMO_PASSWORD)
+
+
+def load_certificates(now: datetime) -> int:
+    """The past event offers certificates of attendance and has a published handout."""
+    from booking.demo.certificates import load_certificates as load
+
+    return load(now)
 
 
 def load_exhibitions(now: datetime) -> int:

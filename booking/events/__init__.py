@@ -7,6 +7,7 @@ def init_app(app) -> None:
     about in the delivery log."""
     from booking.events import (
         audit,
+        certificates,
         mail_concerns,
         member_frames,
         month,
@@ -69,3 +70,5 @@ def init_app(app) -> None:
     register_describer(app, "event", mail_concerns.describe_events)
     register_event_abouts(app, "registrations", mail_concerns.event_message_abouts)
     app.add_template_global(words.sessions_note, "sessions_note")
+    # Certificates of attendance and materials: their own pages, My Page's panel.
+    certificates.init_app(app)
