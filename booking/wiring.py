@@ -14,7 +14,7 @@ from flask import Flask
 # Kinds of `about` the product plans mail for: each needs its send-time check.
 ABOUT_CHECKS = (
     "user", "event", "registration", "attendee", "consultation", "meeting", "meeting_host",
-    "exhibitor",
+    "exhibitor", "follow_digest",
 )  # fmt: skip
 # Kinds of `about` whose mails carry a calendar invitation.
 INVITATION_BUILDERS = ("event", "registration", "consultation", "meeting")
@@ -25,9 +25,18 @@ REMINDER_TARGETS = ("registrations",)
 
 def init_domains(app: Flask) -> None:
     """Call every domain's `init_app`, then check that nothing required is missing."""
-    from booking import accounts, calendars, consultations, events, exhibitions, notifications
+    from booking import (
+        accounts,
+        calendars,
+        consultations,
+        events,
+        exhibitions,
+        follows,
+        notifications,
+    )
 
-    for domain in (accounts, events, consultations, exhibitions, calendars, notifications):
+    for domain in (accounts, events, consultations, exhibitions, calendars, notifications,
+                   follows):  # fmt: skip
         domain.init_app(app)
     check_hooks(app)
 

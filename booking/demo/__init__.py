@@ -19,6 +19,7 @@ from booking.accounts.services import PersonDetails, create_user, hash_password
 from booking.consultations.catalogue import load_catalogue
 from booking.demo.english import with_english_names
 from booking.demo.events import load_season
+from booking.demo.follows import load_follows
 from booking.demo.texts import demo_title, new_year_party_day, texts_for
 from booking.events.models import Event, Frame
 from booking.extensions import db
@@ -73,6 +74,7 @@ def load(now: datetime, path: Path | None = None) -> dict:
     counts["advisors"] = load_consultations(now)
     counts["events"] += load_season(now)
     counts["exhibitors"] = load_exhibitions(now)
+    counts["follows"] = load_follows()
     db.session.flush()
     return {"counts": counts, "logins": people}
 
