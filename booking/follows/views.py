@@ -41,7 +41,8 @@ def _choices() -> dict[str, list[SelectChoice]]:
 
 
 def _back(form: UnitForm) -> str:
-    return safe_next(form.next.data) or url_for("follows.settings")
+    home = url_for("follows.settings") if may_follow(current_user) else url_for("mypage.index")
+    return safe_next(form.next.data) or home
 
 
 @bp.route("/mypage/follows", methods=["GET", "POST"])
