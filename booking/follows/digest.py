@@ -132,7 +132,10 @@ def digest_context(user, found) -> dict:
                 "title": event.title,
                 "when": format_when(event.starts_at, event.ends_at, locale),
                 "organiser": localized(event.unit, english),
-                "because": _("フォロー中: %(name)s", name=localized(unit, english)),
+                # Said only when the event is followed through one of its tags.
+                "because": ""
+                if unit.id == event.unit_id
+                else _("フォロー中: %(name)s", name=localized(unit, english)),
                 "url": f"{base}/events/{event.id}",
             }
             for event, unit in found
