@@ -8,8 +8,8 @@ import re
 from booking.extensions import db
 from booking.org.services import unit_by_key
 from tests.conftest import PASSWORD
-from tests.follows.conftest import company
 from tests.factories import make_user
+from tests.follows.conftest import company
 
 PHONE = {"width": 375, "height": 800}
 
