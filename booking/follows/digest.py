@@ -25,6 +25,7 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select, update
 
+from booking.accounts.names import addressed_name
 from booking.events.models import Event
 from booking.events.recommendations import open_events_for
 from booking.extensions import db
@@ -126,7 +127,6 @@ def digest_context(user, found) -> dict:
     locale = user.locale or "ja"
     english = locale.startswith("en")
     with force_locale(locale):
-        name = user.full_name if not english else f"{user.given_name} {user.family_name}"
         items = [
             {
                 "title": event.title,
@@ -141,7 +141,7 @@ def digest_context(user, found) -> dict:
             for event, unit in found
         ]
     return {
-        "name": name.strip() or user.email,
+        "name": addressed_name(user, locale) or user.email,
         "items": items,
         "follows_url": f"{base}/mypage/follows",
         "unsubscribe_url": f"{base}/follows/unsubscribe/{unsubscribe_token(user.id)}",

@@ -193,3 +193,14 @@ def test_a_person_who_follows_nothing_now_gets_nothing(member_client, member, ma
     member_client.post("/follows/unfollow", data={"unit": "branch:koto"})
     make_event(title="江東支部 交流会", unit="branch:koto", days=8)
     assert _digest(runner) == "digests planned: 0"
+
+
+def test_the_english_digest_addresses_the_person_in_english_order(
+    member_client, member, make_event, runner, sent_mail
+):
+    member_client.post("/lang/en")
+    _follow(member_client, "branch:bunkyo")
+    make_event(title="文京支部 セミナー", unit="branch:bunkyo", days=8)
+    _digest(runner)
+    [mail] = sent_mail()
+    assert "Dear Taro" in _text(mail) and "Yamada" in _text(mail) and "様" not in _text(mail)
