@@ -35,5 +35,6 @@ from booking.exhibitions.models import (
     MeetingHours,
     Zone,
 )
+from booking.follows.models import DigestState, Follow
 from booking.notifications.models import OutboxMessage, ReminderRule
 from booking.org.models import Unit

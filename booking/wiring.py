@@ -14,7 +14,7 @@ from flask import Flask
 # Kinds of `about` the product plans mail for: each needs its send-time check.
 ABOUT_CHECKS = (
     "user", "event", "registration", "attendee", "consultation", "meeting", "meeting_host",
-    "exhibitor",
+    "exhibitor", "follow_digest",
 )  # fmt: skip
 # Kinds of `about` whose mails carry a calendar invitation.
 INVITATION_BUILDERS = ("event", "registration", "consultation", "meeting")
@@ -32,11 +32,12 @@ def init_domains(app: Flask) -> None:
         consultations,
         events,
         exhibitions,
+        follows,
         notifications,
     )
 
     for domain in (accounts, events, consultations, exhibitions, calendars, notifications,
-                   companies):  # fmt: skip
+                   companies, follows):  # fmt: skip
         domain.init_app(app)
     check_hooks(app)
 

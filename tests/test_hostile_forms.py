@@ -45,6 +45,7 @@ from booking.exhibitions.meetings.services import book_meeting
 from booking.exhibitions.meetings.slots import free_meeting_slots
 from booking.exhibitions.models import Booth, Exhibitor, Meeting, MeetingHours
 from booking.extensions import db
+from booking.follows.digest import unsubscribe_token
 from booking.notifications.models import OutboxMessage, ReminderRule
 from booking.timefmt import now_utc
 from booking.tokens import new_token, token_hash
@@ -288,6 +289,7 @@ def _ids_and_tokens(users: dict[str, int | None]) -> tuple[dict, dict, dict]:
         "accounts.reset": _account_token(users["guest"], "reset", now),
         "calendars.person_feed": ensure_feed_token(member, now),
         "company.join": _invitation_token(member.company_id, now),
+        "follows.unsubscribe": unsubscribe_token(member.id),
     }
     return ids, own_ids, tokens
 

@@ -19,6 +19,7 @@ from booking.accounts.services import PersonDetails, create_user, hash_password
 from booking.consultations.catalogue import load_catalogue
 from booking.demo.english import with_english_names
 from booking.demo.events import load_season
+from booking.demo.follows import load_follows
 from booking.demo.membership import load_membership
 from booking.demo.texts import demo_title, new_year_party_day, texts_for
 from booking.events.models import Event, Frame
@@ -80,6 +81,7 @@ def load(now: datetime, path: Path | None = None) -> dict:
     counts["exhibitors"] = load_exhibitions(now)
     load_company_people(now)
     counts["certificates"] = load_certificates(now)
+    counts["follows"] = load_follows()
     db.session.flush()
     return {"counts": counts, "logins": people}
 

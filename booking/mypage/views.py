@@ -11,6 +11,7 @@ from booking.accounts.forms import CompanyInterestsForm, ProfileForm
 from booking.accounts.services import PersonDetails, set_company_interests, update_profile
 from booking.errors import NotFound
 from booking.events.policy import has_pass
+from booking.events.recommendations import recommended_events
 from booking.events.registrations import get_own_registration
 from booking.mypage.timeline import timeline
 from booking.org.services import units_of_kind
@@ -24,8 +25,12 @@ bp = Blueprint("mypage", __name__, url_prefix="/mypage")
 @login_required
 def index():
     """One timeline of the person's bookings of every kind: upcoming, then history."""
-    upcoming, history = timeline(current_user, now_utc())
-    return render_template("mypage/index.html", upcoming=upcoming, history=history)
+    now = now_utc()
+    upcoming, history = timeline(current_user, now)
+    return render_template(
+        "mypage/index.html", upcoming=upcoming, history=history,
+        recommendations=recommended_events(current_user, now),
+    )  # fmt: skip
 
 
 @bp.get("/passes/<int:reg_id>")

@@ -199,7 +199,12 @@ def render_message(msg: OutboxMessage, now: datetime | None = None) -> Message:
     mail["Message-ID"] = message_id
     mail["Auto-Submitted"] = "auto-generated"
     if not msg.transactional:
-        mail["List-Unsubscribe"] = f"<{cfg['BASE_URL']}/mypage/profile>"
+        # A mail planned with its own signed opt-out link (`unsubscribe_url`) offers the
+        # one-click opt-out of RFC 8058: the mail client POSTs to it, no login, no page.
+        one_click = (msg.context or {}).get("unsubscribe_url")
+        mail["List-Unsubscribe"] = f"<{one_click or cfg['BASE_URL'] + '/mypage/profile'}>"
+        if one_click:
+            mail["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     return mail
 
 

@@ -16,7 +16,8 @@ from booking.notifications.dispatcher import render_message
 from booking.notifications.models import OutboxMessage
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
-SHOWN_HEADERS = ("Subject", "From", "To", "Reply-To", "Message-ID", "List-Unsubscribe")
+SHOWN_HEADERS = ("Subject", "From", "To", "Reply-To", "Message-ID", "List-Unsubscribe",
+                 "List-Unsubscribe-Post")  # fmt: skip
 
 EVENT = {
     "name": "山田 太郎",
@@ -31,6 +32,41 @@ EVENT_EN = dict(
     when="Mon, 1 June 2026 14:00–16:00", where="Tokyo Chamber of Commerce HQ, 4F",
 )  # fmt: skip
 
+DIGEST = {
+    "name": "山田 太郎",
+    "items": [
+        {
+            "title": "工場のIoT活用セミナー",
+            "when": "2026年6月10日(水) 14:00〜16:00",
+            "organiser": "本部",
+            "because": "フォロー中: 工業部会",
+            "url": "http://tsunagu.test/events/7",
+        },
+        {
+            "title": "千代田ビジネス交流会",
+            "when": "2026年6月12日(金) 18:30〜20:30",
+            "organiser": "千代田支部",
+            "because": "",
+            "url": "http://tsunagu.test/events/9",
+        },
+    ],
+    "follows_url": "http://tsunagu.test/mypage/follows",
+    "unsubscribe_url": "http://tsunagu.test/follows/unsubscribe/TOKEN",
+}
+DIGEST_EN = dict(
+    DIGEST,
+    name="Taro Yamada",
+    items=[
+        {
+            "title": "工場のIoT活用セミナー",
+            "when": "Wed, 10 June 2026 14:00–16:00",
+            "organiser": "Headquarters",
+            "because": "Following: Industry Section",
+            "url": "http://tsunagu.test/events/7",
+        }
+    ],
+)
+
 CASES = {
     "account_confirm_ja": ("account_confirm", "ja", {"name": "山田 太郎", "url": "http://tsunagu.test/account/confirm/TOKEN", "hours": 48}),
     "account_confirm_en": ("account_confirm", "en", {"name": "Taro Yamada", "url": "http://tsunagu.test/account/confirm/TOKEN", "hours": 48}),
@@ -42,7 +78,11 @@ CASES = {
         EVENT, anchor="end", offset="end+P1D", reminder_subject="講演資料とアンケートのお願い",
         reminder_body="ご参加ありがとうございました。\n講演資料はマイページからダウンロードいただけます。\nアンケート <3分> へのご協力をお願いいたします。",
     )),
+    "follow_digest_ja": ("follow_digest", "ja", DIGEST),
+    "follow_digest_en": ("follow_digest", "en", DIGEST_EN),
 }  # fmt: skip
+# Mail people may opt out of (not transactional: List-Unsubscribe, one-click when it can).
+BULK = {"follow_digest"}
 
 _NOTICE = {
     "name": "鈴木 花子",
@@ -118,7 +158,7 @@ def test_rendered_mail_matches_its_snapshot(app, name):
     template, locale, context = CASES[name]
     msg = OutboxMessage(
         dedupe_key=f"snapshot:{name}", recipient="taro@example.jp", template=template,
-        context=context, locale=locale, transactional=True, resends=0,
+        context=context, locale=locale, transactional=template not in BULK, resends=0,
     )  # fmt: skip
     wire = render_message(msg).as_bytes()
     got = readable(email.message_from_bytes(wire, policy=policy.default))
