@@ -172,9 +172,12 @@ def free_seat(frame_id: int) -> None:
 
 
 def register_for_frame(
-    user: User, event_id: int, frame_id, answers, now: datetime, attestation: bool = False
-) -> Registration:
+    user: User, event_id: int, frame_id, answers, now: datetime, attestation: bool = False,
+    accommodation: tuple[list[str], str] = ([], ""),
+) -> Registration:  # fmt: skip
     """Register `user` in one frame: confirmed, waitlisted or (lottery) applied.
+
+    `accommodation` is what the person asks for (`booking.accommodation.requested`).
 
     :raises NotFound: no such visible event or frame.
     :raises AlreadyRegistered: the person has an active registration for the event.
@@ -204,6 +207,7 @@ def register_for_frame(
         reference=new_reference(), event_id=event.id, frame_id=frame.id, user_id=user.id,
         company_id=company_id, active_user_id=user.id, status="pending", answers=clean,
         attestation=bool(attestation), pass_token=secrets.token_urlsafe(16),
+        accommodations=list(accommodation[0]), accommodation_note=accommodation[1],
         created_at=now, updated_at=now,
     )  # fmt: skip
     # Related objects are set, not lazy-loaded, so nothing is read while the seat is held.
