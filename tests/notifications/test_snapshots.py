@@ -33,12 +33,24 @@ EVENT_EN = dict(
 
 # The thank-you after an event with a survey (its link); kind "thanks" of event_notice.
 THANKS = {
-    "kind": "thanks", "title": EVENT["title"], "when": EVENT["when"], "sessions": [],
-    "venue": EVENT["where"], "price": "", "payment_note": "", "frame": "会場参加",
-    "mode": "in_person", "reference": "R-000042", "status": "confirmed",
-    "event_url": "http://tsunagu.test/events/7", "mypage_url": "http://tsunagu.test/mypage/",
-    "cancel_url": "http://tsunagu.test/r/42-MAC", "cancel_deadline": "2026年6月1日(月) 14:00",
-    "position": None, "change": None, "survey_url": "http://tsunagu.test/events/7/survey",
+    "kind": "thanks",
+    "title": EVENT["title"],
+    "when": EVENT["when"],
+    "sessions": [],
+    "venue": EVENT["where"],
+    "price": "",
+    "payment_note": "",
+    "frame": "会場参加",
+    "mode": "in_person",
+    "reference": "R-000042",
+    "status": "confirmed",
+    "event_url": "http://tsunagu.test/events/7",
+    "mypage_url": "http://tsunagu.test/mypage/",
+    "cancel_url": "http://tsunagu.test/r/42-MAC",
+    "cancel_deadline": "2026年6月1日(月) 14:00",
+    "position": None,
+    "change": None,
+    "survey_url": "http://tsunagu.test/events/7/survey",
 }
 
 CASES = {
