@@ -23,6 +23,7 @@ from booking.events.models import (
     Registration,
     StaffAction,
 )
+from booking.events.survey_models import SurveyQuestion, SurveyResponse
 from booking.exhibitions.models import (
     Bookmark,
     Booth,

@@ -40,6 +40,7 @@ from booking.events.certificates.models import Material
 from booking.events.models import Event, Frame, Registration
 from booking.events.passes import cancel_link_token
 from booking.events.registrations import audience_allows, frame_state, register_for_frame
+from booking.events.survey_models import SurveyQuestion
 from booking.exhibitions.meetings.mails import cancel_token
 from booking.exhibitions.meetings.services import book_meeting
 from booking.exhibitions.meetings.slots import free_meeting_slots
@@ -86,6 +87,7 @@ POST_ONLY: dict[str, dict[str, str]] = {
     "staff_certificates.material_publish": {},
     "staff_certificates.material_hide": {},
     "staff_certificates.material_delete": {},
+    "staff_survey.delete": {},  # survey questions nobody has answered yet
 }
 
 # Posts that end what the others work on (a cancelled booking, a withdrawn application, the
@@ -273,6 +275,8 @@ def _ids_and_tokens(users: dict[str, int | None]) -> tuple[dict, dict, dict]:
         "channel_id": _first(select(Channel.id).order_by(Channel.position)) or 1,
         "unit_id": _first(select(User.unit_id).where(User.id == users["advisor"])) or 1,
         "material_id": _first(select(Material.id)) or 1,
+        # A survey question (the demo's past event has a survey).
+        "question_id": _first(select(SurveyQuestion.id)) or 1,
     }
     own_ids = {
         "events.register": {"event_id": open_event},

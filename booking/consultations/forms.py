@@ -17,6 +17,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from booking import accommodation
 from booking.forms import EmailInput
 
 REQUIRED = _l("入力してください。")
@@ -44,6 +45,7 @@ def intake_form_for(theme, **kw) -> IntakeForm:
 
     for i, question in enumerate(theme.questions or []):
         setattr(ThemeIntakeForm, f"q_{i}", TextAreaField(question, validators=[Length(max=1000)]))
+    accommodation.add_fields(ThemeIntakeForm)
     return ThemeIntakeForm(**kw)
 
 

@@ -233,6 +233,9 @@ class Consultation(db.Model):
     situation: Mapped[str] = mapped_column(Text, default="")
     goal: Mapped[str] = mapped_column(Text, default="")
     answers: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Reasonable accommodation (合理的配慮): as on event registrations, for the advisor only.
+    accommodations: Mapped[list] = mapped_column(JSON, default=list)
+    accommodation_note: Mapped[str] = mapped_column(String(500), default="", server_default="")
     booked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     follow_up_of_id: Mapped[int | None] = mapped_column(ForeignKey("consultations.id"))
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

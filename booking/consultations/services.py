@@ -38,6 +38,9 @@ class Intake:
     situation: str = ""
     goal: str = ""
     answers: dict = field(default_factory=dict)
+    # Reasonable accommodation (`booking.accommodation.requested`): codes and the person's words.
+    accommodations: list = field(default_factory=list)
+    accommodation_note: str = ""
 
 
 def book_consultation(
@@ -96,6 +99,8 @@ def book_consultation(
             situation=intake.situation.strip(),
             goal=intake.goal.strip(),
             answers=dict(intake.answers),
+            accommodations=list(intake.accommodations),
+            accommodation_note=intake.accommodation_note,
             booked_by_id=booked_by.id if booked_by else None,
             follow_up_of_id=follow_up_of.id if follow_up_of else None,
             created_at=now,

@@ -12,6 +12,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from booking import accommodation
 from booking.consultations.catalogue import (
     advisors_for,
     branches_for,
@@ -156,7 +157,7 @@ def intake():
             advisor_id=_advisor_choice(form.advisor.data, theme),
             branch_id=_branch_id(form.branch.data),
             intake=Intake(form.topic.data, form.situation.data or "", form.goal.data or "",
-                          form.theme_answers()),
+                          form.theme_answers(), *accommodation.requested(form)),
         )  # fmt: skip
     except DomainError as exc:
         # Not `refusals(form)`: the page shows a taken slot (409) apart from other refusals,

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from booking.accounts.models import Company, User
+from booking.demo.surveys import load_survey
 from booking.demo.texts import new_year_party_day
 from booking.events.models import Event, EventSession, Frame, Question, Registration
 from booking.events.registrations import new_reference, register_for_frame
@@ -197,6 +198,8 @@ def load_season(now: datetime) -> int:
         venue_name="株式会社山田製作所 本社工場", venue_address="東京都大田区",
     )  # fmt: skip
     _past_attendance(past, people[:10] + ([member] if member else []), now)
+    load_survey(past, member.id if member else None)
+    _ask_accommodation(past, people[1])
     count += 1
 
     if member:
@@ -228,6 +231,19 @@ def _register_full(event: Event, people: list[User], now: datetime) -> None:
         if exists is None:
             answers = {q: INDUSTRIES[i % len(INDUSTRIES)]} if q else {}
             register_for_frame(user, event.id, event.frames[0].id, answers, now)
+
+
+def _ask_accommodation(event: Event, user: User) -> None:
+    """One attendee asked for reasonable accommodation (合理的配慮): staff see it at the door
+    and on the attendee list."""
+    reg = db.session.scalar(
+        select(Registration).where(
+            Registration.event_id == event.id, Registration.user_id == user.id
+        )
+    )
+    if reg is not None and not reg.accommodations:
+        reg.accommodations = ["wheelchair"]
+        reg.accommodation_note = "車いすで参加します。段差のない経路をご案内ください。"
 
 
 def _past_attendance(event: Event, people: list[User], now: datetime) -> None:

@@ -22,8 +22,10 @@ def init_app(app) -> None:
     from booking.events.staff_frame_views import bp as staff_frames_bp
     from booking.events.staff_lottery_views import bp as staff_lottery_bp
     from booking.events.staff_series_views import bp as staff_series_bp
+    from booking.events.staff_survey_views import bp as staff_survey_bp
     from booking.events.staff_views import bp as staff_bp
     from booking.events.staff_waitlist_views import bp as staff_waitlist_bp
+    from booking.events.survey_views import bp as survey_bp
     from booking.events.views import bp as public_bp
     from booking.events.words import event_words
     from booking.notifications.hooks import (
@@ -34,6 +36,9 @@ def init_app(app) -> None:
     )
 
     app.register_blueprint(public_bp)
+    # Post-event surveys: the attendee's page and the staff's questions and results.
+    app.register_blueprint(survey_bp)
+    app.register_blueprint(staff_survey_bp)
     app.register_blueprint(staff_bp)
     # The back office of an event: frames, series sessions, waitlist, lottery, door, audit log.
     for blueprint in (staff_frames_bp, staff_series_bp, staff_waitlist_bp, staff_lottery_bp,

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from booking import accommodation
 from booking.accounts.models import User
 from booking.events import notices
 from booking.events.models import ACTIVE_STATUSES, Event, Registration
@@ -59,7 +60,7 @@ def attendee_table(event: Event, regs: list[Registration]) -> tuple[list, list[l
                     "applied": _("抽選申込中"), "cancelled": _("キャンセル済み")}  # fmt: skip
     header = (
         [_("受付番号"), _("状態"), _("参加枠"), _("氏名"), _("フリガナ"), _("会社名"), _("会員番号"),
-         _("メールアドレス"), _("電話番号"), _("申込日時"), _("受付日時")]
+         _("メールアドレス"), _("電話番号"), _("申込日時"), _("受付日時"), _("合理的配慮")]
         + [q.label for q in event.questions]
     )  # fmt: skip
     rows = []
@@ -81,7 +82,7 @@ def attendee_table(event: Event, regs: list[Registration]) -> tuple[list, list[l
             company.member_no if company else "", user.email, user.phone,
             to_local(reg.created_at).strftime("%Y-%m-%d %H:%M"),
             to_local(reg.checked_in_at).strftime("%Y-%m-%d %H:%M") if reg.checked_in_at else "",
-            *answers,
+            accommodation.describe(reg.accommodations, reg.accommodation_note), *answers,
         ]  # fmt: skip
         rows.append(row)
     return header, rows

@@ -11,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from booking import accommodation
 from booking.events.models import Event
 from booking.events.registrations import audience_allows, frame_state
 from booking.events.words import frame_choice
@@ -64,6 +65,7 @@ def registration_form(event: Event, user, now: datetime, formdata=None) -> Regis
         Form.attestation = BooleanField(
             _l("会場参加の場合、当日の健康状態（発熱等がないこと）を確認し、受付で申告します")
         )
+    accommodation.add_fields(Form)
     return Form(formdata=formdata)
 
 

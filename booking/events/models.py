@@ -196,6 +196,10 @@ class Registration(db.Model):
     status: Mapped[str] = mapped_column(String(16))
     answers: Mapped[dict] = mapped_column(JSON, default=dict)
     attestation: Mapped[bool] = mapped_column(default=False)
+    # Reasonable accommodation (合理的配慮) asked for: codes of `accommodation.KINDS` and the
+    # person's own words. Shown to the event's staff only (door, attendee list and CSV).
+    accommodations: Mapped[list] = mapped_column(JSON, default=list)
+    accommodation_note: Mapped[str] = mapped_column(String(500), default="", server_default="")
     # Waitlist order: the draw order after a lottery, else 0 (then first come, first served).
     queue_rank: Mapped[int] = mapped_column(default=0)
     # The QR pass: short, opaque and unguessable.

@@ -21,6 +21,7 @@ from booking.events.models import Event, Registration
 from booking.events.passes import cancel_link_token
 from booking.events.payment import is_priced
 from booking.events.queue import waitlist_position
+from booking.events.survey_links import survey_url
 from booking.extensions import db
 from booking.localnames import localized
 from booking.notifications.reminders import (
@@ -117,11 +118,30 @@ def schedule(reg: Registration, now: datetime, ctx: dict | None = None) -> None:
         about_after=target.about_after,
     )  # fmt: skip
     _plan_session_reminders(reg, dict(base, kind="reminder"), now)
+    _plan_thanks(reg, base)
+
+
+def _plan_thanks(reg: Registration, base: dict) -> None:
+    """The thank-you after the event, with the survey's link when the event has one."""
     plan_message(
-        f"{about(reg)}:thanks", reg.user.email, "event_notice", dict(base, kind="thanks"),
-        locale=reg.user.locale or "ja", due_at=as_utc(event.ends_at) + THANKS_AFTER,
+        f"{about(reg)}:thanks", reg.user.email, "event_notice",
+        dict(base, kind="thanks", survey_url=survey_url(reg.event_id)),
+        locale=reg.user.locale or "ja", due_at=as_utc(reg.event.ends_at) + THANKS_AFTER,
         about=attendee_about(reg), about_version=reg.sequence,
     )  # fmt: skip
+
+
+def replan_thanks(event: Event) -> None:
+    """Staff attached (or removed) the survey: the thank-you mails not yet sent say so."""
+    if event.status == "cancelled":
+        return
+    regs = db.session.scalars(
+        select(Registration).where(
+            Registration.event_id == event.id, Registration.status == "confirmed"
+        )
+    )
+    for reg in regs:
+        _plan_thanks(reg, dict(context(reg, "reminder"), change=None))
 
 
 def reminder_target(reg: Registration, ctx: dict | None = None) -> ReminderTarget:

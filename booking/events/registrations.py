@@ -179,11 +179,13 @@ def register_for_frame(
     now: datetime,
     attestation: bool = False,
     registered_by: User | None = None,
+    accommodation: tuple[list[str], str] = ([], ""),
 ) -> Registration:
     """Register `user` in one frame: confirmed, waitlisted or (lottery) applied.
 
     `registered_by`: the company administrator who registers a colleague (proxy
     registration); the same rules hold and the colleague gets the mail and the pass.
+    `accommodation` is what the person asks for (`booking.accommodation.requested`).
 
     :raises NotFound: no such visible event or frame.
     :raises AlreadyRegistered: the person has an active registration for the event.
@@ -213,6 +215,7 @@ def register_for_frame(
         reference=new_reference(), event_id=event.id, frame_id=frame.id, user_id=user.id,
         company_id=company_id, active_user_id=user.id, status="pending", answers=clean,
         attestation=bool(attestation), pass_token=secrets.token_urlsafe(16),
+        accommodations=list(accommodation[0]), accommodation_note=accommodation[1],
         created_at=now, updated_at=now,
         registered_by_id=registered_by.id if registered_by is not None else None,
     )  # fmt: skip

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from booking import accommodation
 from booking.events.catalogue import EventFilters, count_events, find_events, get_visible_event
 from booking.events.company_limits import company_limit_refusal, event_limit_refusal
 from booking.events.forms import answers_from, offered_frames, registration_form
@@ -183,11 +184,13 @@ def register(event_id: int):
             return render_template(
                 "events/confirm.html", event=event, form=form, frame=frame,
                 state=frame_state(frame, now), attestation=attestation,
+                accommodation=accommodation.requested(form),
             )  # fmt: skip
         else:
             with refusals(quiet=True) as outcome:
+                answers, asked = answers_from(form, event), accommodation.requested(form)
                 reg = register_for_frame(
-                    current_user, event.id, frame_id, answers_from(form, event), now, attestation
+                    current_user, event.id, frame_id, answers, now, attestation, asked
                 )
                 return redirect(url_for("events.registration", reg_id=reg.id, done=1))
             exc = outcome.refused

@@ -9,6 +9,7 @@ from flask import Flask, current_app, has_request_context, request
 from flask_babel import get_locale
 from markupsafe import Markup, escape
 
+from booking import accommodation
 from booking.localnames import bracketed, fee, localized
 from booking.timefmt import format_day, format_deadline, format_when
 
@@ -46,6 +47,8 @@ def register(app: Flask) -> None:
     app.add_template_filter(localized, "localized")
     app.add_template_filter(fee, "fee")
     app.add_template_filter(bracketed, "bracketed")
+    # What a person asked for as reasonable accommodation (合理的配慮), in one line for staff.
+    app.add_template_global(accommodation.describe, "accommodation_text")
 
     @app.context_processor
     def globals_():

@@ -4,7 +4,8 @@ as one kind of item, in date order, with the actions each allows now.
 One small function per domain turns its bookings into `Item`s; every "may" it shows comes
 from that domain's policy module, so the template decides nothing. Upcoming items are the
 bookings still on that have not ended; the rest (ended, cancelled, or called off by the
-organiser) are history, newest first, and never carry a cancel action.
+organiser) are history, newest first, and never carry a cancel action (an attended event
+may offer its survey).
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from booking.consultations.services import consultations_of_member
 from booking.events import policy as event_policy
 from booking.events.catalogue import my_registrations
 from booking.events.registrations import waitlist_position
+from booking.events.survey_links import survey_path
+from booking.events.surveys import survey_pending
 from booking.events.words import event_words
 from booking.exhibitions import policy as fair_policy
 from booking.exhibitions.meetings.forms import mode_labels
@@ -95,6 +98,9 @@ def event_items(user, now: datetime) -> list[Item]:
             item.actions = _event_actions(reg, now)
         else:
             item.status, item.status_label = _event_outcome(reg)
+            if survey_pending(reg, now):  # the only thing history offers: the survey
+                item.actions = [Action(_("アンケートに回答する"), survey_path(event.id),
+                                       "primary", "survey")]  # fmt: skip
         items.append(item)
     return items
 

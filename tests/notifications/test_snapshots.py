@@ -66,6 +66,27 @@ DIGEST_EN = dict(
         }
     ],
 )
+# The thank-you after an event with a survey (its link); kind "thanks" of event_notice.
+THANKS = {
+    "kind": "thanks",
+    "title": EVENT["title"],
+    "when": EVENT["when"],
+    "sessions": [],
+    "venue": EVENT["where"],
+    "price": "",
+    "payment_note": "",
+    "frame": "会場参加",
+    "mode": "in_person",
+    "reference": "R-000042",
+    "status": "confirmed",
+    "event_url": "http://tsunagu.test/events/7",
+    "mypage_url": "http://tsunagu.test/mypage/",
+    "cancel_url": "http://tsunagu.test/r/42-MAC",
+    "cancel_deadline": "2026年6月1日(月) 14:00",
+    "position": None,
+    "change": None,
+    "survey_url": "http://tsunagu.test/events/7/survey",
+}
 
 CASES = {
     "account_confirm_ja": ("account_confirm", "ja", {"name": "山田 太郎", "url": "http://tsunagu.test/account/confirm/TOKEN", "hours": 48}),
@@ -80,6 +101,11 @@ CASES = {
     )),
     "follow_digest_ja": ("follow_digest", "ja", DIGEST),
     "follow_digest_en": ("follow_digest", "en", DIGEST_EN),
+    "event_thanks_survey_ja": ("event_notice", "ja", dict(THANKS, name="山田 太郎")),
+    "event_thanks_survey_en": ("event_notice", "en", dict(
+        THANKS, name="Taro Yamada", title="Business succession seminar",
+        when="Mon, 1 June 2026 14:00–16:00", frame="In person", venue=EVENT_EN["where"],
+    )),
 }  # fmt: skip
 # Mail people may opt out of (not transactional: List-Unsubscribe, one-click when it can).
 BULK = {"follow_digest"}
