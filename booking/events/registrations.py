@@ -178,6 +178,7 @@ def register_for_frame(
     answers,
     now: datetime,
     attestation: bool = False,
+    *,
     registered_by: User | None = None,
     accommodation: tuple[list[str], str] = ([], ""),
 ) -> Registration:

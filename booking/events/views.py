@@ -190,7 +190,7 @@ def register(event_id: int):
             with refusals(quiet=True) as outcome:
                 answers, asked = answers_from(form, event), accommodation.requested(form)
                 reg = register_for_frame(
-                    current_user, event.id, frame_id, answers, now, attestation, asked
+                    current_user, event.id, frame_id, answers, now, attestation, accommodation=asked
                 )
                 return redirect(url_for("events.registration", reg_id=reg.id, done=1))
             exc = outcome.refused
