@@ -82,7 +82,9 @@ POST_ONLY: dict[str, dict[str, str]] = {
     "staff_accounts.resend": {},  # unconfirmed accounts, or ones without a password
     "staff_frames.move": {"direction": "up", "version": ""},  # events with several frames
     "staff_frames.reopen": {"version": ""},  # frames staff closed
-    "staff_frames.delete": {"version": ""},  # frames nobody ever registered in
+    "staff_frames.delete": {"version": ""},
+    # Events held at a venue only; which event the staff crawl opens first depends on the demo.
+    "staff_events.online": {"online_url": ""},  # frames nobody ever registered in
     # Events with materials (the demo's is a section's event).
     "staff_certificates.material_publish": {},
     "staff_certificates.material_hide": {},
