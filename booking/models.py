@@ -10,6 +10,7 @@ from booking.consultations.models import (
     Consultation,
     ConsultationDay,
     ConsultationRecord,
+    SupportCase,
     Theme,
     WeeklyAvailability,
 )
