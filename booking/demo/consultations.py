@@ -15,6 +15,7 @@ from booking.accounts.services import PersonDetails, create_user
 from booking.consultations.models import Advisor, Channel, Theme, WeeklyAvailability
 from booking.consultations.services import Intake, book_consultation, upcoming_for_member
 from booking.consultations.slots import free_slots
+from booking.demo.intake import load_intake_demo
 from booking.errors import DomainError
 from booking.extensions import db
 from booking.org.services import unit_by_key
@@ -153,6 +154,7 @@ def load_advisors(now: datetime, password: str) -> int:
     db.session.flush()
     _demo_consultation_day(now)
     _demo_bookings(now)
+    load_intake_demo(now)
     return len(ADVISORS)
 
 

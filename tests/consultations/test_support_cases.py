@@ -43,9 +43,7 @@ def _open(client, consultation, case="new"):
     return client.post(f"/consultations/desk/cases/from/{consultation.id}", data={"case": case})
 
 
-def test_the_advisor_opens_a_case_and_the_next_consultation_joins_it(
-    client, advisor, consult
-):
+def test_the_advisor_opens_a_case_and_the_next_consultation_joins_it(client, advisor, consult):
     first, second = consult(3), consult(10)
     login(client, advisor.user)
     page = client.get(f"/consultations/{first.id}").get_data(as_text=True)
