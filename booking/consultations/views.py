@@ -157,7 +157,7 @@ def intake():
             advisor_id=_advisor_choice(form.advisor.data, theme),
             branch_id=_branch_id(form.branch.data),
             intake=Intake(form.topic.data, form.situation.data or "", form.goal.data or "",
-                          {**carried_answer_texts(form.ra.data), **form.theme_answers()}),
+                          {**form.theme_answers(), **carried_answer_texts(form.ra.data)}),
         )  # fmt: skip
     except DomainError as exc:
         # Not `refusals(form)`: the page shows a taken slot (409) apart from other refusals,

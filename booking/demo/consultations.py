@@ -28,7 +28,8 @@ THEME_RULES = {
     "turnaround": {"slot_minutes": 90, "buffer_minutes": 15, "cancel_cutoff_hours": 48},
 }
 THEME_QUESTIONS = {
-    "succession": ["後継者は決まっていますか", "株式の保有状況"],
+    # 後継者・時期・株式 are asked before the slot choice (booking/demo/intake.py).
+    "succession": ["すでに相談している専門家（税理士など）"],
     "finance": ["ご希望の借入額", "既存の借入の有無"],
     "subsidy": ["検討中の補助金・助成金"],
     "startup": ["創業予定時期"],

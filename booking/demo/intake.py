@@ -52,6 +52,15 @@ ROUTING = {
 """,
 }  # fmt: skip
 
+# What the demo member answered to the questionnaire (the advisor reads it on the desk).
+ANSWERS = {
+    "succession": {
+        "後継者は決まっていますか": "親族（ご子息など）に決まっている",
+        "承継の時期": "3〜5年以内",
+        "株式の状況": "社長がほぼすべて保有している",
+    }
+}
+
 # (member e-mail, theme, advisor e-mail, days ago of each consultation, topic, record,
 #  case status, case outcome, case note)
 CASES = [
@@ -103,6 +112,7 @@ def _support_case(now, email, slug, advisor_email, days, topic, record, status, 
             channel=channel, branch_id=branch.id, starts_at=start,
             ends_at=start + timedelta(minutes=theme.slot_minutes),
             topic=topic if n == 0 else f"フォローアップ: {topic}",
+            answers=dict(ANSWERS.get(slug, {})),
             created_at=start - timedelta(days=7), updated_at=start,
         )  # fmt: skip
         db.session.add(consultation)
