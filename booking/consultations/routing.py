@@ -60,10 +60,20 @@ def suggest(routing: list[dict], answers: dict[int, int]) -> Suggestion:
 def parse_answers(value: str | None, routing: list[dict]) -> dict[int, int]:
     """The answers as carried in a URL (`ra=1--0`: one choice index a question, blank when
     unanswered); anything malformed or out of range is dropped."""
+    marks = (value or "").split("-")[: len(routing or [])]
+    return answers_from(marks, routing)
+
+
+def answers_from(marks: list[str | None], routing: list[dict]) -> dict[int, int]:
+    """Question index → choice index, from one mark a question (a form's values, a URL's);
+    a mark that names no choice of its question is dropped."""
     answers = {}
-    for qi, part in enumerate((value or "").split("-")[: len(routing or [])]):
-        if part.isdigit() and len(part) < 3 and int(part) < len(routing[qi].get("choices") or []):
-            answers[qi] = int(part)
+    for qi, mark in enumerate(marks[: len(routing or [])]):
+        mark = (mark or "").strip()
+        # ASCII digits only: int() would also read "١" or refuse "²" that isdigit() accepts.
+        readable = mark.isascii() and mark.isdigit() and len(mark) < 3
+        if readable and int(mark) < len(routing[qi].get("choices") or []):
+            answers[qi] = int(mark)
     return answers
 
 

@@ -15,7 +15,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 from booking.consultations.catalogue import theme_by_slug
-from booking.consultations.routing import carry, resolve, suggest
+from booking.consultations.routing import answers_from, carry, resolve, suggest
 from booking.errors import NotFound
 
 bp = Blueprint("routing", __name__, url_prefix="/consultations/questions")
@@ -56,12 +56,7 @@ def questions():
         abort(404)
     routing = theme.routing or []
     form = questionnaire_form(routing)
-    answers = {
-        qi: int(value)
-        for qi in range(len(routing))
-        if (value := request.args.get(f"q{qi}", "")).isdigit()
-        and int(value) < len(routing[qi]["choices"])
-    }
+    answers = answers_from([request.args.get(f"q{qi}") for qi in range(len(routing))], routing)
     plain = url_for("consultations.choose", theme=theme.slug)
     if request.args.get("asked") != "1":
         return render_template("consultations/questions.html", theme=theme, form=form,

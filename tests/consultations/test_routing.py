@@ -61,6 +61,7 @@ def test_answers_travel_in_the_url_and_malformed_ones_are_dropped():
     assert parse_answers("1-", SUCCESSION) == {0: 1}
     assert parse_answers("0-1", SUCCESSION) == {0: 0, 1: 1}
     assert parse_answers("9-x-0-0", SUCCESSION) == {}
+    assert parse_answers("²-١", SUCCESSION) == {}
     assert parse_answers("", SUCCESSION) == {}
 
 
@@ -203,7 +204,7 @@ def test_an_unknown_or_inactive_theme_answers_404(client, routed_theme):
 
 
 def test_hostile_answers_never_break_the_page(client, routed_theme):
-    for query in ("q0=99&q1=-1", "q0=abc", "q0=0&q0=1", "q7=0"):
+    for query in ("q0=99&q1=-1", "q0=abc", "q0=0&q0=1", "q7=0", "q0=²", "q0=１", "q0=" + "9" * 40):
         response = client.get(f"/consultations/questions/?theme=succession&asked=1&{query}")
         assert response.status_code == 200
 
