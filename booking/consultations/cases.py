@@ -94,6 +94,13 @@ def attach_to_case(
     return case
 
 
+def follow_into_case(new: Consultation, original: Consultation, user: User, now: datetime) -> None:
+    """A follow-up booked from a consultation of an open case joins that case."""
+    case = case_of(original)
+    if case is not None and case.status != "closed" and may_see_case(user, case):
+        attach_to_case(new, user, case.id, now)
+
+
 def visible_case(user: User, case_id: int | None) -> SupportCase:
     """:raises NotFound: no such case, or not one the user may see."""
     case = db.session.get(SupportCase, case_id) if case_id else None

@@ -192,3 +192,17 @@ def test_the_report_is_for_staff_only_and_odd_years_fall_back(client, advisor, m
     for year in ("abc", "1900", "99999", "-1"):
         response = client.get(f"/consultations/desk/cases/report?year={year}")
         assert response.status_code == 200 and "2026年度" in response.get_data(as_text=True)
+
+
+def test_a_follow_up_booked_from_a_case_joins_it(client, advisor, consult):
+    first = consult()
+    login(client, advisor.user)
+    _open(client, first)
+    nxt = _slot(advisor, days=20)
+    response = client.post(
+        f"/consultations/desk/{first.id}/follow-up", data={"start": nxt.start.isoformat()}
+    )
+    assert response.status_code == 302
+    case = db.session.scalar(select(SupportCase))
+    db.session.expire_all()
+    assert len(case.consultations) == 2
