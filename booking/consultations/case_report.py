@@ -64,7 +64,7 @@ def case_report(user: User, year: int) -> CaseReport:
 
 def report_table(report: CaseReport) -> tuple[list[str], list[list]]:
     """The CSV's header and rows: one row a theme and branch, a column an outcome."""
-    header = [str(_l("テーマ")), str(_l("支部")), str(_l("件数"))]
+    header = [str(_l("テーマ")), str(_l("担当支部")), str(_l("件数"))]
     header += [str(OUTCOME_NAMES[o]) for o in CASE_OUTCOMES]
     rows = [
         [theme, branch, sum(counts.values()), *(counts[o] for o in CASE_OUTCOMES)]

@@ -167,7 +167,7 @@ def test_the_report_counts_cases_by_theme_branch_and_outcome_for_the_fiscal_year
     csv = client.get("/consultations/desk/cases/report.csv?year=2026")
     assert csv.data.startswith(b"\xef\xbb\xbf")
     rows = [line.split(",") for line in csv.data.decode("utf-8-sig").splitlines()]
-    assert rows[0] == ["テーマ", "支部", "件数", "未記入", "課題解決", "一部解決", "未解決"]
+    assert rows[0] == ["テーマ", "担当支部", "件数", "未記入", "課題解決", "一部解決", "未解決"]
     assert rows[1] == ["経営相談", "千代田支部", "3", "1", "1", "1", "0"]
     earlier = client.get("/consultations/desk/cases/report.csv?year=2025").data
     assert earlier.decode("utf-8-sig").splitlines()[1].split(",")[2] == "1"
