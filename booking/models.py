@@ -11,6 +11,7 @@ from booking.consultations.models import (
     Consultation,
     ConsultationDay,
     ConsultationRecord,
+    SupportCase,
     Theme,
     WeeklyAvailability,
 )

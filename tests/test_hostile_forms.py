@@ -227,8 +227,11 @@ def _ids_and_tokens(users: dict[str, int | None]) -> tuple[dict, dict, dict]:
         .where(Event.kind != "exhibition", Event.starts_at > now)
         .order_by(Event.starts_at)
     ).all()
+    # Upcoming ones: the demo's past consultations (support cases) can no longer be changed.
     consultations = db.session.scalars(
-        select(Consultation).where(Consultation.member_id == member.id).order_by(Consultation.id)
+        select(Consultation)
+        .where(Consultation.member_id == member.id, Consultation.starts_at > now)
+        .order_by(Consultation.id)
     ).all()
     exhibitor = db.session.scalar(
         select(Exhibitor)

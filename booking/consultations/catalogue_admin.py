@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from booking.consultations.models import Channel, Theme
+from booking.accounts.models import User
+from booking.consultations.models import Advisor, Channel, Theme
 from booking.errors import Invalid
 from booking.extensions import db
+from booking.org.models import Unit
 
 # (attribute, smallest, largest) of each booking rule a theme carries.
 RULE_BOUNDS = {
@@ -39,6 +41,7 @@ class ThemeDetails:
     horizon_days: int = 56
     cancel_cutoff_hours: int = 24
     questions: list[str] = field(default_factory=list)
+    routing: list[dict] = field(default_factory=list)
 
 
 def questions_from_text(text: str) -> list[str]:
@@ -100,8 +103,33 @@ def save_theme(theme: Theme | None, details: ThemeDetails) -> Theme:
     for name in RULE_BOUNDS:
         setattr(theme, name, getattr(details, name))
     theme.questions = list(details.questions)
+    _check_routing_names(details.routing)
+    theme.routing = list(details.routing)
     db.session.flush()
     return theme
+
+
+def _check_routing_names(routing: list[dict]) -> None:
+    """:raises Invalid: a routing choice names a theme, channel, branch or advisor that does
+    not exist (a typo would silently suggest nothing)."""
+    lookups = {
+        "theme": lambda v: select(Theme.id).where(Theme.slug == v),
+        "channel": lambda v: select(Channel.id).where(Channel.slug == v),
+        "branch": lambda v: select(Unit.id).where(Unit.kind == "branch", Unit.slug == v),
+        "advisor": lambda v: select(Advisor.id).join(User).where(User.email == v),
+    }
+    for question in routing:
+        for choice in question["choices"]:
+            for key, lookup in lookups.items():
+                if choice.get(key) and db.session.scalar(lookup(choice[key])) is None:
+                    raise Invalid(
+                        _l(
+                            "おすすめの「%(key)s=%(value)s」が見つかりません。URLの名前またはメールアドレスを確かめてください。",
+                            value=choice[key],
+                            key=key,
+                        ),
+                        field="routing",
+                    )
 
 
 def save_channel(channel: Channel | None, name: str, name_en: str = "") -> Channel:

@@ -47,6 +47,9 @@ class ThemeForm(FlaskForm):
     horizon_days = _number(_l("予約を受け付ける期間（何日先まで）"))
     cancel_cutoff_hours = _number(_l("変更・キャンセルの締切（開始の何時間前まで）"))
     questions = TextAreaField(_l("追加の質問（1行に1つ）"), validators=[Length(max=3000)])
+    routing = TextAreaField(
+        _l("予約前の質問とおすすめ"), validators=[Length(max=6000)], render_kw={"rows": 12}
+    )
 
 
 class ChannelForm(FlaskForm):

@@ -22,6 +22,7 @@ from booking.consultations.catalogue_forms import BranchOffersForm, ChannelForm,
 from booking.consultations.models import Channel, Theme
 from booking.consultations.offers import set_branch_offers, withdrawn_of
 from booking.consultations.policy import may_edit_catalogue, may_manage_branch, sees_all_units
+from booking.consultations.routing_format import routing_from_text, routing_to_text
 from booking.extensions import db
 from booking.org.models import Unit
 from booking.org.services import units_of_kind
@@ -66,6 +67,7 @@ def _theme_details(form: ThemeForm) -> ThemeDetails:
         buffer_minutes=form.buffer_minutes.data, min_notice_hours=form.min_notice_hours.data,
         horizon_days=form.horizon_days.data, cancel_cutoff_hours=form.cancel_cutoff_hours.data,
         questions=questions_from_text(form.questions.data),
+        routing=routing_from_text(form.routing.data or ""),
     )  # fmt: skip
 
 
@@ -78,6 +80,7 @@ def theme(theme_id: int | None = None):
     form = ThemeForm(obj=item) if item else ThemeForm(data=_theme_defaults())
     if item and request.method == "GET":
         form.questions.data = "\n".join(item.questions or [])
+        form.routing.data = routing_to_text(item.routing or [])
     if form.validate_on_submit():
         with refusals(form):
             saved = save_theme(item, _theme_details(form))

@@ -21,6 +21,7 @@ from booking.consultations.availability import (
     upcoming_exceptions,
     weekly_intervals,
 )
+from booking.consultations.cases import follow_into_case
 from booking.consultations.catalogue import advisor_for_user, channels, theme_by_slug, themes
 from booking.consultations.forms import (
     WEEKDAYS,
@@ -253,6 +254,7 @@ def follow_up(consultation_id: int):
                               consultation.situation, consultation.goal,
                               dict(consultation.answers or {})),
             )  # fmt: skip
+            follow_into_case(new, consultation, current_user, now)
             flash(_("フォローアップの相談を予約しました。"), "success")
             return redirect(url_for("consultations.detail", consultation_id=new.id))
         return again

@@ -31,6 +31,8 @@ class IntakeForm(FlaskForm):
     branch = HiddenField()
     advisor = HiddenField()
     start = HiddenField()
+    # The routing questionnaire's answers, carried from before the slot choice (`routing.carry`).
+    ra = HiddenField()
     topic = StringField(_l("ご相談の概要"), validators=[DataRequired(REQUIRED), Length(max=200)])
     situation = TextAreaField(_l("会社の現状"), validators=[Length(max=2000)])
     goal = TextAreaField(_l("相談で実現したいこと"), validators=[Length(max=2000)])

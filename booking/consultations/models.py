@@ -53,6 +53,9 @@ class Theme(db.Model):
     questions: Mapped[list] = mapped_column(JSON, default=list)
     # The theme's own example under the intake's summary field (empty: the generic one).
     intake_hint: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    # The short questionnaire asked before the slot choice, each choice with what it suggests
+    # (`booking.consultations.routing`); empty: the theme goes straight to the slot choice.
+    routing: Mapped[list] = mapped_column(JSON, default=list)
 
     __table_args__ = (CheckConstraint("slot_minutes > 0", name="slot_positive"),)
 
@@ -288,3 +291,53 @@ class ConsultationRecord(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
 
     consultation: Mapped[Consultation] = relationship(back_populates="record")
+
+
+CASE_STATUSES = ("open", "referred", "closed")
+# What the support achieved, for the yearly business report ("": not yet said).
+CASE_OUTCOMES = ("", "resolved", "partly", "unresolved")
+
+# A consultation belongs to at most one support case.
+support_case_consultations = Table(
+    "support_case_consultations",
+    db.metadata,
+    Column("consultation_id", ForeignKey("consultations.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "case_id", ForeignKey("support_cases.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
+)
+
+
+class SupportCase(db.Model):
+    """伴走支援: the consultations of one company (or one person without a company) on one
+    theme, followed to an outcome. Advisors and branch staff only, never members."""
+
+    __tablename__ = "support_cases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    theme_id: Mapped[int] = mapped_column(ForeignKey("consultation_themes.id"))
+    branch_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    outcome: Mapped[str] = mapped_column(String(16), default="")
+    # Staff notes: shown on the case page only (members never see a case).
+    note: Mapped[str] = mapped_column(Text, default="")
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, index=True)
+    opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
+
+    member: Mapped[User] = relationship(foreign_keys=[member_id])
+    theme: Mapped[Theme] = relationship()
+    branch: Mapped[Unit | None] = relationship()
+    consultations: Mapped[list[Consultation]] = relationship(
+        secondary=support_case_consultations, order_by=Consultation.starts_at
+    )
+
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'referred', 'closed')", name="status_known"),
+        CheckConstraint(
+            "outcome IN ('', 'resolved', 'partly', 'unresolved')", name="outcome_known"
+        ),
+    )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from booking.accounts.models import User
-from booking.consultations.models import Advisor, Consultation
+from booking.consultations.models import Advisor, Consultation, SupportCase
 from booking.org.models import Unit
 from booking.org.policy import sees_all_units
 from booking.timefmt import as_utc
@@ -73,6 +73,18 @@ def may_see_record(user: User, consultation: Consultation) -> bool:
     if consultation.branch_id is None:
         return sees_all_units(user)
     return user.unit_id == consultation.branch_id
+
+
+def may_see_case(user: User, case: SupportCase) -> bool:
+    """A support case (伴走支援) and its notes: the advisors of its consultations, admins, and
+    staff of the case's branch (HQ when it has none); never members."""
+    if user.is_admin or any(c.advisor.user_id == user.id for c in case.consultations):
+        return True
+    if not user.is_staff:
+        return False
+    if case.branch_id is None:
+        return sees_all_units(user)
+    return user.unit_id == case.branch_id
 
 
 def video_room(consultation: Consultation) -> str | None:

@@ -31,6 +31,7 @@ from booking.consultations.policy import (
     may_see_record,
     past_cutoff_for,
 )
+from booking.consultations.routing import carried_answer_texts
 from booking.consultations.services import (
     Intake,
     book_consultation,
@@ -157,7 +158,8 @@ def intake():
             advisor_id=_advisor_choice(form.advisor.data, theme),
             branch_id=_branch_id(form.branch.data),
             intake=Intake(form.topic.data, form.situation.data or "", form.goal.data or "",
-                          form.theme_answers(), *accommodation.requested(form)),
+                          {**form.theme_answers(), **carried_answer_texts(form.ra.data)},
+                          *accommodation.requested(form)),
         )  # fmt: skip
     except DomainError as exc:
         # Not `refusals(form)`: the page shows a taken slot (409) apart from other refusals,

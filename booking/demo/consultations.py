@@ -15,6 +15,7 @@ from booking.accounts.services import PersonDetails, create_user
 from booking.consultations.models import Advisor, Channel, Theme, WeeklyAvailability
 from booking.consultations.services import Intake, book_consultation, upcoming_for_member
 from booking.consultations.slots import free_slots
+from booking.demo.intake import load_intake_demo
 from booking.errors import DomainError
 from booking.extensions import db
 from booking.org.services import unit_by_key
@@ -27,7 +28,8 @@ THEME_RULES = {
     "turnaround": {"slot_minutes": 90, "buffer_minutes": 15, "cancel_cutoff_hours": 48},
 }
 THEME_QUESTIONS = {
-    "succession": ["後継者は決まっていますか", "株式の保有状況"],
+    # 後継者・時期・株式 are asked before the slot choice (booking/demo/intake.py).
+    "succession": ["すでに相談している専門家（税理士など）"],
     "finance": ["ご希望の借入額", "既存の借入の有無"],
     "subsidy": ["検討中の補助金・助成金"],
     "startup": ["創業予定時期"],
@@ -153,6 +155,7 @@ def load_advisors(now: datetime, password: str) -> int:
     db.session.flush()
     _demo_consultation_day(now)
     _demo_bookings(now)
+    load_intake_demo(now)
     return len(ADVISORS)
 
 
