@@ -23,7 +23,9 @@ from booking.events.company_limits import CompanyLimit as CompanyLimit  # re-exp
 from booking.events.company_limits import check_company_limit, company_full
 from booking.events.models import Event, Frame, Registration
 from booking.events.queue import waitlist_position  # noqa: F401 - pages and the API ask here
+from booking.events.waitlist_guard import hold_for_promoting, hold_for_waitlisting
 from booking.extensions import db
+from booking.notifications.new_subjects import new_subject
 from booking.org.policy import can_manage
 from booking.timefmt import as_utc
 
@@ -208,33 +210,70 @@ def register_for_frame(
     )  # fmt: skip
     # Related objects are set, not lazy-loaded, so nothing is read while the seat is held.
     reg.user, reg.event, reg.frame = user, event, frame
+    seek_seat(reg, frame, now)
+    db.session.expire(frame, ["taken"])
+    return reg
+
+
+def seek_seat(reg: Registration, frame: Frame, now: datetime) -> None:
+    """Write the new registration confirmed, waitlisted or (lottery) applied, with its mail.
+
+    The seat's row lock is held as briefly as possible: the registration and its outbox rows
+    are written first, in a savepoint, and the conditional UPDATE comes last, just before the
+    commit; losing the last seat to someone else rolls the savepoint back. A frame that reads
+    full is not locked at all: the person joins the waitlist under the waitlist guard
+    (`waitlist_guard`), so they never queue behind the people taking the last seats.
+
+    :raises Full: no seat and no waitlist. :raises AlreadyRegistered: a concurrent twin.
+    """
+    if frame.lottery:
+        _write(reg, "applied", now)
+        return
+    # Each turn of this loop follows a seat freed by someone else (a cancellation committed
+    # between the failed UPDATE and the read under the guard), so it ends.
+    while True:
+        if frame.taken < frame.capacity and _write(reg, "confirmed", now, seat=frame.id):
+            return
+        guard = db.session.begin_nested()
+        hold_for_waitlisting(frame.id)
+        db.session.refresh(frame, ["taken", "capacity"])  # read after the guard is held
+        if frame.taken < frame.capacity:
+            guard.rollback()  # never wait on the frame's row while holding the guard
+            continue
+        if not frame.waitlist:
+            raise Full(_l("満席のためお申し込みいただけません。"))
+        _write(reg, "waitlisted", now)
+        guard.commit()  # the guard stays held until the commit
+        return
+
+
+def _write(reg: Registration, status: str, now: datetime, seat: int | None = None) -> bool:
+    """Insert `reg` with `status` and plan its mail, in a savepoint; with `seat`, take a seat of
+    that frame last. False (and nothing written) when the seat was gone."""
     for attempt in range(3):
+        savepoint = db.session.begin_nested()
+        reg.status, reg.confirmed_at = status, (now if status == "confirmed" else None)
+        db.session.add(reg)
         try:
             # Inserted before the seat is sought: a concurrent twin fails here, holding no seat.
-            with db.session.begin_nested():
-                db.session.add(reg)
-                db.session.flush()
+            db.session.flush()
             break
         except IntegrityError as exc:
+            savepoint.rollback()
             if (
                 "reference" not in str(exc.orig) and "pass_token" not in str(exc.orig)
             ) or attempt == 2:
                 raise AlreadyRegistered(_l("このイベントには既にお申し込み済みです。")) from None
             # A (very unlikely) clash of random 受付番号 or pass token: draw new ones.
             reg.reference, reg.pass_token = new_reference(), secrets.token_urlsafe(16)
-    # The seat is sought last: its row lock is held only for the status and the outbox rows.
-    if frame.lottery:
-        reg.status = "applied"
-    elif take_seat(frame.id):
-        reg.status, reg.confirmed_at = "confirmed", now
-    elif frame.waitlist:
-        reg.status = "waitlisted"
-    else:
-        raise Full(_l("満席のためお申し込みいただけません。"))
-    notices.registered(reg, now)
+    with new_subject(notices.about(reg)):
+        notices.registered(reg, now)
     db.session.flush()
-    db.session.expire(frame, ["taken"])
-    return reg
+    if seat is not None and not take_seat(seat):
+        savepoint.rollback()
+        return False
+    savepoint.commit()
+    return True
 
 
 def get_own_registration(reg_id, user: User) -> Registration:
@@ -297,6 +336,7 @@ def waiting_list(frame_id: int) -> list[Registration]:
 
 def promote_waitlist(frame_id: int, now: datetime) -> list[Registration]:
     """Fill free seats from the waitlist, first come first served, within company limits."""
+    hold_for_promoting(frame_id)  # the waitlist read below includes everyone who joined it
     frame = db.session.get(Frame, frame_id)
     if frame.lottery and frame.lottery_drawn_at is None:
         return []  # applications wait for the draw
