@@ -34,12 +34,14 @@ class Breakdown:
     def __init__(self) -> None:
         self.rows: dict[str, list[dict[str, tuple[float, str]]]] = defaultdict(list)
         self.sql: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+        self.example: dict[str, str] = {}
 
     def add(self, label: str, headers: dict[str, str]) -> None:
         timing = parse_server_timing(headers.get("server-timing", ""))
         if not timing:
             return
         self.rows[label].append(timing)
+        self.example.setdefault(label, headers.get("x-bench-sql", ""))
         for item in filter(None, headers.get("x-bench-sql", "").split(";")):
             kind, _, ms = item.rpartition("=")
             self.sql[label][kind].append(float(ms))
@@ -68,4 +70,6 @@ class Breakdown:
                 f"{indent}  statements per request: "
                 + ", ".join(f"{k} {len(v) / n:.1f}× {sum(v) / n:.2f} ms" for k, v in kinds[:8])
             )
+            order = [item.rpartition("=")[0] for item in self.example[label].split(";") if item]
+            lines.append(f"{indent}  one request's statements in order: " + " → ".join(order))
         return "\n".join(lines)

@@ -24,21 +24,24 @@ from booking.extensions import db
 from wsgi import app
 
 _KIND = re.compile(
-    r"^\s*(SELECT|INSERT INTO|UPDATE|DELETE FROM|SAVEPOINT|RELEASE SAVEPOINT|ROLLBACK TO SAVEPOINT)"
-    r"(?:.*?\bFROM\s+|\s+)?\"?(\w+)?",
+    r"^\s*(?:(SELECT|DELETE)\b.*?\bFROM\s+\"?(\w+)|(INSERT INTO|UPDATE)\s+\"?(\w+)|(\w+(?: \w+)?))",
     re.IGNORECASE | re.DOTALL,
 )
 
 
 def statement_kind(statement: str) -> str:
-    """`SELECT frames`, `UPDATE frames`, `INSERT INTO outbox_messages` …"""
+    """`SELECT frames`, `UPDATE frames`, `INSERT INTO outbox_messages`, `SAVEPOINT` …"""
     m = _KIND.match(statement)
     if not m:
-        return statement.split(None, 1)[0].upper() if statement.strip() else "?"
-    verb = m.group(1).upper()
-    if verb.endswith("SAVEPOINT"):
-        return verb
-    return f"{verb} {m.group(2) or ''}".strip()
+        return "?"
+    if m.group(1):
+        return f"{m.group(1).upper()} {m.group(2)}"
+    if m.group(3):
+        return f"{m.group(3).upper()} {m.group(4)}"
+    words = m.group(5).upper()
+    if "pg_advisory" in statement:
+        return "SELECT advisory lock"
+    return words if words in ("RELEASE SAVEPOINT", "ROLLBACK TO") else words.split()[0]
 
 
 def _now_ms() -> float:

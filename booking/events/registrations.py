@@ -226,53 +226,67 @@ def seek_seat(reg: Registration, frame: Frame, now: datetime) -> None:
 
     :raises Full: no seat and no waitlist. :raises AlreadyRegistered: a concurrent twin.
     """
-    if frame.lottery:
-        _write(reg, "applied", now)
-        return
     # Each turn of this loop follows a seat freed by someone else (a cancellation committed
-    # between the failed UPDATE and the read under the guard), so it ends.
+    # between the failed UPDATE and the read under the guard) or a clash of random 受付番号:
+    # it ends.
+    looks_free = frame.taken < frame.capacity  # a hint; the conditional UPDATE decides
     while True:
-        if frame.taken < frame.capacity and _write(reg, "confirmed", now, seat=frame.id):
-            return
-        guard = db.session.begin_nested()
-        hold_for_waitlisting(frame.id)
-        db.session.refresh(frame, ["taken", "capacity"])  # read after the guard is held
-        if frame.taken < frame.capacity:
-            guard.rollback()  # never wait on the frame's row while holding the guard
-            continue
-        if not frame.waitlist:
-            raise Full(_l("満席のためお申し込みいただけません。"))
-        _write(reg, "waitlisted", now)
-        guard.commit()  # the guard stays held until the commit
-        return
-
-
-def _write(reg: Registration, status: str, now: datetime, seat: int | None = None) -> bool:
-    """Insert `reg` with `status` and plan its mail, in a savepoint; with `seat`, take a seat of
-    that frame last. False (and nothing written) when the seat was gone."""
-    for attempt in range(3):
         savepoint = db.session.begin_nested()
-        reg.status, reg.confirmed_at = status, (now if status == "confirmed" else None)
-        db.session.add(reg)
         try:
-            # Inserted before the seat is sought: a concurrent twin fails here, holding no seat.
-            db.session.flush()
-            break
-        except IntegrityError as exc:
+            status = _status_to_write(frame, looks_free)
+        except Full:
             savepoint.rollback()
-            if (
-                "reference" not in str(exc.orig) and "pass_token" not in str(exc.orig)
-            ) or attempt == 2:
-                raise AlreadyRegistered(_l("このイベントには既にお申し込み済みです。")) from None
-            # A (very unlikely) clash of random 受付番号 or pass token: draw new ones.
-            reg.reference, reg.pass_token = new_reference(), secrets.token_urlsafe(16)
-    with new_subject(notices.about(reg)):
+            raise
+        if status is None:  # a seat was freed meanwhile: try it, without the guard
+            savepoint.rollback()
+            looks_free = True
+            continue
+        try:
+            written = _written(reg, status, now)
+        except AlreadyRegistered:
+            savepoint.rollback()
+            raise
+        if written and (status != "confirmed" or take_seat(frame.id)):
+            savepoint.commit()  # a guard taken stays held until the commit
+            return
+        savepoint.rollback()
+        reg.id = None  # inserted again on the next turn
+        looks_free = looks_free and not written  # the seat was gone: ask under the guard
+
+
+def _status_to_write(frame: Frame, looks_free: bool) -> str | None:
+    """applied (lottery), confirmed (if the seat UPDATE succeeds) or waitlisted; None when a
+    frame that read full has a free seat under the guard. :raises Full: no waitlist."""
+    if frame.lottery:
+        return "applied"
+    if looks_free:
+        return "confirmed"
+    hold_for_waitlisting(frame.id)
+    db.session.refresh(frame, ["taken", "capacity"])  # read after the guard is held
+    if frame.taken < frame.capacity:
+        return None  # never wait on the frame's row while holding the guard: roll it back
+    if not frame.waitlist:
+        raise Full(_l("満席のためお申し込みいただけません。"))
+    return "waitlisted"
+
+
+def _written(reg: Registration, status: str, now: datetime) -> bool:
+    """Insert `reg` with `status` and plan its mail (all rows in two statements). False after
+    a clash of random 受付番号 or pass token, with new ones drawn: the caller rolls back and
+    tries again. :raises AlreadyRegistered: a concurrent registration of the same person."""
+    reg.status, reg.confirmed_at = status, (now if status == "confirmed" else None)
+    db.session.add(reg)
+    try:
+        # Inserted before the seat is sought: a concurrent twin fails here, holding no seat.
+        db.session.flush()
+    except IntegrityError as exc:
+        if "reference" not in str(exc.orig) and "pass_token" not in str(exc.orig):
+            raise AlreadyRegistered(_l("このイベントには既にお申し込み済みです。")) from None
+        reg.reference, reg.pass_token = new_reference(), secrets.token_urlsafe(16)
+        return False
+    with new_subject(notices.about(reg)), db.session.no_autoflush:
         notices.registered(reg, now)
     db.session.flush()
-    if seat is not None and not take_seat(seat):
-        savepoint.rollback()
-        return False
-    savepoint.commit()
     return True
 
 
