@@ -9,8 +9,10 @@ the server of the URL it is given, with trust authentication (the server's own r
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -55,7 +57,7 @@ class PgBouncer:
             f"default_pool_size = {self.pool_size}\nmax_client_conn = 2000\n"
             # psycopg sends no startup options PgBouncer would refuse; SQLAlchemy none either.
             "ignore_startup_parameters = extra_float_digits\n"
-            f"logfile = {self.dir / 'pgbouncer.log'}\n"
+            f"logfile = {self.dir / 'pgbouncer.log'}\nlog_connections = 0\nlog_disconnections = 0\n"
         )
         command = [
             shutil.which("pgbouncer") or "/usr/sbin/pgbouncer",
@@ -66,7 +68,9 @@ class PgBouncer:
             for f in self.dir.iterdir():
                 shutil.chown(f, "postgres")
             command = ["runuser", "-u", "postgres", "--", *command]
-        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, start_new_session=True)
+        self.process = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        )
         for _ in range(100):
             try:
                 socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
@@ -80,8 +84,15 @@ class PgBouncer:
 
     def stop(self) -> None:
         if self.process is not None:
-            self.process.terminate()
-            self.process.wait(10)
+            # Its own process group: `runuser` and the PgBouncer under it.
+            for sig in (signal.SIGINT, signal.SIGKILL):  # a clean shutdown, else at once
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self.process.pid, sig)
+                try:
+                    self.process.wait(5)
+                    break
+                except subprocess.TimeoutExpired:
+                    continue
             self.process = None
         shutil.rmtree(self.dir, ignore_errors=True)
 
@@ -89,8 +100,12 @@ class PgBouncer:
 if __name__ == "__main__":  # pragma: no cover - ci/pgbouncer.sh starts one this way
     bouncer = PgBouncer(sys.argv[1])
     bouncer.start()
-    print(bouncer.url, flush=True)
-    try:
-        bouncer.process.wait()
-    except KeyboardInterrupt:
+
+    def _stop(*_):
         bouncer.stop()
+        sys.exit(0)
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    print(bouncer.url, flush=True)
+    bouncer.process.wait()
