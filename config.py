@@ -55,6 +55,8 @@ class Config:
     # PostgreSQL reached through PgBouncer in transaction pooling: no server-side prepared
     # statements, no session state (booking/database.py; README, Deployment).
     DATABASE_PGBOUNCER = env_bool("DATABASE_PGBOUNCER", False)
+    # Optional: public pages and feeds of visitors not signed in read from this replica.
+    DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL") or None
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
     ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", "東京商工会議所")
     ORGANISATION_NAME_EN = os.environ.get("ORGANISATION_NAME_EN", "Tokyo Chamber of Commerce")

@@ -76,6 +76,9 @@ def register_extensions(app: Flask) -> None:
 
     configure_pooler(app.config)
     db.init_app(app)
+    from booking import replica
+
+    replica.init_app(app)
     migrations = Path(__file__).resolve().parent.parent / "migrations"
     migrate.init_app(app, db, directory=str(migrations), render_as_batch=True)
     csrf.init_app(app)
