@@ -228,46 +228,40 @@ def seek_seat(reg: Registration, frame: Frame, now: datetime) -> None:
     """
     # Each turn of this loop follows a seat freed by someone else (a cancellation committed
     # between the failed UPDATE and the read under the guard) or a clash of random 受付番号:
-    # it ends.
-    looks_free = frame.taken < frame.capacity  # a hint; the conditional UPDATE decides
+    # it ends. A frame without a waitlist always tries the seat: no seat, no registration.
+    looks_free = frame.taken < frame.capacity or not frame.waitlist  # the UPDATE decides
     while True:
         savepoint = db.session.begin_nested()
-        try:
-            status = _status_to_write(frame, looks_free)
-        except Full:
-            savepoint.rollback()
-            raise
-        if status is None:  # a seat was freed meanwhile: try it, without the guard
-            savepoint.rollback()
-            looks_free = True
-            continue
+        status = "applied" if frame.lottery else ("confirmed" if looks_free else "waitlisted")
         try:
             written = _written(reg, status, now)
         except AlreadyRegistered:
             savepoint.rollback()
             raise
-        if written and (status != "confirmed" or take_seat(frame.id)):
+        if written and _stands(status, frame):
             savepoint.commit()  # a guard taken stays held until the commit
             return
-        savepoint.rollback()
+        savepoint.rollback()  # with the row or guard taken in it
         reg.id = None  # inserted again on the next turn
-        looks_free = looks_free and not written  # the seat was gone: ask under the guard
+        if not written:
+            continue
+        if status == "confirmed" and not frame.waitlist:
+            raise Full(_l("満席のためお申し込みいただけません。"))
+        looks_free = status == "waitlisted"  # the seat was gone, or one is free after all
 
 
-def _status_to_write(frame: Frame, looks_free: bool) -> str | None:
-    """applied (lottery), confirmed (if the seat UPDATE succeeds) or waitlisted; None when a
-    frame that read full has a free seat under the guard. :raises Full: no waitlist."""
-    if frame.lottery:
-        return "applied"
-    if looks_free:
-        return "confirmed"
-    hold_for_waitlisting(frame.id)
-    db.session.refresh(frame, ["taken", "capacity"])  # read after the guard is held
-    if frame.taken < frame.capacity:
-        return None  # never wait on the frame's row while holding the guard: roll it back
-    if not frame.waitlist:
-        raise Full(_l("満席のためお申し込みいただけません。"))
-    return "waitlisted"
+def _stands(status: str, frame: Frame) -> bool:
+    """Whether the registration just written may commit as it is: confirmed if the seat's
+    conditional UPDATE succeeds; waitlisted if the frame is still full when read under the
+    waitlist guard (taken after the insert, so a concurrent twin's insert is never waited
+    for while holding it; the guard holder never waits on the frame's row either)."""
+    if status == "confirmed":
+        return take_seat(frame.id)
+    if status == "waitlisted":
+        hold_for_waitlisting(frame.id)
+        db.session.refresh(frame, ["taken", "capacity"])
+        return frame.taken >= frame.capacity
+    return True
 
 
 def _written(reg: Registration, status: str, now: datetime) -> bool:
