@@ -63,7 +63,12 @@ class Client:
         self.port = port
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
 
-    def call(
+    def call(self, method: str, path: str, body=None, headers=None) -> tuple[int, float]:
+        """(status, seconds)."""
+        status, secs, _, _ = self.exchange(method, path, body, headers)
+        return status, secs
+
+    def exchange(
         self, method: str, path: str, body=None, headers=None
     ) -> tuple[int, float, dict, bytes]:
         """(status, seconds, lower-cased headers, body)."""
@@ -104,7 +109,7 @@ def run_load(
     def one(job):
         if not hasattr(local, "client"):
             local.client = Client(port)
-        status, secs, headers, payload = local.client.call(*job)
+        status, secs, headers, payload = local.client.exchange(*job)
         with lock:
             lat.append(secs)
             statuses.append(status)
