@@ -53,6 +53,11 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY") or secrets.token_hex(32)
     SQLALCHEMY_DATABASE_URI = database_url(f"sqlite:///{INSTANCE / 'tsunagu.sqlite'}")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # PostgreSQL reached through PgBouncer in transaction pooling: no server-side prepared
+    # statements, no session state (booking/database.py; README, Deployment).
+    DATABASE_PGBOUNCER = env_bool("DATABASE_PGBOUNCER", False)
+    # Optional: public pages and feeds of visitors not signed in read from this replica.
+    DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL") or None
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
     ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", "東京商工会議所")
     ORGANISATION_NAME_EN = os.environ.get("ORGANISATION_NAME_EN", "Tokyo Chamber of Commerce")

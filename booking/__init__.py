@@ -72,8 +72,13 @@ def register_extensions(app: Flask) -> None:
     from pathlib import Path
 
     import booking.models  # noqa: F401 - registers every table on the metadata
+    from booking.database import configure_pooler
 
+    configure_pooler(app.config)
     db.init_app(app)
+    from booking import replica
+
+    replica.init_app(app)
     migrations = Path(__file__).resolve().parent.parent / "migrations"
     migrate.init_app(app, db, directory=str(migrations), render_as_batch=True)
     csrf.init_app(app)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -32,3 +33,24 @@ def configure_sqlite(engine: Engine) -> None:
 
 def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
+
+
+def configure_pooler(config: dict) -> None:
+    """Engine options for PostgreSQL behind PgBouncer in transaction pooling (before the engine
+    is made).
+
+    Each transaction may run on another server connection there, so nothing may outlive a
+    transaction on the server: psycopg's server-side prepared statements (it prepares a query
+    run 5 times) are switched off, and the app keeps no session state (advisory locks are
+    transaction-level, `SET` only as `SET LOCAL`; see `session_state_allowed`).
+    """
+    url = str(config.get("SQLALCHEMY_DATABASE_URI", ""))
+    if config.get("DATABASE_PGBOUNCER") and url.startswith("postgresql"):
+        options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options["connect_args"] = {**options.get("connect_args", {}), "prepare_threshold": None}
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+def session_state_allowed() -> bool:
+    """Whether a connection's session settings stay with it (not behind a transaction pooler)."""
+    return not current_app.config.get("DATABASE_PGBOUNCER", False)

@@ -141,13 +141,14 @@ def patch_event(event_id: int):
 def post_registration(event_id: int):
     user = api_user()
     body = json_body()
-    if get_visible_event(event_id, user) is None:  # pragma: no cover - raises
-        raise NotFound()
+    # Held, not dropped: the session keeps only referenced objects, and the registration
+    # would read the event again.
+    event = get_visible_event(event_id, user)
     attestation = body.get("attestation", False)
     if not isinstance(attestation, bool):
         raise Invalid(_l("attestation は true か false で指定してください。"), field="attestation")
     reg = register_for_frame(
-        user, event_id, body.get("frame"), body.get("answers"), now_utc(), attestation
+        user, event.id, body.get("frame"), body.get("answers"), now_utc(), attestation
     )
     return jsonify(registration_json(reg)), 201
 

@@ -23,7 +23,9 @@ from booking.events.company_limits import CompanyLimit as CompanyLimit  # re-exp
 from booking.events.company_limits import check_company_limit, company_full
 from booking.events.models import Event, Frame, Registration
 from booking.events.queue import waitlist_position  # noqa: F401 - pages and the API ask here
+from booking.events.waitlist_guard import hold_for_promoting, hold_for_waitlisting
 from booking.extensions import db
+from booking.notifications.new_subjects import new_subject
 from booking.org.policy import can_manage
 from booking.timefmt import as_utc
 
@@ -223,33 +225,78 @@ def register_for_frame(
     # Related objects are set, not lazy-loaded, so nothing is read while the seat is held.
     reg.user, reg.event, reg.frame = user, event, frame
     reg.registered_by = registered_by
-    for attempt in range(3):
-        try:
-            # Inserted before the seat is sought: a concurrent twin fails here, holding no seat.
-            with db.session.begin_nested():
-                db.session.add(reg)
-                db.session.flush()
-            break
-        except IntegrityError as exc:
-            if (
-                "reference" not in str(exc.orig) and "pass_token" not in str(exc.orig)
-            ) or attempt == 2:
-                raise AlreadyRegistered(_l("このイベントには既にお申し込み済みです。")) from None
-            # A (very unlikely) clash of random 受付番号 or pass token: draw new ones.
-            reg.reference, reg.pass_token = new_reference(), secrets.token_urlsafe(16)
-    # The seat is sought last: its row lock is held only for the status and the outbox rows.
-    if frame.lottery:
-        reg.status = "applied"
-    elif take_seat(frame.id):
-        reg.status, reg.confirmed_at = "confirmed", now
-    elif frame.waitlist:
-        reg.status = "waitlisted"
-    else:
-        raise Full(_l("満席のためお申し込みいただけません。"))
-    notices.registered(reg, now)
-    db.session.flush()
+    seek_seat(reg, frame, now)
     db.session.expire(frame, ["taken"])
     return reg
+
+
+def seek_seat(reg: Registration, frame: Frame, now: datetime) -> None:
+    """Write the new registration confirmed, waitlisted or (lottery) applied, with its mail.
+
+    The seat's row lock is held as briefly as possible: the registration and its outbox rows
+    are written first, in a savepoint, and the conditional UPDATE comes last, just before the
+    commit; losing the last seat to someone else rolls the savepoint back. A frame that reads
+    full is not locked at all: the person joins the waitlist under the waitlist guard
+    (`waitlist_guard`), so they never queue behind the people taking the last seats.
+
+    :raises Full: no seat and no waitlist. :raises AlreadyRegistered: a concurrent twin.
+    """
+    # Each turn of this loop follows a seat freed by someone else (a cancellation committed
+    # between the failed UPDATE and the read under the guard) or a clash of random 受付番号:
+    # it ends. A frame without a waitlist always tries the seat: no seat, no registration.
+    looks_free = frame.taken < frame.capacity or not frame.waitlist  # the UPDATE decides
+    while True:
+        savepoint = db.session.begin_nested()
+        status = "applied" if frame.lottery else ("confirmed" if looks_free else "waitlisted")
+        try:
+            written = _written(reg, status, now)
+        except AlreadyRegistered:
+            savepoint.rollback()
+            raise
+        if written and _stands(status, frame):
+            savepoint.commit()  # a guard taken stays held until the commit
+            return
+        savepoint.rollback()  # with the row or guard taken in it
+        reg.id = None  # inserted again on the next turn
+        if not written:
+            continue
+        if status == "confirmed" and not frame.waitlist:
+            raise Full(_l("満席のためお申し込みいただけません。"))
+        looks_free = status == "waitlisted"  # the seat was gone, or one is free after all
+
+
+def _stands(status: str, frame: Frame) -> bool:
+    """Whether the registration just written may commit as it is: confirmed if the seat's
+    conditional UPDATE succeeds; waitlisted if the frame is still full when read under the
+    waitlist guard (taken after the insert, so a concurrent twin's insert is never waited
+    for while holding it; the guard holder never waits on the frame's row either)."""
+    if status == "confirmed":
+        return take_seat(frame.id)
+    if status == "waitlisted":
+        hold_for_waitlisting(frame.id)
+        db.session.refresh(frame, ["taken", "capacity"])
+        return frame.taken >= frame.capacity
+    return True
+
+
+def _written(reg: Registration, status: str, now: datetime) -> bool:
+    """Insert `reg` with `status` and plan its mail (all rows in two statements). False after
+    a clash of random 受付番号 or pass token, with new ones drawn: the caller rolls back and
+    tries again. :raises AlreadyRegistered: a concurrent registration of the same person."""
+    reg.status, reg.confirmed_at = status, (now if status == "confirmed" else None)
+    db.session.add(reg)
+    try:
+        # Inserted before the seat is sought: a concurrent twin fails here, holding no seat.
+        db.session.flush()
+    except IntegrityError as exc:
+        if "reference" not in str(exc.orig) and "pass_token" not in str(exc.orig):
+            raise AlreadyRegistered(_l("このイベントには既にお申し込み済みです。")) from None
+        reg.reference, reg.pass_token = new_reference(), secrets.token_urlsafe(16)
+        return False
+    with new_subject(notices.about(reg)), db.session.no_autoflush:
+        notices.registered(reg, now)
+    db.session.flush()
+    return True
 
 
 def get_own_registration(reg_id, user: User) -> Registration:
@@ -312,6 +359,7 @@ def waiting_list(frame_id: int) -> list[Registration]:
 
 def promote_waitlist(frame_id: int, now: datetime) -> list[Registration]:
     """Fill free seats from the waitlist, first come first served, within company limits."""
+    hold_for_promoting(frame_id)  # the waitlist read below includes everyone who joined it
     frame = db.session.get(Frame, frame_id)
     if frame.lottery and frame.lottery_drawn_at is None:
         return []  # applications wait for the draw

@@ -34,6 +34,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from sqlalchemy import and_, or_, select, update
 
+from booking.database import session_state_allowed
 from booking.extensions import db
 from booking.notifications import mailer
 from booking.notifications.hooks import MissingHook, build_invitation, still_holds
@@ -111,12 +112,19 @@ class _Writes:
 
     def __init__(self, autocommit: bool = False):
         self.connection = None
+        self._session_set = False
         self._executor: ThreadPoolExecutor | None = None
         self._pending: Future | None = None
         if autocommit and db.engine.dialect.name == "postgresql":
             self.connection = db.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
             self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbox-mark")
-            if not current_app.config.get("MAIL_MARKS_SYNCHRONOUS", False):
+            self._session_set = (
+                not current_app.config.get("MAIL_MARKS_SYNCHRONOUS", False)
+                and session_state_allowed()
+            )
+            if self._session_set:
+                # Behind PgBouncer (transaction pooling) a session SET would stay on a server
+                # connection other clients get next: the marks are synchronous there.
                 # A mark need not wait for its WAL flush (1.8 ms → 0.3 ms here). Other
                 # dispatchers see it at once; only a crash of the database server itself
                 # could lose the last ~0.6 s of marks, and then those messages are sent
@@ -153,7 +161,8 @@ class _Writes:
             if self._executor is not None:
                 self._executor.shutdown(wait=True)
             if self.connection is not None:
-                self.connection.exec_driver_sql("RESET synchronous_commit")  # back to the pool
+                if self._session_set:
+                    self.connection.exec_driver_sql("RESET synchronous_commit")  # back to the pool
                 self.connection.close()
                 self.connection = None
 

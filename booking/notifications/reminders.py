@@ -21,6 +21,7 @@ from booking.errors import Invalid, NotFound
 from booking.extensions import db
 from booking.notifications.hooks import hooks_of
 from booking.notifications.models import ANCHORS, DIRECTIONS, OutboxMessage, ReminderRule
+from booking.notifications.new_subjects import is_new
 from booking.notifications.services import cancel_messages, plan_message
 from booking.timefmt import as_utc, now_utc
 
@@ -144,6 +145,8 @@ def plan_reminders(
     # A rule staff removed: its pending reminders go too. Keys with a further part (a
     # series' `s2:P1D`) are the booking domain's own and stay.
     prefix = f"reminder:{about}:"
+    if is_new(prefix):
+        return planned
     for key in db.session.scalars(
         select(OutboxMessage.dedupe_key).where(
             OutboxMessage.dedupe_key.startswith(prefix, autoescape=True),
@@ -161,6 +164,8 @@ def cancel_reminders(about: str) -> int:
 
 
 def _cancel_key(key: str) -> None:
+    if is_new(key):
+        return
     db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.dedupe_key == key, OutboxMessage.status == "pending")

@@ -9,6 +9,7 @@ from sqlalchemy import func, literal, select, union_all, update
 from booking.errors import Conflict, NotFound
 from booking.extensions import db
 from booking.notifications.models import STATUSES, OutboxMessage
+from booking.notifications.new_subjects import is_new
 from booking.timefmt import as_utc, now_utc
 
 # Addresses of people who gave none (a walk-in at the fair) live under this reserved domain
@@ -49,7 +50,12 @@ def plan_message(
     if not deliverable(recipient):
         return None
     due = as_utc(due_at) if due_at else now_utc()
-    msg = db.session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key))
+    new = is_new(dedupe_key)  # about something created in this transaction: no row yet
+    msg = (
+        None
+        if new
+        else db.session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key))
+    )
     if msg is None:
         msg = OutboxMessage(dedupe_key=dedupe_key, status="pending", attempts=0, resends=0)
         db.session.add(msg)
@@ -62,12 +68,15 @@ def plan_message(
     msg.not_after = as_utc(not_after) if not_after else None
     msg.reply_to = reply_to
     msg.last_error = None
-    db.session.flush()
+    if not new:  # new rows are written together, at the caller's next flush
+        db.session.flush()
     return msg
 
 
 def cancel_messages(prefix: str) -> int:
     """Cancel what is still pending under a dedupe-key prefix (a booking, an event)."""
+    if is_new(prefix):
+        return 0
     result = db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.dedupe_key.startswith(prefix, autoescape=True))
