@@ -45,7 +45,9 @@ def _password_length():
     )
 
 
-class SignupForm(NameFields, FlaskForm):
+class SignupContactFields:
+    """Who signs up, besides their name: before the password, as the page asks."""
+
     company_name = StringField(
         _l("会社名・団体名"),
         validators=[Optional(), max_length(200), no_pictographs],
@@ -55,6 +57,12 @@ class SignupForm(NameFields, FlaskForm):
         _l("メールアドレス"),
         validators=[DataRequired(REQUIRED), Email(EMAIL_FORMAT), max_length(254)],
     )
+
+
+class NewAccountFields:
+    """A new account's password, typed twice, and the consent to the handling of personal
+    information (sign-up, and joining a company by an invitation)."""
+
     password = PasswordField(
         _l("パスワード"),
         validators=[DataRequired(REQUIRED), _password_length()],
@@ -69,6 +77,10 @@ class SignupForm(NameFields, FlaskForm):
         _l("個人情報の取扱いに同意する"),
         validators=[DataRequired(_l("ご登録には個人情報の取扱いへの同意が必要です。"))],
     )
+
+
+class SignupForm(NameFields, SignupContactFields, NewAccountFields, FlaskForm):
+    """Sign-up of a guest account."""
 
 
 class ResetRequestForm(FlaskForm):

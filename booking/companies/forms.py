@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Optional
+from wtforms import BooleanField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Optional
 
-from booking.accounts.forms import EMAIL_FORMAT, REQUIRED, _password_length
+from booking.accounts.forms import EMAIL_FORMAT, REQUIRED, NewAccountFields
 from booking.forms import EmailInput, KanaInput, max_length, no_pictographs
 
 NEW_PERSON = "new"
@@ -72,18 +72,5 @@ class ActionForm(FlaskForm):
     """A one-button POST (CSRF only)."""
 
 
-class JoinForm(PersonNameFields, FlaskForm):
-    password = PasswordField(
-        _l("パスワード"),
-        validators=[DataRequired(REQUIRED), _password_length()],
-        render_kw={"autocomplete": "new-password"},
-    )
-    password_again = PasswordField(
-        _l("パスワード（確認）"),
-        validators=[DataRequired(REQUIRED), EqualTo("password", _l("パスワードが一致しません。"))],
-        render_kw={"autocomplete": "new-password"},
-    )
-    privacy = BooleanField(
-        _l("個人情報の取扱いに同意する"),
-        validators=[DataRequired(_l("ご登録には個人情報の取扱いへの同意が必要です。"))],
-    )
+class JoinForm(PersonNameFields, NewAccountFields, FlaskForm):
+    """Joining a company by an invitation, with a new account."""
