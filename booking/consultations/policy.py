@@ -68,11 +68,7 @@ def may_see_record(user: User, consultation: Consultation) -> bool:
     (HQ when it has none); never members."""
     if user.id == consultation.advisor.user_id or user.is_admin:
         return True
-    if not user.is_staff:
-        return False
-    if consultation.branch_id is None:
-        return sees_all_units(user)
-    return user.unit_id == consultation.branch_id
+    return _is_branch_staff(user, consultation.branch_id)
 
 
 def may_see_case(user: User, case: SupportCase) -> bool:
@@ -80,11 +76,16 @@ def may_see_case(user: User, case: SupportCase) -> bool:
     staff of the case's branch (HQ when it has none); never members."""
     if user.is_admin or any(c.advisor.user_id == user.id for c in case.consultations):
         return True
+    return _is_branch_staff(user, case.branch_id)
+
+
+def _is_branch_staff(user: User, branch_id: int | None) -> bool:
+    """Staff of that branch; HQ staff when there is no branch (a consultation held online)."""
     if not user.is_staff:
         return False
-    if case.branch_id is None:
+    if branch_id is None:
         return sees_all_units(user)
-    return user.unit_id == case.branch_id
+    return user.unit_id == branch_id
 
 
 def video_room(consultation: Consultation) -> str | None:
