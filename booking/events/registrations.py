@@ -246,23 +246,27 @@ def seek_seat(reg: Registration, frame: Frame, now: datetime) -> None:
     # it ends. A frame without a waitlist always tries the seat: no seat, no registration.
     looks_free = frame.taken < frame.capacity or not frame.waitlist  # the UPDATE decides
     while True:
-        savepoint = db.session.begin_nested()
         status = "applied" if frame.lottery else ("confirmed" if looks_free else "waitlisted")
+        written = False
         try:
-            written = _written(reg, status, now)
-        except AlreadyRegistered:
-            savepoint.rollback()
-            raise
-        if written and _stands(status, frame):
-            savepoint.commit()  # a guard taken stays held until the commit
-            return
-        savepoint.rollback()  # with the row or guard taken in it
+            # Released on leaving the block; a guard taken stays held until the commit.
+            with db.session.begin_nested():
+                written = _written(reg, status, now)
+                if written and _stands(status, frame):
+                    return
+                raise _TryAgain  # rolls the savepoint back, with the row or guard taken in it
+        except _TryAgain:
+            pass
         reg.id = None  # inserted again on the next turn
         if not written:
             continue
         if status == "confirmed" and not frame.waitlist:
             raise Full(_l("満席のためお申し込みいただけません。"))
         looks_free = status == "waitlisted"  # the seat was gone, or one is free after all
+
+
+class _TryAgain(Exception):
+    """Leaves the savepoint of one attempt at a seat, rolling it back."""
 
 
 def _stands(status: str, frame: Frame) -> bool:

@@ -26,11 +26,14 @@ pytestmark = pytest.mark.postgres
 
 def _until(condition, what: str, timeout: float = 30.0) -> None:
     """Poll a condition another connection makes true (the thread's own state, not time)."""
+    # Between polls it waits on an event nobody sets (a lock with a timeout), not `time.sleep`,
+    # which fails under the moved-clock passes' libfaketime.
+    pause = threading.Event()
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting until {what}")
-        time.sleep(0.005)
+        pause.wait(0.005)
 
 
 def _waiting_on_advisory_lock() -> bool:
