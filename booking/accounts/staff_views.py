@@ -37,9 +37,11 @@ from booking.accounts.staff_forms import (
     RoleUnitForm,
 )
 from booking.errors import DomainError
+from booking.events.audit import audit_for_user
 from booking.events.passes import company_no_shows
 from booking.extensions import db
 from booking.org.models import Unit
+from booking.org.policy import can_manage
 from booking.refusals import refusals
 from booking.staff.access import staff_required
 from booking.storable import db_int, db_int_or_none
@@ -89,6 +91,11 @@ def _units() -> list[Unit]:
     return sorted(units, key=lambda u: (order.get(u.kind, 99), u.position, u.id))
 
 
+def _staff_actions_on(person: User) -> list:
+    """What staff did to the person's event bookings, for the events the viewer manages."""
+    return [e for e in audit_for_user(person.id) if can_manage(current_user, e.event)]
+
+
 def _person_page(person: User, role_form: RoleUnitForm | None = None, status: int = 200):
     now = now_utc()
     bookings = bookings_of([person.id])
@@ -102,7 +109,8 @@ def _person_page(person: User, role_form: RoleUnitForm | None = None, status: in
         consultation_no_shows=consultation_no_shows(bookings.consultations),
         company_no_shows=(company_no_shows([person.company_id], now).get(person.company_id, 0)
                           if person.company_id else None),
-        changes=changes_of(person), role_form=role_form, action_form=ActionForm(),
+        changes=changes_of(person), staff_actions=_staff_actions_on(person),
+        role_form=role_form, action_form=ActionForm(),
         mail_due=account_mail_due(person), unit_names={u.key: u.name for u in _units()},
     ), status  # fmt: skip
 

@@ -4,6 +4,7 @@ Importing a module registers its routes on `bp`; add a domain's module to the li
 """
 
 from booking.api import (  # noqa: F401  (routes register on import)
+    attendees,
     calendar,
     consultations,
     entries,

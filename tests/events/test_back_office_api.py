@@ -75,3 +75,45 @@ def test_the_openapi_document_describes_the_new_endpoints(client):
     assert "get" in doc["paths"]["/events/{event_id}/waitlist"]
     assert {"post", "delete"} <= set(doc["paths"]["/registrations/{reg_id}/checkin"])
     assert "WaitingPerson" in doc["components"]["schemas"]
+
+
+def test_staff_read_the_attendees_by_furigana_with_their_check_in(
+    client, make_event, make_user, staff, clock
+):
+    event = make_event(capacity=2)
+    first = _register(make_user("member", family_kana="ワタナベ"), event)
+    second = _register(make_user("member", family_kana="アベ"), event)
+    waiting = _register(make_user("member", family_kana="カトウ"), event)
+    clock.move_to(as_utc(event.starts_at) - timedelta(minutes=15))
+    client.post(f"/api/v1/registrations/{first.id}/checkin", headers=auth(staff))
+    response = client.get(f"/api/v1/events/{event.id}/attendees", headers=auth(staff))
+    assert response.status_code == 200
+    items = response.json["items"]
+    assert [i["id"] for i in items] == [second.id, waiting.id, first.id]
+    assert [i["status"] for i in items] == ["confirmed", "waitlisted", "confirmed"]
+    assert items[2]["checked_in_at"] and items[0]["checked_in_at"] is None
+    assert {"reference", "frame", "name", "kana", "email", "company", "member_no"} <= set(items[0])
+    assert "accommodations" not in items[0] and "answers" not in items[0]
+    confirmed = client.get(
+        f"/api/v1/events/{event.id}/attendees?status=confirmed&sort=created", headers=auth(staff)
+    )
+    assert [i["id"] for i in confirmed.json["items"]] == [first.id, second.id]
+    bad = client.get(f"/api/v1/events/{event.id}/attendees?status=nobody", headers=auth(staff))
+    assert bad.status_code == 422 and "status" in bad.json["error"]["message"]
+
+
+def test_members_and_other_units_staff_cannot_read_attendees(client, make_event, make_user):
+    event = make_event(unit="branch:minato")
+    member = make_user("member")
+    _register(member, event)
+    url = f"/api/v1/events/{event.id}/attendees"
+    assert client.get(url).status_code == 401
+    assert client.get(url, headers=auth(member)).status_code == 403
+    other = make_user("staff", unit_key="branch:chiyoda")
+    assert client.get(url, headers=auth(other)).status_code == 404
+
+
+def test_the_openapi_document_describes_the_attendee_list(client):
+    doc = client.get("/api/v1/openapi.json").json
+    assert "get" in doc["paths"]["/events/{event_id}/attendees"]
+    assert "Attendee" in doc["components"]["schemas"]

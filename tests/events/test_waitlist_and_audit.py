@@ -4,7 +4,6 @@ cancellations on behalf recorded — all through the staff pages."""
 
 from __future__ import annotations
 
-from flask import render_template
 from sqlalchemy import select
 
 from booking.events.audit import audit_for_user
@@ -165,8 +164,25 @@ def test_a_cancellation_on_behalf_is_recorded_and_readable_per_person(
     staff_client.post(f"/staff/events/{event.id}/registrations/{seated.id}/cancel")
     [entry] = audit_for_user(seated.user_id)
     assert entry.action == "cancel" and entry.before["status"] == "confirmed"
-    html = render_template("staff/events/_audit_list.html", entries=[entry], show_event=True)
-    assert "職員によるキャンセル" in html and event.title in html and seated.reference in html
+    page = staff_client.get(f"/staff/accounts/people/{seated.user_id}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "職員によるキャンセル" in html
+    assert event.title in html and seated.reference in html
+
+
+def test_a_persons_page_shows_only_the_staff_actions_of_events_the_viewer_manages(
+    client, staff_client, make_event, make_user
+):  # fmt: skip
+    minato, _, queue = _full_event_with_waitlist(make_event, make_user, waiting=2,
+                                                 unit="branch:minato")  # fmt: skip
+    staff_client.post(f"/staff/events/{minato.id}/waitlist/{queue[1].id}/move",
+                      data={"position": "1", "reason": "会頭の紹介"})  # fmt: skip
+    person = f"/staff/accounts/people/{queue[1].user_id}"
+    html = staff_client.get(person).get_data(as_text=True)
+    assert "キャンセル待ちの順番変更" in html and "会頭の紹介" in html
+    login(client, make_user("staff", unit_key="branch:chiyoda"))
+    other = client.get(person).get_data(as_text=True)
+    assert "会頭の紹介" not in other and "職員による操作の記録はまだありません。" in other
 
 
 def test_the_waitlist_and_audit_of_another_units_event_answer_404(client, make_event, make_user):
