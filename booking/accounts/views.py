@@ -44,12 +44,19 @@ def login():
             return render_template("accounts/login.html", form=form), 403
         if user is not None:
             login_user(user)
-            # Advisors work from their desk; everyone else starts on My Page.
-            home = "desk.schedule_view" if user.role == "advisor" else "mypage.index"
+            home = _home_of(user)
             return redirect(safe_next(request.args.get("next")) or url_for(home))
         form.password.errors.append(_("メールアドレスまたはパスワードが正しくありません。"))
         return render_template("accounts/login.html", form=form), 401
     return form_page("accounts/login.html", form)
+
+
+def _home_of(user) -> str:
+    """Where a sign-in lands: advisors on their desk, staff and admins on the dashboard they
+    run the day from, members and guests on My Page."""
+    if user.role == "advisor":
+        return "desk.schedule_view"
+    return "staff.dashboard" if user.is_staff else "mypage.index"
 
 
 @bp.errorhandler(TooManyRequests)

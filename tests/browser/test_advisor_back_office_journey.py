@@ -55,7 +55,7 @@ def test_admin_sets_up_an_advisor_who_gets_booked(
     db.session.commit()  # end the test's transaction: SQLite's write lock is the server's
 
     # The admin adds a theme.
-    _sign_in(page, live_server, admin_email, PASSWORD, "マイページ")
+    _sign_in(page, live_server, admin_email, PASSWORD, "管理ダッシュボード")
     page.goto(live_server + "/staff/consultations/")
     _check(page, axe_check, "catalogue")
     page.get_by_role("link", name="テーマを追加する").click()

@@ -13,14 +13,14 @@ from booking.timefmt import as_utc, now_utc, to_local
 from tests.conftest import PASSWORD
 
 
-def _sign_in(page, base, user):
+def _sign_in(page, base, user, lands_on="マイページ"):
     email = user.email
     db.session.commit()  # SQLite: hold no transaction (no write lock) while the server works
     page.goto(base + "/account/login")
     page.get_by_label("メールアドレス").fill(email)
     page.get_by_label("パスワード").fill(PASSWORD)
     page.get_by_role("button", name="ログインする").click()
-    page.get_by_role("heading", name="マイページ").wait_for()
+    page.get_by_role("heading", name=lands_on).wait_for()
 
 
 def test_member_finds_registers_sees_pass_and_cancels(
@@ -82,7 +82,7 @@ def test_member_finds_registers_sees_pass_and_cancels(
 def test_staff_create_an_event_check_in_and_export_csv(
     page, live_server, axe_check, staff, make_user, clock
 ):
-    _sign_in(page, live_server, staff)
+    _sign_in(page, live_server, staff, lands_on="管理ダッシュボード")
     page.goto(live_server + "/staff/events/")
     axe_check(page, "staff events")
     page.get_by_role("link", name="イベントを作成する").click()

@@ -13,14 +13,14 @@ from tests.clock import CLOCK
 from tests.conftest import PASSWORD
 
 
-def _sign_in(page, base, user):
+def _sign_in(page, base, user, lands_on="マイページ"):
     email = user.email
     db.session.commit()  # SQLite: hold no transaction (no write lock) while the server works
     page.goto(base + "/account/login")
     page.get_by_label("メールアドレス").fill(email)
     page.get_by_label("パスワード").fill(PASSWORD)
     page.get_by_role("button", name="ログインする").click()
-    page.get_by_role("heading", name="マイページ").wait_for()
+    page.get_by_role("heading", name=lands_on).wait_for()
 
 
 def _shot(page, name: str) -> None:
@@ -73,7 +73,7 @@ def test_an_attendee_answers_the_survey_on_a_phone(
     )
     page = context.new_page()
     page.set_default_timeout(10_000)
-    _sign_in(page, live_server, officer)
+    _sign_in(page, live_server, officer, lands_on="管理ダッシュボード")
     page.goto(f"{live_server}/staff/events/{event_id}/survey/results")
     page.get_by_role("heading", name="アンケート集計").wait_for()
     axe_check(page, "survey results")

@@ -191,6 +191,10 @@ def test_an_advisor_lands_on_the_desk_and_the_header_links_to_it(client, make_ad
     assert 'href="/consultations/desk/"' not in client.get("/mypage/").get_data(as_text=True)
 
 
+def test_staff_land_on_the_dashboard_after_signing_in(client, staff):
+    assert login(client, staff).headers["Location"].endswith("/staff/")
+
+
 def _booked(make_advisor, book, member, **kw):
     advisor = make_advisor(**kw)
     now = now_utc()
