@@ -5,7 +5,9 @@
 Plans N due messages in PostgreSQL, then delivers them to a local aiosmtpd sink with 1 and then
 2 dispatcher processes (each one `dispatch_due` pass, started together), and compares each
 with a bare loop that sends the same N prepared messages with smtplib over one connection,
-measured in the same run. Prints messages/s and the ratios. Target: 2 dispatchers ≥ 50 %.
+measured in the same run. Prints messages/s, the ratios and where each dispatcher's time went
+(ms per message: its CPU, claim, check, render, SMTP, mark; SMTP and the marks run in a sender
+thread, overlapping the checks and rendering). Target: 2 dispatchers ≥ 80 % in every run.
 The default run uses 1,500 messages (under two minutes on a quiet machine); `--full` uses the
 issue's 5,000. The database (default tsunagu_notify_bench) must exist; its outbox is emptied.
 """
@@ -151,22 +153,39 @@ def run_dispatchers(url: str, port: int, count: int, n: int, sink: Sink) -> floa
         raise SystemExit(f"expected {n} deliveries, got {delivered} (reported {sent})")
     took = ", ".join(out.split()[1] for out in outputs)
     print(f"  {count} dispatcher(s) ran: messages per process {sent}, pass took {took}")
+    for i, out in enumerate(outputs):
+        print(f"    dispatcher {i + 1}, ms per message: {' '.join(out.split()[2:-2])}")
     return n / elapsed
 
 
 def worker(url: str, port: int) -> None:
+    from datetime import UTC, datetime
+
     from booking.extensions import db
-    from booking.notifications.dispatcher import dispatch_due
+    from booking.notifications.dispatcher import dispatch_due, render_message
+    from booking.notifications.models import OutboxMessage
 
     app = make_app(url, port)
     with app.app_context():
-        db.session.execute(db.text("SELECT 1"))
+        # Warm, as a scheduler's dispatcher is after its first pass: the claim statement is
+        # compiled (a pass in 2000, when nothing is due) and the templates are loaded.
+        dispatch_due(now=datetime(2000, 1, 1, tzinfo=UTC))
+        render_message(db.session.scalars(db.select(OutboxMessage).limit(1)).one())
         db.session.commit()
         print("ready", flush=True)
         sys.stdin.readline()
-        started = time.perf_counter()
-        sent = dispatch_due(limit=100)
-        print(f"took {time.perf_counter() - started:.2f}s sent {sent}", flush=True)
+        started, cpu = time.perf_counter(), time.process_time()
+        timings: dict = {}
+        sent = dispatch_due(limit=100, timings=timings)
+        took, cpu = time.perf_counter() - started, time.process_time() - cpu
+        # Where the pass's time went, in ms per message sent (claim and check/render run in
+        # the dispatching thread, SMTP and the marks in the sender thread, overlapping them).
+        parts = " ".join(
+            f"{k}={timings.get(k, 0) * 1000 / max(sent, 1):.2f}"
+            for k in ("claim", "check", "render", "smtp", "mark")
+        )
+        print(f"took {took:.2f}s cpu/msg={cpu * 1000 / max(sent, 1):.2f} {parts} sent {sent}",
+              flush=True)  # fmt: skip
 
 
 def main() -> None:
@@ -215,8 +234,9 @@ def main() -> None:
             print(
                 f"  {count} dispatcher(s):                   {rate:6.0f} messages/s = {share:.1%}"
             )
-        verdict = "met" if results[2] >= 0.5 * bare else "NOT met"
-        print(f"target (2 dispatchers >= 50% of the bare loop): {verdict}")
+        verdict = "met" if results[2] >= 0.8 * bare else "NOT met"
+        print(f"target (2 dispatchers >= 80% of the bare loop): {verdict}; "
+              f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")  # fmt: skip
         with app.app_context():
             db.engine.dispose()
     finally:

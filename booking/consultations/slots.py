@@ -2,8 +2,8 @@
 
 One function, `free_slots`, answers every question the pages, the API and the booking service
 ask. It reads everything it needs in a fixed number of queries (advisors with their branches
-and channels, weekly intervals, exceptions, consultation days, bookings), whatever the number
-of advisors, and then works in memory.
+and channels, weekly intervals, exceptions, consultation days, bookings: `slot_reads`),
+whatever the number of advisors, and then works in memory.
 
 Rules, in local time (Asia/Tokyo):
 - the weekly schedule applies on working days; Japanese public holidays (jpholiday) and the
@@ -23,20 +23,17 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from typing import NamedTuple
 
 import jpholiday
-from sqlalchemy import or_, select, true
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from booking.consultations.models import (
     Advisor,
-    AvailabilityException,
     Channel,
-    Consultation,
     ConsultationDay,
     Theme,
     WeeklyAvailability,
@@ -46,8 +43,8 @@ from booking.consultations.models import (
     consultation_day_advisors,
 )
 from booking.consultations.offers import BranchGaps, gaps_for
+from booking.consultations.slot_reads import read
 from booking.extensions import db
-from booking.org.models import Unit
 from booking.slotgrid import EPOCH, outside, slot_starts, subtract, to_minutes
 from booking.timefmt import as_utc, local_zone
 
@@ -61,16 +58,6 @@ class Slot(NamedTuple):
     channel: str
     branch: str | None
     consultation_day_id: int | None = None
-
-
-@dataclass(frozen=True)
-class _Rule:
-    """An open interval rule in local clock time (weekly rule or `extra` exception)."""
-
-    starts: time
-    ends: time
-    branch_id: int | None
-    channel_id: int | None
 
 
 @lru_cache(maxsize=4096)
@@ -127,132 +114,69 @@ def free_slots(
     length = timedelta(minutes=theme.slot_minutes)
     buffer = timedelta(minutes=theme.buffer_minutes)
 
-    ids = list(db.session.scalars(
+    ids = list(db.session.connection().scalars(
         select(Advisor.id).where(*_covering(theme, advisor_id, branch_id, channel_slug))
         .order_by(Advisor.id)
     ))  # fmt: skip
     if not ids:
         return []
-    homes: dict[int, int] = {}
-    branch_slugs: dict[int, str] = {}
-    for aid, unit_id, slug in db.session.execute(
-        select(advisor_branches.c.advisor_id, Unit.id, Unit.slug)
-        .join(Unit, Unit.id == advisor_branches.c.unit_id)
-        .where(advisor_branches.c.advisor_id.in_(ids))
-        .order_by(Unit.position)
-    ):
-        homes.setdefault(aid, unit_id)
-        branch_slugs[unit_id] = slug
-    offered: dict[int, dict[int, str]] = defaultdict(dict)
-    for aid, channel_id, slug in db.session.execute(
-        select(advisor_channels.c.advisor_id, Channel.id, Channel.slug)
-        .join(Channel, Channel.id == advisor_channels.c.channel_id)
-        .where(advisor_channels.c.advisor_id.in_(ids))
-        .where(Channel.active.is_(True) if as_offered else true())
-        .order_by(Channel.position)
-    ):
-        offered[aid][channel_id] = slug
+    len_m, buf_m = theme.slot_minutes, theme.buffer_minutes
+    r = read(
+        ids, theme.id, first_day, last_day, active_only=as_offered,
+        since=None if ignore_bookings else start - buffer, until=end + length + buffer,
+        buffer=buf_m, exclude=exclude_consultation_id,
+    )  # fmt: skip
     gaps = gaps_for(theme.id) if as_offered else BranchGaps()
-    weekly: dict[int, list] = defaultdict(list)
-    for aid, weekday, starts, ends, b_id, c_id, valid_from, valid_until in db.session.execute(
-        select(
-            WeeklyAvailability.advisor_id, WeeklyAvailability.weekday, WeeklyAvailability.starts,
-            WeeklyAvailability.ends, WeeklyAvailability.branch_id, WeeklyAvailability.channel_id,
-            WeeklyAvailability.valid_from, WeeklyAvailability.valid_until,
-        ).where(
-            WeeklyAvailability.advisor_id.in_(ids),
-            or_(WeeklyAvailability.valid_from.is_(None), WeeklyAvailability.valid_from <= last_day),
-            or_(WeeklyAvailability.valid_until.is_(None),
-                WeeklyAvailability.valid_until >= first_day),
-        )
-    ):  # fmt: skip
-        weekly[aid].append((weekday, valid_from, valid_until, _Rule(starts, ends, b_id, c_id)))
-    exceptions: dict[int, list] = defaultdict(list)
-    for aid, day, kind, starts, ends, b_id, c_id in db.session.execute(
-        select(
-            AvailabilityException.advisor_id, AvailabilityException.day,
-            AvailabilityException.kind, AvailabilityException.starts, AvailabilityException.ends,
-            AvailabilityException.branch_id, AvailabilityException.channel_id,
-        ).where(
-            AvailabilityException.advisor_id.in_(ids),
-            AvailabilityException.day.between(first_day, last_day),
-        )
-    ):  # fmt: skip
-        exceptions[aid].append((day, kind, _Rule(starts, ends, b_id, c_id) if starts else None))
-    days_by_advisor: dict[int, list] = defaultdict(list)
-    for aid, day_id, day, starts, ends, b_id, b_slug in db.session.execute(
-        select(
-            consultation_day_advisors.c.advisor_id, ConsultationDay.id, ConsultationDay.day,
-            ConsultationDay.starts, ConsultationDay.ends, ConsultationDay.branch_id, Unit.slug,
-        )
-        .join(ConsultationDay, ConsultationDay.id == consultation_day_advisors.c.day_id)
-        .join(Unit, Unit.id == ConsultationDay.branch_id)
-        .where(
-            consultation_day_advisors.c.advisor_id.in_(ids),
-            ConsultationDay.published.is_(True),
-            ConsultationDay.day.between(first_day, last_day),
-            or_(ConsultationDay.theme_id.is_(None), ConsultationDay.theme_id == theme.id),
-        )
-    ):  # fmt: skip
-        days_by_advisor[aid].append((day, day_id, starts, ends, b_id))
-        branch_slugs[b_id] = b_slug
-    busy: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
-    if not ignore_bookings:
-        rows = db.session.execute(
-            select(Consultation.advisor_id, Consultation.starts_at, Consultation.ends_at).where(
-                Consultation.advisor_id.in_(ids),
-                Consultation.status == "booked",
-                Consultation.starts_at < end + length + buffer,
-                Consultation.ends_at > start - buffer,
-                Consultation.id != (exclude_consultation_id or 0),
-            )
-        )
-        for aid, b_start, b_end in rows:
-            busy[aid].append((as_utc(b_start) - buffer, as_utc(b_end) + buffer))
 
     # The hot loop works in whole minutes since the epoch (ints are far cheaper to add,
     # compare, hash and sort than aware datetimes); datetimes are made once per distinct time.
-    len_m, buf_m = theme.slot_minutes, theme.buffer_minutes
     start_m, end_m = to_minutes(start), to_minutes(end)
     found: list[tuple] = []
     starts_cache: dict = {}
     clock_cache: dict = {}
     interval_cache: dict = {}
+    chans_cache: dict = {}
     for aid in ids:
         # Buffered bookings of one advisor never overlap, so sorted by start their ends are
         # sorted too: bisect finds the first that can touch an interval.
-        taken = sorted((to_minutes(b0), to_minutes(b1)) for b0, b1 in busy[aid])
+        taken = sorted(r.busy[aid]) if aid in r.busy else []
         taken_ends = [b1 for _b0, b1 in taken]
         # Advisors often share office hours: compute each distinct schedule once per call.
-        key = (tuple(weekly[aid]), tuple(exceptions[aid]), tuple(days_by_advisor[aid]),
-               tuple(offered[aid].items()), homes.get(aid))  # fmt: skip
+        offered, home = r.offered[aid], r.homes.get(aid)
+        weekly, exceptions, cdays = r.weekly[aid], r.exceptions[aid], r.days[aid]
+        key = (tuple(weekly), tuple(exceptions), tuple(cdays), tuple(offered.items()), home)
         intervals = interval_cache.get(key)
         if intervals is None:
             intervals = interval_cache[key] = _intervals(
-                weekly[aid], exceptions[aid], days_by_advisor[aid], first_day, last_day,
-                offered[aid], homes.get(aid), zone, clock_cache,
+                weekly, exceptions, cdays, first_day, last_day, offered, home, zone, clock_cache,
             )  # fmt: skip
         for lo, hi, chans, unit_id, day_id in intervals:
             if branch_id is not None and unit_id != branch_id:
                 continue
-            if channel_slug:
-                chans = [c for c in chans if c == channel_slug]
-            chans = [c for c in chans if gaps.offers(unit_id, c)]
-            if not chans:
+            ckey = (chans, unit_id)
+            usable = chans_cache.get(ckey)
+            if usable is None:  # sorted: the order of the result within one time and advisor
+                usable = chans_cache[ckey] = sorted(
+                    c for c in chans
+                    if (not channel_slug or c == channel_slug) and gaps.offers(unit_id, c)
+                )  # fmt: skip
+            if not usable:
                 continue
-            near = []
-            for i in range(bisect_right(taken_ends, lo), len(taken)):
-                if taken[i][0] >= hi:
-                    break
-                near.append(taken[i])
-            slug = branch_slugs.get(unit_id) or ""
             starts = starts_cache.get((lo, hi))
             if starts is None:
                 starts = starts_cache[lo, hi] = slot_starts(lo, hi, len_m, buf_m, start_m, end_m)
-            if near:
-                starts = outside(starts, near, len_m)
+            if taken:
+                first = bisect_right(taken_ends, lo)
+                if first < len(taken) and taken[first][0] < hi:
+                    starts = outside(starts, taken[first:], len_m)
+            slug = r.branch_slugs.get(unit_id) or ""
             day_key = day_id or 0
-            found.extend([(t, aid, chan, slug, day_key) for t in starts for chan in chans])
+            if len(usable) == 1:
+                [chan] = usable
+                found += [(t, aid, chan, slug, day_key) for t in starts]
+            else:
+                found += [(t, aid, chan, slug, day_key) for t in starts for chan in usable]
+    # Each advisor's slots are in time order: the sort merges 1 run per advisor.
     found.sort()
     # Two overlapping rules can offer the same slot twice: keep one.
     ordered = list(dict.fromkeys(found))
@@ -326,7 +250,7 @@ def _intervals(weekly, exceptions, cdays, first_day, last_day, channels_of, home
                clock_cache):  # fmt: skip
     """(start, end, channel slugs, branch id, consultation day id) for each open interval,
     times in epoch minutes; `clock_cache` maps (day, local time) to minutes across advisors."""
-    offered = list(channels_of.values())
+    offered = tuple(channels_of.values())
     by_day: dict[date, list] = defaultdict(list)
     for day, kind, rule in exceptions:
         by_day[day].append((kind, rule))
@@ -348,7 +272,7 @@ def _intervals(weekly, exceptions, cdays, first_day, last_day, channels_of, home
         if channel_id is None:
             return offered
         slug = channels_of.get(channel_id)
-        return [slug] if slug else []
+        return (slug,) if slug else ()
 
     out = []
     day = first_day
@@ -371,6 +295,6 @@ def _intervals(weekly, exceptions, cdays, first_day, last_day, channels_of, home
                     out.append((lo, hi, chans(rule.channel_id), rule.branch_id or home, None))
         for _day, day_id, starts, ends, b_id in cdays_by_day.get(day, ()):
             if "branch" in offered or not offered:
-                out.append((at(day, starts), at(day, ends), ["branch"], b_id, day_id))
+                out.append((at(day, starts), at(day, ends), ("branch",), b_id, day_id))
         day += timedelta(days=1)
     return out

@@ -38,13 +38,15 @@ How a reminder (any mail) is sent exactly once — the whole answer, in order:
 3. One dispatcher wins it: ``dispatcher.claim_due_messages`` is one conditional UPDATE
    (pending and due, or a lease that expired → sending, with a lease and an owner; on
    PostgreSQL ``FOR UPDATE SKIP LOCKED``), so exactly one claim holds a row at a time.
-4. Last checks before sending (``dispatcher._handle``): ``not_after`` (too late: dropped),
-   ``hooks.still_holds`` (the booking changed or went away since planning: dropped; a kind
-   with no check fails closed), and no send on a lease that may have expired
-   (``dispatcher._drain`` gives the rest of the batch back).
+4. Last checks before sending (``dispatcher._prepare``, at most ``_Sender.AHEAD`` messages
+   ahead of the SMTP exchange): ``not_after`` (too late: dropped), ``hooks.still_holds``
+   (the booking changed or went away since planning: dropped; a kind with no check fails
+   closed), and no send on a lease that may have expired (checked right before each send;
+   ``dispatcher._drain`` gives the rest of the batch back).
 5. Marked by its owner only: ``dispatcher._finish`` / ``_mine`` update the row only while
    this claim holds the lease, and the previous message's "sent" mark is committed
-   (``_Writes.wait``) before the next message goes out.
+   (``writes.Writes.wait``, the SMTP connection's ``before_data``: after the next message's
+   MAIL and RCPT, before its DATA) before the next message can be delivered.
 6. The one window left: a dispatcher that dies between the SMTP send and its mark. The
    lease expires, another dispatcher claims the row again (step 3) and sends that one
    message again, with the same ``Message-ID`` (``dispatcher.message_id_for``), which mail

@@ -16,30 +16,29 @@ holds the write lock every web request needs). How that adds up to "each mail ex
 
 from __future__ import annotations
 
-import hashlib
 import logging
+import queue
+import threading
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections import Counter
 from datetime import datetime, timedelta
-from email.header import Header
-from email.message import Message
-from email.mime.multipart import MIMEMultipart
-from email.mime.text import MIMEText
-from email.utils import format_datetime, formataddr, parseaddr
-from functools import lru_cache
 from types import SimpleNamespace
-from urllib.parse import urlsplit
 
-from flask import current_app, render_template
-from flask_babel import force_locale
+from flask import current_app
 from sqlalchemy import and_, or_, select, update
 
-from booking.database import session_state_allowed
 from booking.extensions import db
 from booking.notifications import mailer
-from booking.notifications.hooks import MissingHook, build_invitation, still_holds
+from booking.notifications.hooks import MissingHook, still_holds
 from booking.notifications.models import OutboxMessage
-from booking.timefmt import as_utc, now_utc, to_local
+from booking.notifications.render import (  # noqa: F401 (where callers have imported them)
+    encode_address,
+    message_id_for,
+    render_message,
+    summary_line,
+)
+from booking.notifications.writes import MarkFailed, Writes
+from booking.timefmt import as_utc, now_utc
 from booking.tokens import new_token
 
 log = logging.getLogger(__name__)
@@ -48,14 +47,6 @@ LEASE = timedelta(minutes=5)
 MAX_ATTEMPTS = 8
 RETRY_BASE = timedelta(minutes=1)
 RETRY_CAP = timedelta(hours=6)
-
-
-def message_id_for(dedupe_key: str, resends: int = 0) -> str:
-    """Deterministic: a message re-sent after a crash carries the same Message-ID."""
-    host = urlsplit(current_app.config["BASE_URL"]).hostname or "tsunagu.local"
-    seed = dedupe_key if not resends else f"{dedupe_key}/r{resends}"
-    digest = hashlib.sha256(seed.encode()).hexdigest()[:32]
-    return f"<{digest}@{host}>"
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -72,7 +63,7 @@ def _is_due(now: datetime):
 
 
 def claim_due_messages(
-    now: datetime, limit: int = 50, owner: str | None = None, writes: _Writes | None = None
+    now: datetime, limit: int = 50, owner: str | None = None, writes: Writes | None = None
 ) -> list[int]:
     """Claim up to `limit` due rows for `owner` (one conditional UPDATE) and commit the claim."""
     owner = owner or new_token()[:32]
@@ -98,141 +89,7 @@ def claim_due_messages(
         attempts=OutboxMessage.attempts + 1,
         updated_at=now,
     ).returning(OutboxMessage.id)
-    return sorted((writes or _Writes()).run(statement, returning=True))
-
-
-class _Writes:
-    """Where the dispatcher's own writes go, each committed at once, one at a time.
-
-    On PostgreSQL: a connection in autocommit, so a mark is one statement and one round trip;
-    a "sent" mark may run in a helper thread while the next message is checked and rendered,
-    but `wait()` makes sure it is committed before that next message goes out, so a crash
-    can still repeat only the message in hand. On SQLite: the session, committed each time.
-    """
-
-    def __init__(self, autocommit: bool = False):
-        self.connection = None
-        self._session_set = False
-        self._executor: ThreadPoolExecutor | None = None
-        self._pending: Future | None = None
-        if autocommit and db.engine.dialect.name == "postgresql":
-            self.connection = db.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
-            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbox-mark")
-            self._session_set = (
-                not current_app.config.get("MAIL_MARKS_SYNCHRONOUS", False)
-                and session_state_allowed()
-            )
-            if self._session_set:
-                # Behind PgBouncer (transaction pooling) a session SET would stay on a server
-                # connection other clients get next: the marks are synchronous there.
-                # A mark need not wait for its WAL flush (1.8 ms → 0.3 ms here). Other
-                # dispatchers see it at once; only a crash of the database server itself
-                # could lose the last ~0.6 s of marks, and then those messages are sent
-                # again after their lease: never lost. MAIL_MARKS_SYNCHRONOUS=True waits.
-                self.connection.exec_driver_sql("SET synchronous_commit TO OFF")
-
-    def run(self, statement, returning: bool = False):
-        self.wait()
-        if self.connection is not None:
-            result = self.connection.execute(statement)
-            return result.scalars().all() if returning else result.rowcount
-        result = db.session.connection().execute(statement)
-        value = result.scalars().all() if returning else result.rowcount
-        db.session.commit()
-        return value
-
-    def submit(self, statement) -> None:
-        """Run a write in the background (PostgreSQL); the next write or `wait()` joins it."""
-        if self._executor is None:
-            self.run(statement)
-            return
-        self.wait()
-        self._pending = self._executor.submit(self.connection.execute, statement)
-
-    def wait(self) -> None:
-        if self._pending is not None:
-            pending, self._pending = self._pending, None
-            pending.result()
-
-    def close(self) -> None:
-        try:
-            self.wait()
-        finally:
-            if self._executor is not None:
-                self._executor.shutdown(wait=True)
-            if self.connection is not None:
-                if self._session_set:
-                    self.connection.exec_driver_sql("RESET synchronous_commit")  # back to the pool
-                self.connection.close()
-                self.connection = None
-
-
-def render_message(msg: OutboxMessage, now: datetime | None = None) -> Message:
-    """Render a row into a multipart text + HTML mail in the recipient's language.
-
-    Built with the classic MIME classes rather than `EmailMessage`: the result on the wire is
-    the same (UTF-8 parts in base64, encoded-word subject and names) at a third of the cost,
-    which matters when thousands of reminders fall due at once.
-    """
-    cfg = current_app.config
-    ctx = dict(msg.context or {}, recipient=msg.recipient)
-    with force_locale(msg.locale or "ja"):
-        subject = render_template(f"emails/{msg.template}.subject.txt", **ctx).strip()
-        text = render_template(f"emails/{msg.template}.txt", **ctx)
-        html = render_template(f"emails/{msg.template}.html", **ctx)
-    body = MIMEMultipart(
-        "alternative", _subparts=[MIMEText(text, "plain", "utf-8"), MIMEText(html, "html", "utf-8")]
-    )
-    # Our own boundaries: every part is base64, so no line can start with "--=_"; and the
-    # generator need not search each message for a free random one (a regex per message).
-    message_id = message_id_for(msg.dedupe_key, msg.resends or 0)
-    tag = message_id[1:17]
-    body.set_boundary(f"=_alt_{tag}")
-    ics = msg.ics or (
-        build_invitation(msg.about, msg.invite, msg.recipient) if msg.invite else None
-    )
-    if ics:
-        invitation = MIMEText(ics, "calendar", "utf-8")
-        invitation.set_param("method", "CANCEL" if "METHOD:CANCEL" in ics else "REQUEST")
-        invitation.add_header("Content-Disposition", "attachment", filename="invite.ics")
-        mail = MIMEMultipart("mixed", _subparts=[body, invitation], boundary=f"=_mix_{tag}")
-    else:
-        mail = body
-    mail["Subject"] = Header(" ".join(subject.split()), "utf-8")
-    mail["From"] = encode_address(cfg["MAIL_FROM"])
-    mail["To"] = encode_address(msg.recipient)
-    reply_to = msg.reply_to or cfg.get("MAIL_REPLY_TO")
-    if reply_to:
-        mail["Reply-To"] = encode_address(reply_to)
-    mail["Date"] = format_datetime(to_local(now or now_utc()))
-    mail["Message-ID"] = message_id
-    mail["Auto-Submitted"] = "auto-generated"
-    if not msg.transactional:
-        # A mail planned with its own signed opt-out link (`unsubscribe_url`) offers the
-        # one-click opt-out of RFC 8058: the mail client POSTs to it, no login, no page.
-        one_click = (msg.context or {}).get("unsubscribe_url")
-        mail["List-Unsubscribe"] = f"<{one_click or cfg['BASE_URL'] + '/mypage/profile'}>"
-        if one_click:
-            mail["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    return mail
-
-
-def summary_line(msg: OutboxMessage) -> str:
-    """One line about a planned mail: when it is due, to whom, its subject."""
-    ctx = dict(msg.context or {}, recipient=msg.recipient)
-    with force_locale(msg.locale or "ja"):
-        subject = render_template(f"emails/{msg.template}.subject.txt", **ctx).strip()
-    due = to_local(msg.due_at).strftime("%m-%d %H:%M")
-    return f"{due}  {msg.recipient}  {' '.join(subject.split())}"
-
-
-@lru_cache(maxsize=256)
-def encode_address(value: str) -> str:
-    """`東京商工会議所 <noreply@…>` → an RFC 2047 encoded display name and the bare address."""
-    name, address = parseaddr(value)
-    if not address:
-        return value
-    return formataddr((name, address), charset="utf-8") if name else address
+    return sorted((writes or Writes()).run(statement, returning=True))
 
 
 class _Pass:
@@ -246,7 +103,8 @@ class _Pass:
         cfg = current_app.config
         self.lease = cfg.get("MAIL_LEASE", LEASE)
         self.max_attempts = cfg.get("MAIL_MAX_ATTEMPTS", MAX_ATTEMPTS)
-        self.writes = _Writes(autocommit=True)
+        self.writes = Writes(autocommit=True)
+        self.timings = Counter()  # seconds spent: claim, check, render, smtp (the bench's)
 
     def now(self) -> datetime:
         return self.fixed_now or now_utc()
@@ -254,83 +112,185 @@ class _Pass:
     def stopping(self) -> bool:
         return self.stop is not None and self.stop.is_set()
 
+    def late(self, claimed_at: float) -> bool:
+        """Never send on a lease that may have expired: another dispatcher may own it."""
+        return time.monotonic() - claimed_at > 0.8 * self.lease.total_seconds()
 
-def dispatch_due(now: datetime | None = None, limit: int = 50, stop=None) -> int:
+
+class _Sender:
+    """Sends a batch's rendered messages in order and makes every mark of the batch.
+
+    On PostgreSQL it is a thread of its own: an SMTP exchange is mostly waiting (the GIL is
+    free), so the next messages are checked and rendered meanwhile — at most `AHEAD` of them
+    queued, so a check is never more than a few messages older than its send. It is the only
+    user of the marks' connection while a batch is out, and it marks each message sent before
+    the next one goes out: a crash still repeats only the message in hand. On SQLite (one
+    writer) each item runs at once in the caller's thread.
+    """
+
+    AHEAD = 2
+
+    def __init__(self, run: _Pass, connection: mailer.Connection):
+        self.run, self.connection = run, connection
+        connection.before_data = run.writes.wait
+        self.unsent: list[int] = []  # given back untried: stop, or a lease running out
+        self.stopped = False
+        self.error: BaseException | None = None
+        self.queue: queue.Queue | None = None
+        if run.writes.connection is not None:
+            self.queue = queue.Queue(maxsize=self.AHEAD)
+            app = current_app._get_current_object()
+            self.thread = threading.Thread(target=self._loop, args=(app,), daemon=True)
+            self.thread.start()
+
+    def put(self, *item) -> None:
+        """("write", statement) or ("send", msg, mail, claimed_at), done in this order."""
+        if self.queue is None:
+            self._do(item)
+        else:
+            self.queue.put(item)
+
+    def join(self) -> None:
+        """Wait for everything put so far; a failure of the thread is raised here."""
+        if self.queue is not None:
+            self.queue.join()
+        if self.error is not None:
+            raise self.error
+        self.run.writes.wait()
+
+    def close(self) -> None:
+        if self.queue is not None:
+            self.queue.put(None)
+            self.thread.join()
+
+    def _loop(self, app) -> None:
+        with app.app_context():
+            while (item := self.queue.get()) is not None:
+                try:
+                    if self.error is None:
+                        self._do(item)
+                except BaseException as exc:  # handed to the dispatching thread by join()
+                    self.error = exc
+                finally:
+                    self.queue.task_done()
+
+    def _do(self, item: tuple) -> None:
+        run = self.run
+        if item[0] == "write":
+            run.writes.run(item[1])
+            return
+        _kind, msg, mail, claimed_at = item
+        if self.stopped or run.stopping() or run.late(claimed_at):
+            self.stopped = True
+            self.unsent.append(msg.id)
+            return
+        _send(msg, mail, run, self.connection)
+
+
+def dispatch_due(now: datetime | None = None, limit: int = 50, stop=None, timings=None) -> int:
     """One pass: send every due message this dispatcher can claim; returns how many were sent.
 
     Claims batches of `limit` until nothing is due. `stop` (a threading.Event) ends the pass
-    after the message in hand; the rest of the batch is given back at once.
+    after the message in hand; the rest of the batch is given back at once. `timings` (a
+    dict) receives the seconds spent claiming, checking, rendering, on SMTP and marking.
     """
     run = _Pass(now, stop)
     try:
         _drain(run, limit)
     finally:
         run.writes.close()
+        if timings is not None:
+            timings.update(run.timings, mark=run.writes.blocked)
     return run.sent
 
 
 def _drain(run: _Pass, limit: int) -> None:
     with mailer.Connection() as connection:
-        while not run.stopping():
-            ids = claim_due_messages(run.now(), limit, run.owner, run.writes)
-            if not ids:
-                break
-            claimed_at = time.monotonic()
-            # Plain snapshots, not ORM objects: the commits below must not reload them, and a
-            # caller's session (a test's) keeps its own objects untouched.
-            table = OutboxMessage.__table__
-            rows = db.session.execute(
-                select(table).where(table.c.id.in_(ids)).order_by(table.c.due_at, table.c.id)
-            ).mappings()
-            batch = [SimpleNamespace(**row) for row in rows]
-            db.session.commit()
-            for index, msg in enumerate(batch):
-                # Never send on a lease that may have expired: another dispatcher may own it.
-                late = time.monotonic() - claimed_at > 0.8 * run.lease.total_seconds()
-                if run.stopping() or late:
-                    _release(run, [m.id for m in batch[index:]])
+        sender = _Sender(run, connection)
+        try:
+            while not run.stopping() and not sender.stopped:
+                started = time.perf_counter()
+                ids = claim_due_messages(run.now(), limit, run.owner, run.writes)
+                if not ids:
                     break
-                _handle(msg, run, connection)
+                claimed_at = time.monotonic()
+                # Plain snapshots, not ORM objects: the commits below must not reload them,
+                # and a caller's session (a test's) keeps its own objects untouched.
+                table = OutboxMessage.__table__
+                rows = db.session.execute(
+                    select(table).where(table.c.id.in_(ids)).order_by(table.c.due_at, table.c.id)
+                ).mappings()
+                batch = [SimpleNamespace(**row) for row in rows]
+                db.session.commit()
+                run.timings["claim"] += time.perf_counter() - started
+                rest: list[int] = []
+                for index, msg in enumerate(batch):
+                    if run.stopping() or sender.stopped or run.late(claimed_at):
+                        rest = [m.id for m in batch[index:]]
+                        break
+                    _prepare(msg, run, sender, claimed_at)
+                sender.join()
+                _release(run, sender.unsent + rest)
+                sender.unsent = []
+        finally:
+            sender.close()
 
 
-def _handle(msg: OutboxMessage, run: _Pass, connection: mailer.Connection) -> None:
+def _prepare(msg: OutboxMessage, run: _Pass, sender: _Sender, claimed_at: float) -> None:
+    """The last checks and the rendering; what to write or send goes to the sender."""
     now = run.now()
+
+    def write(statement) -> None:
+        sender.put("write", statement)
+
     if msg.attempts > run.max_attempts:  # claimed again and again: a dispatcher died on it
-        _finish(msg, run, "failed", error=f"gave up after {msg.attempts - 1} attempts")
+        _finish(msg, run, "failed", error=f"gave up after {msg.attempts - 1} attempts", write=write)
         return
     if msg.not_after is not None and as_utc(msg.not_after) <= now:
-        _finish(msg, run, "cancelled", error="too late: its time has passed")
+        _finish(msg, run, "cancelled", error="too late: its time has passed", write=write)
         return
+    started = time.perf_counter()
     try:
         holds = still_holds(msg.about, msg.about_version, now)
     except MissingHook as exc:  # fail closed, and visibly: staff see it among the failed
         db.session.rollback()
-        _finish(msg, run, "failed", error=str(exc))
+        _finish(msg, run, "failed", error=str(exc), write=write)
         return
     except Exception as exc:  # the check itself failed: try again later
         db.session.rollback()
-        _retry(msg, run, f"about check failed: {exc!r}")
+        _retry(msg, run, f"about check failed: {exc!r}", write=write)
         return
     if not holds:
-        _finish(msg, run, "cancelled", error="no longer applies")
+        _finish(msg, run, "cancelled", error="no longer applies", write=write)
         return
+    db.session.commit()  # end any read transaction before talking to the mail server
+    rendered = time.perf_counter()
+    run.timings["check"] += rendered - started
     try:
         mail = render_message(msg, now)
     except Exception as exc:  # a broken template or context fails this message only
         db.session.rollback()
         log.warning("outbox %s: render failed: %r", msg.id, exc)
-        _finish(msg, run, "failed", error=f"render error: {exc!r}")
+        _finish(msg, run, "failed", error=f"render error: {exc!r}", write=write)
         return
-    db.session.commit()  # end any read transaction before talking to the mail server
-    run.writes.wait()  # the previous message is marked sent before this one goes out
+    run.timings["render"] += time.perf_counter() - rendered
+    sender.put("send", msg, mail, claimed_at)
+
+
+def _send(msg: OutboxMessage, mail, run: _Pass, connection: mailer.Connection) -> None:
+    started = time.perf_counter()
     try:
         connection.send(mail)
+    except MarkFailed:
+        raise
     except mailer.PermanentMailError as exc:
         _finish(msg, run, "failed", error=str(exc))
     except Exception as exc:  # transient (server down, 4xx, timeout): back off and retry
         log.warning("outbox %s: send failed: %r", msg.id, exc)
         _retry(msg, run, repr(exc))
     else:
+        run.timings["smtp"] += time.perf_counter() - started
+        # Committed before the next message can be delivered (`Writes.wait` before DATA).
         _finish(msg, run, "sent", message_id=mail["Message-ID"], background=True)
         run.sent += 1
 
@@ -345,31 +305,22 @@ def _mine(msg_id: int, owner: str):
     )
 
 
-def _finish(
-    msg: OutboxMessage,
-    run: _Pass,
-    status: str,
-    error: str | None = None,
-    message_id=None,
-    background: bool = False,
-) -> None:
+def _finish(msg: OutboxMessage, run: _Pass, status: str, error: str | None = None,
+            message_id=None, write=None, background: bool = False) -> None:  # fmt: skip
     values: dict = {"status": status, "lease_until": None, "lease_owner": None}
     if status == "sent":
         values.update(sent_at=now_utc(), message_id=message_id)
     if error:
         values["last_error"] = error[:2000]
     statement = _mine(msg.id, run.owner).values(**values)
-    if background:
-        run.writes.submit(statement)
-    else:
-        run.writes.run(statement)
+    (write or (run.writes.submit if background else run.writes.run))(statement)
 
 
-def _retry(msg: OutboxMessage, run: _Pass, error: str) -> None:
+def _retry(msg: OutboxMessage, run: _Pass, error: str, write=None) -> None:
     if msg.attempts >= run.max_attempts:
-        _finish(msg, run, "failed", error=f"{error} (after {msg.attempts} attempts)")
+        _finish(msg, run, "failed", error=f"{error} (after {msg.attempts} attempts)", write=write)
         return
-    run.writes.run(
+    (write or run.writes.run)(
         _mine(msg.id, run.owner).values(
             status="pending",
             due_at=run.now() + retry_delay(msg.attempts),

@@ -32,6 +32,28 @@ def check_address(address: str) -> None:
         raise PermanentMailError(f"invalid recipient address {address!r}: {exc}") from exc
 
 
+class _BeforeData:
+    """smtplib's `sendmail`, with a hook run once the envelope is accepted, before DATA: the
+    message is not delivered until its data ends, so whatever must precede a delivery (the
+    previous message's "sent" mark) may overlap the MAIL and RCPT round trips."""
+
+    before_data = None
+
+    def data(self, msg):
+        hook, self.before_data = self.before_data, None
+        if hook is not None:
+            hook()
+        return super().data(msg)
+
+
+class _SMTP(_BeforeData, smtplib.SMTP):
+    pass
+
+
+class _SMTP_SSL(_BeforeData, smtplib.SMTP_SSL):
+    pass
+
+
 class Connection:
     """One backend session; `send` may be called many times. Use as a context manager."""
 
@@ -40,6 +62,9 @@ class Connection:
         self.backend = self.cfg["MAIL_BACKEND"]
         self.instance_path = (app or current_app).instance_path
         self._smtp: smtplib.SMTP | None = None
+        # Run before each message can be delivered (the dispatcher waits there for the
+        # previous message's "sent" mark); over SMTP, after MAIL and RCPT, before DATA.
+        self.before_data = None
 
     def __enter__(self) -> Connection:
         return self
@@ -65,7 +90,10 @@ class Connection:
             check_address(address)  # cheap (a few µs); saves a round trip for a typo
         if self.backend == "smtp":
             self._send_smtp(message)
-        elif self.backend == "file":
+            return
+        if self.before_data is not None:
+            self.before_data()
+        if self.backend == "file":
             folder = Path(self.instance_path) / "mail"
             folder.mkdir(parents=True, exist_ok=True)
             name = message["Message-ID"].strip("<>").split("@")[0].replace("/", "_")
@@ -78,7 +106,7 @@ class Connection:
 
     def _connect(self) -> smtplib.SMTP:
         cfg = self.cfg
-        cls = smtplib.SMTP_SSL if cfg["MAIL_USE_SSL"] else smtplib.SMTP
+        cls = _SMTP_SSL if cfg["MAIL_USE_SSL"] else _SMTP
         smtp = cls(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=cfg.get("MAIL_TIMEOUT", 30))
         try:
             if cfg["MAIL_USE_TLS"] and not cfg["MAIL_USE_SSL"]:
@@ -104,8 +132,10 @@ class Connection:
             self._deliver(message)
 
     def _deliver(self, message: Message) -> None:
+        smtp = self._smtp
+        smtp.before_data = self.before_data
         try:
-            self._smtp.send_message(message)
+            smtp.send_message(message)
         except smtplib.SMTPRecipientsRefused as exc:
             # smtplib has reset the transaction: the connection stays usable.
             codes = [code for code, _msg in exc.recipients.values()]
@@ -122,6 +152,8 @@ class Connection:
         except (OSError, smtplib.SMTPException):
             self._drop()
             raise
+        finally:
+            smtp.before_data = None
 
     def _drop(self) -> None:
         if self._smtp is not None:

@@ -1,0 +1,97 @@
+"""A planned mail, rendered: multipart text + HTML in the recipient's language, with its
+deterministic Message-ID, its calendar invitation and its opt-out headers."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from email.header import Header
+from email.message import Message
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.utils import format_datetime, formataddr, parseaddr
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+
+from booking.notifications.hooks import build_invitation
+from booking.notifications.models import OutboxMessage
+from booking.timefmt import now_utc, to_local
+
+
+def message_id_for(dedupe_key: str, resends: int = 0) -> str:
+    """Deterministic: a message re-sent after a crash carries the same Message-ID."""
+    host = urlsplit(current_app.config["BASE_URL"]).hostname or "tsunagu.local"
+    seed = dedupe_key if not resends else f"{dedupe_key}/r{resends}"
+    digest = hashlib.sha256(seed.encode()).hexdigest()[:32]
+    return f"<{digest}@{host}>"
+
+
+def render_message(msg: OutboxMessage, now: datetime | None = None) -> Message:
+    """Render a row into a multipart text + HTML mail in the recipient's language.
+
+    Built with the classic MIME classes rather than `EmailMessage`: the result on the wire is
+    the same (UTF-8 parts in base64, encoded-word subject and names) at a third of the cost,
+    which matters when thousands of reminders fall due at once.
+    """
+    cfg = current_app.config
+    ctx = dict(msg.context or {}, recipient=msg.recipient)
+    with force_locale(msg.locale or "ja"):
+        subject = render_template(f"emails/{msg.template}.subject.txt", **ctx).strip()
+        text = render_template(f"emails/{msg.template}.txt", **ctx)
+        html = render_template(f"emails/{msg.template}.html", **ctx)
+    body = MIMEMultipart(
+        "alternative", _subparts=[MIMEText(text, "plain", "utf-8"), MIMEText(html, "html", "utf-8")]
+    )
+    # Our own boundaries: every part is base64, so no line can start with "--=_"; and the
+    # generator need not search each message for a free random one (a regex per message).
+    message_id = message_id_for(msg.dedupe_key, msg.resends or 0)
+    tag = message_id[1:17]
+    body.set_boundary(f"=_alt_{tag}")
+    ics = msg.ics or (
+        build_invitation(msg.about, msg.invite, msg.recipient) if msg.invite else None
+    )
+    if ics:
+        invitation = MIMEText(ics, "calendar", "utf-8")
+        invitation.set_param("method", "CANCEL" if "METHOD:CANCEL" in ics else "REQUEST")
+        invitation.add_header("Content-Disposition", "attachment", filename="invite.ics")
+        mail = MIMEMultipart("mixed", _subparts=[body, invitation], boundary=f"=_mix_{tag}")
+    else:
+        mail = body
+    mail["Subject"] = Header(" ".join(subject.split()), "utf-8")
+    mail["From"] = encode_address(cfg["MAIL_FROM"])
+    mail["To"] = encode_address(msg.recipient)
+    reply_to = msg.reply_to or cfg.get("MAIL_REPLY_TO")
+    if reply_to:
+        mail["Reply-To"] = encode_address(reply_to)
+    mail["Date"] = format_datetime(to_local(now or now_utc()))
+    mail["Message-ID"] = message_id
+    mail["Auto-Submitted"] = "auto-generated"
+    if not msg.transactional:
+        # A mail planned with its own signed opt-out link (`unsubscribe_url`) offers the
+        # one-click opt-out of RFC 8058: the mail client POSTs to it, no login, no page.
+        one_click = (msg.context or {}).get("unsubscribe_url")
+        mail["List-Unsubscribe"] = f"<{one_click or cfg['BASE_URL'] + '/mypage/profile'}>"
+        if one_click:
+            mail["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    return mail
+
+
+def summary_line(msg: OutboxMessage) -> str:
+    """One line about a planned mail: when it is due, to whom, its subject."""
+    ctx = dict(msg.context or {}, recipient=msg.recipient)
+    with force_locale(msg.locale or "ja"):
+        subject = render_template(f"emails/{msg.template}.subject.txt", **ctx).strip()
+    due = to_local(msg.due_at).strftime("%m-%d %H:%M")
+    return f"{due}  {msg.recipient}  {' '.join(subject.split())}"
+
+
+@lru_cache(maxsize=256)
+def encode_address(value: str) -> str:
+    """`東京商工会議所 <noreply@…>` → an RFC 2047 encoded display name and the bare address."""
+    name, address = parseaddr(value)
+    if not address:
+        return value
+    return formataddr((name, address), charset="utf-8") if name else address
