@@ -31,7 +31,7 @@ class Writes:
             self.connection = db.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
             self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbox-mark")
             self._session_set = (
-                not current_app.config.get("MAIL_MARKS_SYNCHRONOUS", False)
+                not current_app.config.get("MAIL_MARKS_SYNCHRONOUS", True)
                 and session_state_allowed()
             )
             if self._session_set:
@@ -40,7 +40,7 @@ class Writes:
                 # A mark need not wait for its WAL flush (1.8 ms → 0.3 ms here). Other
                 # dispatchers see it at once; only a crash of the database server itself
                 # could lose the last ~0.6 s of marks, and then those messages are sent
-                # again after their lease: never lost. MAIL_MARKS_SYNCHRONOUS=True waits.
+                # again after their lease: never lost. Only with MAIL_MARKS_SYNCHRONOUS=0.
                 self.connection.exec_driver_sql("SET synchronous_commit TO OFF")
 
     def run(self, statement, returning: bool = False):
