@@ -31,10 +31,21 @@ def memory_kb(pid: int) -> dict[str, int]:
     return out
 
 
+def private_kb(pid: int) -> int:
+    """What the process alone holds (not shared with the master or the other workers)."""
+    total = 0
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        if line.startswith(("Private_Clean:", "Private_Dirty:")):
+            total += int(line.split()[1])
+    return total
+
+
 def worker_memory(master_pid: int, target_mb: float = 120) -> str:
     """One line per worker and the largest VmRSS against the target; "" off Linux."""
     try:
-        workers = {pid: memory_kb(pid) for pid in children(master_pid)}
+        workers = {
+            pid: memory_kb(pid) | {"private": private_kb(pid)} for pid in children(master_pid)
+        }
         master = memory_kb(master_pid)
     except OSError:
         return ""
@@ -42,7 +53,8 @@ def worker_memory(master_pid: int, target_mb: float = 120) -> str:
         return ""
     lines = [
         f"  worker {pid}: VmRSS {m['VmRSS'] / 1024:.1f} MB (anonymous {m.get('RssAnon', 0) / 1024:.1f}"
-        f", file {m.get('RssFile', 0) / 1024:.1f}, shared {m.get('RssShmem', 0) / 1024:.1f})"
+        f", file {m.get('RssFile', 0) / 1024:.1f}, shared memory {m.get('RssShmem', 0) / 1024:.1f}"
+        f"; its own, not shared with other processes: {m['private'] / 1024:.1f})"
         for pid, m in workers.items()
     ]
     largest = max(m["VmRSS"] for m in workers.values()) / 1024
