@@ -4,6 +4,7 @@
     .venv/bin/python bench/rush.py --burst         # and the burst: 3,000 from 300 clients
     .venv/bin/python bench/rush.py --pgbouncer     # through a PgBouncer (transaction pooling)
     .venv/bin/python bench/rush.py --full          # 5,000 events / 50,000 registrations list test
+    .venv/bin/python bench/rush.py --preload       # gunicorn --preload (workers share the app)
 
 Phase 1: the same rig's `GET /healthz` rate (the baseline).
 Phase 2: the rush: N registrations (default 300) from C concurrent clients (default 50), one
@@ -12,6 +13,7 @@ Phase 2: the rush: N registrations (default 300) from C concurrent clients (defa
          (target < 300 ms), and where the server's time went (`bench/server_timing.py`: CPU,
          SQL statements and their time, the seat UPDATE with its row-lock wait, how long the
          lock is held until the commit, the commit), for confirmed and waitlisted answers apart.
+         Then each gunicorn worker's memory (VmRSS, /proc/<pid>/status; target ≤ 120 MB).
 Phase 2b (--burst): 3,000 registrations from 300 clients for a 500-seat frame: 0 5xx, exact
          counts, p99 (target < 2 s).
 Phase 3: the event list page with many published events and registrations: p95 (target < 150 ms).
@@ -35,7 +37,6 @@ import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,6 +44,8 @@ sys.path.insert(0, str(ROOT))
 
 from bench.breakdown import Breakdown  # noqa: E402
 from bench.pgbouncer import PgBouncer  # noqa: E402
+from bench.rush_seed import seed  # noqa: E402
+from bench.workers import worker_memory  # noqa: E402
 
 
 def free_port() -> int:
@@ -149,98 +152,6 @@ def drop_database(server_url: str, name: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def seed(url: str, people: int, seats: int, list_events: int, list_regs: int) -> dict:
-    """Units, people with API tokens, the rush event, and the list page's events."""
-    from sqlalchemy import insert, select
-
-    from booking import create_app
-    from booking.accounts.models import ApiToken, Company, User
-    from booking.demo import chamber_data
-    from booking.events.models import Event, Frame, Registration
-    from booking.extensions import db
-    from booking.org.models import Unit
-    from booking.org.services import load_structure
-    from booking.tokens import token_hash
-
-    app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": url})
-    with app.app_context():
-        load_structure(chamber_data())
-        db.session.commit()
-        units = db.session.scalars(select(Unit.id)).all()
-        hq = db.session.scalar(select(Unit.id).where(Unit.kind == "hq"))
-        now = datetime.now(UTC)
-        db.session.execute(insert(Company), [
-            {"name": f"株式会社ベンチ{i}", "name_kana": "ベンチ", "member_no": f"88{i:06d}",
-             "created_at": now, "updated_at": now} for i in range(people)
-        ])  # fmt: skip
-        company_ids = db.session.scalars(select(Company.id).order_by(Company.id)).all()
-        db.session.execute(insert(User), [
-            {"email": f"bench{i}@example.jp", "role": "member", "family_name": "負荷",
-             "given_name": str(i), "family_kana": "フカ", "given_kana": "テスト",
-             "company_id": company_ids[i], "locale": "ja", "active": True, "session_version": 1,
-             "created_at": now, "updated_at": now} for i in range(people)
-        ])  # fmt: skip
-        user_ids = db.session.scalars(select(User.id).order_by(User.id)).all()
-        tokens = [secrets.token_urlsafe(32) for _ in user_ids]
-        db.session.execute(insert(ApiToken), [
-            {"user_id": uid, "token_hash": token_hash(t), "created_at": now}
-            for uid, t in zip(user_ids, tokens, strict=True)
-        ])  # fmt: skip
-        start = now + timedelta(days=30)
-        rush = Event(title="ラッシュ計測セミナー", kind="seminar", format="in_person", unit_id=hq,
-                     starts_at=start, ends_at=start + timedelta(hours=2), status="published",
-                     frames=[Frame(name="会場参加", capacity=seats, taken=0)])  # fmt: skip
-        db.session.add(rush)
-        db.session.flush()
-        rush_id, frame_id = rush.id, rush.frames[0].id
-
-        kinds, formats = (
-            ("seminar", "exchange", "exhibition", "other"),
-            ("in_person", "online", "hybrid"),
-        )
-        db.session.execute(insert(Event), [
-            {"title": f"計測イベント {i}", "kind": kinds[i % 4], "format": formats[i % 3],
-             "unit_id": units[i % len(units)], "starts_at": now + timedelta(hours=2 + i),
-             "ends_at": now + timedelta(hours=4 + i), "status": "published", "member_only": i % 7 == 0,
-             "summary": "", "description": "", "speakers": "", "venue_name": "本部 会議室",
-             "venue_address": "", "venue_access": "", "online_url": "", "attestation": False,
-             "sequence": 0, "created_at": now, "updated_at": now}
-            for i in range(list_events)
-        ])  # fmt: skip
-        event_ids = db.session.scalars(
-            select(Event.id).where(Event.id != rush_id).order_by(Event.id)
-        ).all()
-        per_event = max(list_regs // max(list_events, 1), 0)
-        db.session.execute(insert(Frame), [
-            {"event_id": eid, "position": 0, "name": "会場参加", "mode": "in_person", "audience": "all",
-             "capacity": per_event + 5, "taken": per_event, "price_label": "無料", "lottery": False,
-             "waitlist": True} for eid in event_ids
-        ])  # fmt: skip
-        frames = dict(
-            db.session.execute(
-                select(Frame.event_id, Frame.id).where(Frame.event_id != rush_id)
-            ).all()
-        )
-        rows = []
-        for n, eid in enumerate(event_ids):
-            for k in range(per_event):
-                uid = user_ids[(n * per_event + k) % len(user_ids)]
-                rows.append({
-                    "reference": f"B{n:05d}-{k:03d}", "event_id": eid, "frame_id": frames[eid],
-                    "user_id": uid, "active_user_id": uid, "status": "confirmed", "answers": {},
-                    "attestation": False, "queue_rank": 0, "pass_token": secrets.token_urlsafe(16),
-                    "late_cancel": False, "sequence": 0, "created_at": now, "updated_at": now,
-                })  # fmt: skip
-            if len(rows) >= 5000:
-                db.session.execute(insert(Registration), rows)
-                rows = []
-        if rows:
-            db.session.execute(insert(Registration), rows)
-        db.session.commit()
-        db.engine.dispose()
-    return {"tokens": tokens, "event": rush_id, "frame": frame_id}
-
-
 def counts(url: str, frame_id: int) -> tuple[int, int, int, int]:
     import psycopg
 
@@ -315,6 +226,8 @@ def main() -> int:
     ap.add_argument("--burst", action="store_true", help="also 3,000 registrations, 300 clients")
     ap.add_argument("--pgbouncer", action="store_true",
                     help="run the app through a PgBouncer in transaction-pooling mode")  # fmt: skip
+    ap.add_argument("--preload", action="store_true",
+                    help="gunicorn --preload: the app is built once and the workers share it")  # fmt: skip
     ap.add_argument("--no-timing", action="store_true",
                     help="serve wsgi:app without the per-request timing headers")  # fmt: skip
     ap.add_argument("--list-events", type=int, default=1000)
@@ -351,7 +264,7 @@ def main() -> int:
         entry = "wsgi:app" if args.no_timing else "bench.server_timing:app"
         server = subprocess.Popen(
             [str(bin_dir / "gunicorn"), "-w", str(args.workers), "-b", f"127.0.0.1:{port}",
-             "--log-level", "warning", entry],
+             "--log-level", "warning", *(["--preload"] if args.preload else []), entry],
             cwd=ROOT, env=env, start_new_session=True,
         )  # fmt: skip
         for _ in range(120):
@@ -372,6 +285,7 @@ def main() -> int:
 
         ok = rush(port, url, data, args.registrations, args.clients, args.seats, healthz_rps,
                   "rush", args.workers)  # fmt: skip
+        print(worker_memory(server.pid))
         if burst:
             data["frame"] = add_frame(url, data["event"], burst[2])
             ok = rush(port, url, data, *burst, healthz_rps, "burst", args.workers) and ok

@@ -23,6 +23,7 @@ from booking.events.models import (
 from booking.events.payload import event_from_payload
 from booking.events.policy import may_join
 from booking.events.registrations import (
+    REGISTERING,
     cancel_registration,
     get_own_registration,
     register_for_frame,
@@ -143,7 +144,7 @@ def post_registration(event_id: int):
     body = json_body()
     # Held, not dropped: the session keeps only referenced objects, and the registration
     # would read the event again.
-    event = get_visible_event(event_id, user)
+    event = get_visible_event(event_id, user, REGISTERING)
     attestation = body.get("attestation", False)
     if not isinstance(attestation, bool):
         raise Invalid(_l("attestation は true か false で指定してください。"), field="attestation")

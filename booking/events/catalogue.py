@@ -110,9 +110,12 @@ def count_events(viewer, filters: EventFilters, now: datetime) -> int:
     return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
 
 
-def get_visible_event(event_id: int, viewer) -> Event:
-    """An event the viewer may see (staff see drafts too). :raises NotFound:"""
-    event = db.session.get(Event, event_id)
+def get_visible_event(event_id: int, viewer, options=()) -> Event:
+    """An event the viewer may see (staff see drafts too). :raises NotFound:
+
+    `options`: loader options for what the caller reads next (in the same statement).
+    """
+    event = db.session.get(Event, event_id, options=options)
     if event is None:
         raise NotFound(_l("イベントが見つかりません。"))
     if getattr(viewer, "is_authenticated", False) and viewer.is_staff:
