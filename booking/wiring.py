@@ -14,7 +14,7 @@ from flask import Flask
 # Kinds of `about` the product plans mail for: each needs its send-time check.
 ABOUT_CHECKS = (
     "user", "event", "registration", "attendee", "consultation", "meeting", "meeting_host",
-    "exhibitor", "follow_digest",
+    "exhibitor", "follow_digest", "company_invitation",
 )  # fmt: skip
 # Kinds of `about` whose mails carry a calendar invitation.
 INVITATION_BUILDERS = ("event", "registration", "consultation", "meeting")

@@ -46,6 +46,20 @@ def test_nothing_sleeps_on_the_monotonic_clock():
     assert offenders == []
 
 
+def test_no_test_times_what_it_runs():
+    """How long something takes is measured in bench/, on a quiet machine, not asserted in a
+    test that shares its cores with whatever else runs."""
+    tests = Path(__file__).resolve().parent
+    offenders = [
+        f"{path.relative_to(tests)}:{n}"
+        for path in tests.rglob("*.py")
+        if path.name != "test_clock.py"
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"\bperf_counter\(|\bprocess_time\(", line)
+    ]
+    assert offenders == []
+
+
 def test_the_tests_start_at_the_default_instant_whatever_the_hour(app):
     assert DEFAULT_INSTANT <= now_utc() < DEFAULT_INSTANT + timedelta(minutes=5)
 

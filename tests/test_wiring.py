@@ -21,7 +21,14 @@ from booking.notifications.hooks import MissingHook, hooks_of, still_holds
 from booking.notifications.models import OutboxMessage
 from booking.notifications.services import plan_message
 from booking.timefmt import now_utc
-from booking.wiring import missing_hooks
+from booking.wiring import (
+    ABOUT_CHECKS,
+    ADVISOR_SOURCES,
+    INVITATION_BUILDERS,
+    PRIVATE_SOURCES,
+    REMINDER_TARGETS,
+    missing_hooks,
+)
 from tests.conftest import make_app
 
 BOOKING = Path(__file__).resolve().parents[1] / "booking"
@@ -51,6 +58,25 @@ def test_an_app_whose_domain_registers_nothing_refuses_to_start(database_url, mo
     assert "send-time check: registration" in message
     assert "send-time check: attendee" in message
     assert "reminder targets: registrations" in message
+
+
+def test_every_hook_the_domains_register_is_one_the_app_cannot_start_without(app):
+    """A kind some domain handles but start-up does not ask for could go missing unnoticed:
+    its mail would then fail at send time instead of the app refusing to start."""
+    hooks, sources = hooks_of(app), sources_of(app)
+    assert set(hooks.about_checks) == set(ABOUT_CHECKS)
+    assert set(hooks.invitation_builders) == set(INVITATION_BUILDERS)
+    assert set(hooks.reminder_targets) == set(REMINDER_TARGETS)
+    assert set(sources.private) == set(PRIVATE_SOURCES)
+    assert set(sources.advisor) == set(ADVISOR_SOURCES)
+
+
+def test_an_app_without_the_invitation_mails_check_refuses_to_start(database_url, monkeypatch):
+    import booking.companies
+
+    monkeypatch.setattr(booking.companies, "init_app", lambda app: None)
+    with pytest.raises(RuntimeError, match="send-time check: company_invitation"):
+        create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": database_url})
 
 
 def test_hooks_belong_to_the_app_that_registered_them(app, database_url):

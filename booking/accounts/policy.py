@@ -16,6 +16,7 @@ The rules, in one place (pages and templates ask these functions):
 from __future__ import annotations
 
 from booking.accounts.models import User
+from booking.org.policy import sees_all_units
 
 # Accounts of the chamber's own people: only admins touch them.
 STAFF_SIDE_ROLES = ("staff", "advisor", "admin")
@@ -27,8 +28,8 @@ def may_see_accounts(user: User) -> bool:
 
 
 def is_hq_staff(user: User) -> bool:
-    """Admins, and staff of the head office."""
-    return user.is_admin or (user.is_staff and user.unit is not None and user.unit.kind == "hq")
+    """Admins, and staff of the head office (`org.policy.sees_all_units`: the one rule)."""
+    return sees_all_units(user)
 
 
 def may_change_role_and_unit(actor: User) -> bool:

@@ -16,7 +16,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from booking.accounts.names import addressed_name
-from booking.events.joining import join_url
+from booking.events.joining import attends_online, has_pass, join_url
 from booking.events.models import Event, Registration
 from booking.events.passes import cancel_link_token
 from booking.events.payment import is_priced
@@ -81,12 +81,12 @@ def context(reg: Registration, kind: str, **extra) -> dict:
         if reg.registered_by is not None and reg.registered_by_id != reg.user_id
         else "",
     }
-    if reg.status == "confirmed" and reg.frame.mode == "online":
+    if attends_online(reg):
         # No door online, so no QR pass: how to join instead (the mail says when the link
         # is still to come).
         if url := join_url(reg):
             ctx["join_url"] = url
-    elif reg.status == "confirmed":
+    elif has_pass(reg):
         ctx["pass_url"] = f"{_base_url()}/mypage/registrations/{reg.id}"
         ctx["pass_token"] = reg.pass_token  # the QR code is drawn when the mail is rendered
     ctx.update(extra)

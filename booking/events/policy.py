@@ -4,7 +4,7 @@ cancel it; whether its holder came; and which frames and registrations belong to
 Pages, the API, calendar feeds, invitations, mails and passes ask these functions and
 decide nothing themselves, so a hybrid event's join URL reaches its online attendees only.
 The cancelling rule itself is `cancelling.cancel_refusal` (the registration service
-enforces it too).
+enforces it too); joining online and the door pass are `joining`'s, answered here as well.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 
 from booking.errors import NotFound
 from booking.events.cancelling import cancel_refusal
-from booking.events.joining import join_url, may_join  # noqa: F401 - the policy answers both
+from booking.events.joining import attends_online, has_pass, join_url, may_join  # noqa: F401
 from booking.events.models import Event, Frame, Registration
 from booking.events.notices import registration_still_holds
 from booking.events.registrations import audience_allows, frame_state
@@ -119,14 +119,3 @@ def registration_of(event: Event, reg_id: int) -> Registration:
     if reg is None or reg.event_id != event.id:
         raise NotFound(_l("お申し込みが見つかりません。"))
     return reg
-
-
-def has_pass(reg: Registration | None) -> bool:
-    """A QR pass for the door: a confirmed registration in a frame with a room (not online)
-    of an event still on."""
-    return (
-        reg is not None
-        and reg.status == "confirmed"
-        and reg.frame.mode != "online"
-        and reg.event.status != "cancelled"
-    )

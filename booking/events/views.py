@@ -18,8 +18,10 @@ from booking.events.models import KINDS, Registration
 from booking.events.month import agenda, month_weeks, week_days, week_start
 from booking.events.passes import registration_for_link
 from booking.events.policy import (
+    attends_online,
     can_cancel,
     cancel_refusal,
+    has_pass,
     join_url,
     may_switch_to_online,
     online_frames_open_to,
@@ -214,7 +216,7 @@ def registration(reg_id: int):
         "events/registration.html", reg=reg, event=reg.event, now=now,
         done=request.args.get("done") == "1", position=waitlist_position(reg),
         can_cancel=can_cancel(reg, now), refusal=cancel_refusal(reg, now) if reg.is_active else None,
-        join_url=join_url(reg),
+        join_url=join_url(reg), attends_online=attends_online(reg), has_pass=has_pass(reg),
         online_frames=online_frames_open_to(reg, now), deadline=cancel_deadline(reg.event),
     )  # fmt: skip
 

@@ -78,8 +78,32 @@ document.addEventListener("securitypolicyviolation", (e) => {
 """
 
 
+def missing_security_headers(headers: dict[str, str]) -> list[str]:
+    """What a page of ours lacks of the headers every answer carries (tests/test_security.py
+    pins their exact values; HSTS is production's, over HTTPS, and tested there)."""
+    policy = headers.get("content-security-policy", "")
+    wanted = {
+        "Content-Security-Policy without inline script": "script-src 'self'" in policy
+        and "unsafe-inline" not in policy,
+        "frame-ancestors 'none'": "frame-ancestors 'none'" in policy,
+        "X-Content-Type-Options: nosniff": headers.get("x-content-type-options") == "nosniff",
+        "X-Frame-Options: DENY": headers.get("x-frame-options") == "DENY",
+        "Referrer-Policy": bool(headers.get("referrer-policy")),
+    }
+    return [name for name, present in wanted.items() if not present]
+
+
+def _check_page_headers(response, violations: list[str]) -> None:
+    if response.request.resource_type != "document":
+        return
+    if missing := missing_security_headers(response.headers):
+        violations.append(f"{response.url} answered without {', '.join(missing)}")
+
+
 def watch_csp_violations(context, violations: list[str]) -> None:
-    """Record every CSP violation of every page of `context` into `violations`."""
+    """Record every CSP violation of every page of `context` into `violations`, and every page
+    answered without the security headers."""
+    context.on("response", lambda response: _check_page_headers(response, violations))
     context.expose_function("reportCspViolation", lambda text: violations.append(text))
     context.add_init_script(REPORT_CSP_VIOLATIONS)
     # Chromium also logs each refusal to the console ("Refused to … because it violates the
@@ -92,7 +116,8 @@ def watch_csp_violations(context, violations: list[str]) -> None:
 
 @pytest.fixture
 def csp_violations() -> list[str]:
-    """The CSP violations met by the test's `page`; any left at the end fails the test."""
+    """The CSP violations met by the test's `page` (and pages without the security headers);
+    any left at the end fails the test."""
     return []
 
 
@@ -108,7 +133,7 @@ def page(browser, request, live_server, csp_violations):
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
     context.close()
-    assert not csp_violations, "Content-Security-Policy violations:\n" + "\n".join(csp_violations)
+    assert not csp_violations, "Content-Security-Policy findings:\n" + "\n".join(csp_violations)
 
 
 @pytest.fixture

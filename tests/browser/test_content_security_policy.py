@@ -48,6 +48,26 @@ def test_the_suite_notices_what_the_policy_refuses(
     csp_violations.clear()  # seen and expected: the fixture would fail the test otherwise
 
 
+def test_the_suite_notices_a_page_without_the_security_headers(
+    page, app, live_server, csp_violations
+):  # fmt: skip
+    served = app.wsgi_app
+
+    def without_nosniff(environ, start_response):
+        def start(status, headers, exc_info=None):
+            kept = [(k, v) for k, v in headers if k.lower() != "x-content-type-options"]
+            return start_response(status, kept, exc_info)
+
+        return served(environ, start)
+
+    app.wsgi_app = without_nosniff
+    page.goto(live_server + "/events/")
+    assert csp_violations == [
+        f"{live_server}/events/ answered without X-Content-Type-Options: nosniff"
+    ]
+    csp_violations.clear()  # seen and expected: the fixture would fail the test otherwise
+
+
 def test_the_event_filters_fold_on_a_phone_unless_in_use(page, live_server):
     filters = page.locator("details#filters")
     page.goto(live_server + "/events/")

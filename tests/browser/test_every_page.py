@@ -32,8 +32,8 @@ from booking.timefmt import now_utc
 from tests.browser.conftest import ARTIFACTS, BLOCKING, watch_csp_violations
 from tests.clock import CLOCK
 from tests.conftest import IsolatedClient, _empty_all_tables, app_settings
+from tests.demo_world import ROLES, World, ids_and_tokens, route_url, signed_in_client
 from tests.site_forms import crawl, read_page
-from tests.test_hostile_forms import ROLES, World, _client, _ids_and_tokens, _url
 
 pytestmark = pytest.mark.browser
 
@@ -80,7 +80,7 @@ def _typed_text() -> str:
 def _pages_of(world: World, role: str, seen: set[str]) -> list[str]:
     """One URL of each HTML page's route the role may open (answered 200 to its session) and
     no role before it opened: the pages everyone sees are looked at once, by the first."""
-    client, urls = _client(world, role), []
+    client, urls = signed_in_client(world, role), []
     for page in crawl(world.app, client, world.get_urls, follow=True):
         endpoint = world.app.url_map.bind("x").match(urlsplit(page.url).path)[0]
         if page.status != 200 or endpoint in seen:
@@ -112,13 +112,13 @@ def site(database_url, browser):
             role: (db.session.scalar(select(User.id).where(User.email == email)) if email else None)
             for role, email in ROLES.items()
         }
-        world = World(app, users, *_ids_and_tokens(users))
+        world = World(app, users, *ids_and_tokens(users))
         rules = [
             r
             for r in app.url_map.iter_rules()
             if "GET" in r.methods and r.endpoint != "static" and not r.rule.startswith("/api/")
         ]
-        world.get_urls = [u for u in (_url(world, r) for r in rules) if u]
+        world.get_urls = [u for u in (route_url(world, r) for r in rules) if u]
         site = Site(app, base, users)
         site.session_ids = {
             role: db.session.get(User, user_id).get_id()

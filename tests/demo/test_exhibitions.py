@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -35,16 +34,13 @@ def _counts() -> dict:
 
 
 def test_demo_load_adds_the_fair_once(runner):
-    started = time.perf_counter()
     first = runner.invoke(args=["demo", "load"])
-    took = time.perf_counter() - started
     assert first.exit_code == 0, first.output
     counts = _counts()
     second = runner.invoke(args=["demo", "load"])
     assert second.exit_code == 0, second.output
     assert _counts() == counts
     assert "exhibitor@demo.tsunagu.jp" in second.output
-    assert took < 60, f"demo load took {took:.1f} s"
 
     (fair,) = db.session.scalars(select(Exhibition)).all()
     assert fair.event.title.startswith("中小企業マーケットTOKYO")

@@ -110,11 +110,3 @@ def make_message():
         return msg_id
 
     return factory
-
-
-@pytest.fixture
-def make_event(app):
-    """`make_event(capacity=50, days=7, unit="hq", …)`: the events tests' factory."""
-    from tests.factories import make_event as new_event
-
-    return new_event

@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -54,15 +53,13 @@ def test_scheduler_run_sends_overdue_mail_and_stops_after_the_message_in_hand_on
     try:
         assert sink.first.wait(60), "nothing was sent at start-up"
         proc.send_signal(signal.SIGTERM)
-        asked = time.monotonic()
+        # (A bound against a hang, not a timing: that it stopped early is the count below.)
         _out, err = communicate_within(proc, 15)
-        stopped_after = time.monotonic() - asked
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
     assert proc.returncode == 0, err
-    assert stopped_after < 5
     counts = _statuses()
     delivered = len(sink.messages)
     assert counts.get("sent") == delivered  # each delivered message is marked, none twice
