@@ -22,7 +22,14 @@ from tests.factories import make_event
 BOOKING = Path(__file__).resolve().parents[1] / "booking"
 # The dispatcher leases, sends and marks in separate transactions (that is how a mail goes out
 # once); the account import commits per chunk of thousands. Nothing else commits by hand.
-OWN_TRANSACTIONS = {"unit_of_work.py", "notifications/dispatcher.py", "accounts/importer.py"}
+# The dispatcher keeps its own transactions (claims, marks in notifications/writes.py) and the
+# roster import commits in chunks; everything else runs in the unit of work.
+OWN_TRANSACTIONS = {
+    "unit_of_work.py",
+    "notifications/dispatcher.py",
+    "notifications/writes.py",
+    "accounts/importer.py",
+}
 
 
 def _count(model) -> int:
