@@ -278,14 +278,16 @@ def issue_api_token(user: User) -> str:
 
 
 def user_for_api_token(token: str, now: datetime) -> User | None:
-    row = db.session.scalar(
-        select(ApiToken).where(
-            ApiToken.token_hash == token_hash(token), ApiToken.revoked_at.is_(None)
+    """The active person holding this unrevoked token (one query: the token with its user)."""
+    return db.session.scalar(
+        select(User)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(
+            ApiToken.token_hash == token_hash(token),
+            ApiToken.revoked_at.is_(None),
+            User.active.is_(True),
         )
     )
-    if row is None or not row.user.active:
-        return None
-    return row.user
 
 
 def load_user(session_id: str) -> User | None:
