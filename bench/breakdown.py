@@ -46,7 +46,9 @@ class Breakdown:
             kind, _, ms = item.rpartition("=")
             self.sql[label][kind].append(float(ms))
 
-    def report(self, indent: str = "  ") -> str:
+    def report(self, indent: str = "  ", seat: bool = True) -> str:
+        """Per label: server time, CPU, SQL and statements; with `seat`, the seat UPDATE's
+        row-lock wait and how long the lock was held (the rush's figures)."""
         lines = []
         for label, rows in sorted(self.rows.items()):
             n = len(rows)
@@ -58,12 +60,16 @@ class Breakdown:
                 return pct([r.get(key, (0.0, ""))[0] for r in rows], 99)
 
             stmts = sum(int(r.get("sql", (0, "0"))[1] or 0) for r in rows) / n
+            seat_part = (
+                f"seat UPDATE {mean('seat'):.1f} ms (p99 {p99('seat'):.0f}: the row-lock wait), "
+                f"lock held to commit {mean('held'):.1f} ms (p99 {p99('held'):.0f}), "
+                if seat
+                else ""
+            )
             lines.append(
                 f"{indent}{label} ({n}): server {mean('app'):.1f} ms (p99 {p99('app'):.0f}), "
                 f"CPU {mean('cpu'):.1f} ms, SQL {mean('sql'):.1f} ms in {stmts:.1f} statements, "
-                f"seat UPDATE {mean('seat'):.1f} ms (p99 {p99('seat'):.0f}: the row-lock wait), "
-                f"lock held to commit {mean('held'):.1f} ms (p99 {p99('held'):.0f}), "
-                f"commit {mean('commit'):.1f} ms"
+                f"{seat_part}commit {mean('commit'):.1f} ms"
             )
             kinds = sorted(self.sql[label].items(), key=lambda kv: -sum(kv[1]))
             lines.append(

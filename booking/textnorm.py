@@ -9,6 +9,7 @@ import unicodedata
 _DASHES = re.compile("[\u2010-\u2015\u2212\u30fc\uff70\u2043\ufe63\uff0d-]")
 _HIRAGANA_START, _HIRAGANA_END = 0x3041, 0x3096
 _KANA_SHIFT = 0x60
+_TO_KATAKANA = {c: c + _KANA_SHIFT for c in range(_HIRAGANA_START, _HIRAGANA_END + 1)}
 _KATAKANA = re.compile(r"^[\u30a1-\u30fa\u30fc\u30fd\u30fe\u30f4・ 　]+$")
 
 
@@ -38,11 +39,7 @@ def normalise_member_no(value: str | None) -> str:
 def to_katakana(value: str | None) -> str:
     """Furigana are accepted in hiragana or katakana (half-width too) and stored in katakana."""
     # NFKC turns half-width katakana into full-width; then shift hiragana up to katakana.
-    text = unicodedata.normalize("NFKC", value or "").strip()
-    return "".join(
-        chr(ord(ch) + _KANA_SHIFT) if _HIRAGANA_START <= ord(ch) <= _HIRAGANA_END else ch
-        for ch in text
-    )
+    return unicodedata.normalize("NFKC", value or "").strip().translate(_TO_KATAKANA)
 
 
 def is_katakana(value: str) -> bool:

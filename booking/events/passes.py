@@ -8,7 +8,7 @@ from datetime import datetime
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import func, inspect, select, update
 
 from booking.errors import Conflict, NotFound
 from booking.events.models import Event, Frame, Registration
@@ -54,13 +54,26 @@ def check_in(reg: Registration, now: datetime) -> bool:
     """
     if reg.status != "confirmed":
         raise Conflict(_l("確定していないお申し込みです。"), code="not_confirmed")
-    result = db.session.execute(
-        update(Registration)
-        .where(Registration.id == reg.id, Registration.checked_in_at.is_(None))
-        .values(checked_in_at=now)
-        .execution_options(synchronize_session=False)
-    )
+    first = mark_checked_in(reg.id, now)
     db.session.refresh(reg)
+    return first
+
+
+def mark_checked_in(reg_id: int, now: datetime) -> bool:
+    """The attendance mark itself: set once, by the first check-in (a later one never moves
+    it); returns whether this call set it. One UPDATE of the table; a copy of the row loaded
+    in the session reads the mark again when next used."""
+    table = Registration.__table__
+    result = db.session.execute(
+        update(table)
+        .where(table.c.id == reg_id, table.c.checked_in_at.is_(None))
+        .values(checked_in_at=now)
+    )
+    loaded = db.session.identity_map.get(
+        inspect(Registration).identity_key_from_primary_key((reg_id,))
+    )
+    if loaded is not None:
+        db.session.expire(loaded, ["checked_in_at", "updated_at"])
     return result.rowcount == 1
 
 

@@ -10,7 +10,7 @@ def init_app(app) -> None:
     from booking.exhibitions.applications.review import decision_still_holds
     from booking.exhibitions.applications.services import number as application_number
     from booking.exhibitions.applications.views import bp as applications_bp
-    from booking.exhibitions.directory import initials
+    from booking.exhibitions.directory import initials, rendered
     from booking.exhibitions.directory.search import zones_of
     from booking.exhibitions.directory.views import bp as directory_bp
     from booking.exhibitions.entrance.views import bp as entrance_bp
@@ -34,6 +34,7 @@ def init_app(app) -> None:
     app.add_template_global(application_words, "application_words")
     app.add_template_global(application_number, "application_number")
     app.add_template_global(zones_of, "exhibitor_zones")
+    app.add_template_global(rendered.rendered_card, "rendered_card")
     app.context_processor(template_helpers.exhibition_helpers)
     # Templates ask the rules, never re-derive them.
     app.add_template_global(policy.may_cancel_meeting, "may_cancel_meeting")

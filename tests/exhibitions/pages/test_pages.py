@@ -149,3 +149,23 @@ def test_every_mistake_is_shown_at_once(exhibitor_client):
     form = page_form(display_name="", website="javascript:alert(1)")
     body = exhibitor_client.post(f"/exhibitor/{x.id}/page", data=form).get_data(as_text=True)
     assert 'id="display_name-error"' in body and 'id="website-error"' in body
+
+
+def test_the_directory_shows_a_saved_page_at_once(exhibitor_client, fair):
+    """The directory keeps each card's HTML; a card whose values changed is drawn afresh."""
+    x = exhibitor_client.exhibitor
+    form = page_form(display_name="旧名の製作所", categories=["industry"])
+    assert exhibitor_client.post(f"/exhibitor/{x.id}/page", data=form).status_code == 302
+    before = exhibitor_client.get(f"/exhibitions/{fair.id}/").get_data(as_text=True)
+    assert "旧名の製作所" in before
+    form = page_form(display_name="新名の製作所", categories=["ict"], online_meetings=None)
+    assert exhibitor_client.post(f"/exhibitor/{x.id}/page", data=form).status_code == 302
+    after = exhibitor_client.get(f"/exhibitions/{fair.id}/").get_data(as_text=True)
+    assert "新名の製作所" in after and "旧名の製作所" not in after
+    card = after[after.index(f'id="exhibitor-{x.id}"') :]
+    card = card[: card.index("</li>")]
+    assert "情報通信" in card and "オンライン商談" not in card
+    db.session.get(Booth, 1).exhibitor_id = x.id
+    db.session.commit()
+    moved = exhibitor_client.get(f"/exhibitions/{fair.id}/").get_data(as_text=True)
+    assert "A-01" in moved[moved.index(f'id="exhibitor-{x.id}"') :]
