@@ -4,6 +4,8 @@ registration's labels."""
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from booking.events.registrations import register_for_frame
@@ -87,3 +89,22 @@ def test_an_english_registration_reads_event_not_events_and_its_mail_gives_the_f
         .get_content()
     )
     assert "¥3,000 (incl. tax)" in text and "3,000円" not in text
+
+
+def test_the_consultation_place_in_english_names_channel_branch_and_ward_in_english(app):
+    from flask_babel import refresh
+
+    from booking.consultations.catalogue import load_catalogue
+    from booking.consultations.places import booking_place
+    from booking.demo import chamber_data
+
+    load_catalogue(chamber_data())
+    with app.test_request_context(headers={"Cookie": "lang=en"}):
+        refresh()
+        where = booking_place("branch", "chiyoda", None)
+        assert where["place"].startswith("Chiyoda Branch") and "(Chiyoda City)" in where["place"]
+        assert where["channel"] and not re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", where["channel"])
+    with app.test_request_context():
+        refresh()
+        where = booking_place("branch", "chiyoda", None)
+        assert where["place"].startswith("千代田支部 相談窓口（千代田区）")
