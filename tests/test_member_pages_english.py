@@ -108,3 +108,12 @@ def test_the_consultation_place_in_english_names_channel_branch_and_ward_in_engl
         refresh()
         where = booking_place("branch", "chiyoda", None)
         assert where["place"].startswith("千代田支部 相談窓口（千代田区）")
+
+
+def test_the_company_page_in_english_offers_sections_by_their_english_names(member_client, member):
+    member.locale = "en"
+    db.session.commit()
+    page = member_client.get("/mypage/company").get_data(as_text=True)
+    sections = list(db.session.scalars(select(Unit).where(Unit.kind == "section")))
+    assert sections and all(u.name_en in page for u in sections)
+    assert not any(f">{u.name}<" in page or f"> {u.name}<" in page for u in sections)
