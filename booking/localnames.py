@@ -58,6 +58,16 @@ def localized(obj, english: bool | None = None) -> str:
     return name
 
 
+def ward_name(unit, english: bool | None = None) -> str:
+    """A branch's ward in the current language: 千代田区 / Chiyoda City (the wards' own English
+    style), from the branch's English name `Chiyoda Branch`; the ward as written otherwise."""
+    ward = getattr(unit, "ward", "") or ""
+    name_en = getattr(unit, "name_en", "") or ""
+    if ward and name_en.endswith(" Branch") and (_english() if english is None else english):
+        return name_en.removesuffix(" Branch") + " City"
+    return ward
+
+
 def is_free(label: str | None) -> bool:
     """The fee label means no fee (staff type 無料 into the price field; the API may send "")."""
     return (label or "").strip().lower() in FREE

@@ -26,6 +26,7 @@ from booking.calendars.responses import calendar_response
 from booking.errors import NotFound
 from booking.events.models import KINDS
 from booking.extensions import db, login_manager
+from booking.localnames import localized
 from booking.org.models import Unit
 from booking.timefmt import now_utc
 
@@ -83,8 +84,8 @@ def public_feeds_page():
         "calendars/public.html",
         everything=entry(_("すべての公開イベント")),
         by_kind=[entry(kind_label(k), kind=k) for k in KINDS],
-        by_branch=[entry(u.name, branch=u.slug) for u in units if u.kind == "branch"],
-        by_section=[entry(u.name, section=u.slug) for u in units if u.kind == "section"],
+        by_branch=[entry(localized(u), branch=u.slug) for u in units if u.kind == "branch"],
+        by_section=[entry(localized(u), section=u.slug) for u in units if u.kind == "section"],
     )
 
 

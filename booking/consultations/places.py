@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from booking.consultations.models import Channel
 from booking.extensions import db
+from booking.localnames import bracketed, localized, ward_name
 from booking.org.services import unit_by_key
 
 
@@ -14,14 +15,14 @@ def booking_place(channel_slug: str | None, branch_slug: str | None, member) -> 
     """{"channel": the channel's name, "place": the branch counter, or how an online or phone
     session reaches the member} for the intake and confirm pages."""
     channel = db.session.scalar(select(Channel).where(Channel.slug == (channel_slug or "")))
-    name = channel.name if channel else ""
+    name = localized(channel) if channel else ""
     branch = unit_by_key(f"branch:{branch_slug}") if branch_slug and branch_slug != "any" else None
     if channel_slug == "branch":
         if branch is None:
             return {"channel": name, "place": _("ご希望の支部の相談窓口")}
-        place = _("%(branch)s 相談窓口", branch=branch.name)
+        place = _("%(branch)s 相談窓口", branch=localized(branch))
         if branch.ward:
-            place += f"（{branch.ward}）"
+            place += str(bracketed(ward_name(branch)))
         if branch.contact_phone:
             place += " " + _("電話 %(phone)s", phone=branch.contact_phone)
         return {"channel": name, "place": place}

@@ -21,7 +21,7 @@ from booking.demo.english import with_english_names
 from booking.demo.events import load_season
 from booking.demo.follows import load_follows
 from booking.demo.membership import load_membership
-from booking.demo.texts import demo_title, new_year_party_day, texts_for
+from booking.demo.texts import demo_title, new_year_party_day, open_day, texts_for
 from booking.events.models import Event, Frame
 from booking.extensions import db
 from booking.org.models import Unit
@@ -162,7 +162,8 @@ def organiser_unit(organiser: str) -> Unit:
 
 def _venue(unit: Unit) -> tuple[str, str, str]:
     if unit.kind == "branch":
-        return (f"{unit.name} 会議室", f"東京都{unit.ward}", f"{unit.ward}内の最寄り駅より徒歩")
+        # The demo knows no branch's street address nor its station: no made-up directions.
+        return (f"{unit.name} 会議室", f"東京都{unit.ward}", "")
     return VENUES["hq"]
 
 
@@ -176,7 +177,7 @@ def load_events(data: dict, now: datetime) -> int:
             continue
         unit = organiser_unit(sample["organiser"])
         # Stored as UTC: SQLite keeps the wall-clock time of an aware value, not its offset.
-        day = today + timedelta(days=days)
+        day = open_day(today + timedelta(days=days))
         if "賀詞交歓会" in sample["title"]:
             day = new_year_party_day(today)
         start = datetime.combine(day, time(hour), tzinfo=tokyo).astimezone(UTC)

@@ -17,7 +17,7 @@ from booking.events.certificates.pdf import japanese_font
 from booking.events.models import Event
 from booking.extensions import db
 
-PAST_TOUR = "ものづくり企業 工場見学会（終了）"
+PAST_TOUR = "ものづくり企業 工場見学会"
 HANDOUT = "見学のしおり（工程の説明と安全上の注意）"
 
 

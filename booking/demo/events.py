@@ -191,7 +191,7 @@ def load_season(now: datetime) -> int:
     count += 2
 
     past = _event(
-        "ものづくり企業 工場見学会（終了）", "section:industry", "other", "in_person",
+        "ものづくり企業 工場見学会", "section:industry", "other", "in_person",
         _at(now, -10, 13), 3,
         [dict(name="会場参加", mode="in_person", capacity=25, audience="members", price_label="無料")],
         summary="区内のものづくり企業の工場を見学しました。",

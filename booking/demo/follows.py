@@ -16,6 +16,7 @@ TAGS = {
     "ものづくりゼミナール": ["section:industry"],
     "身の丈BCP策定ワークショップ": ["section:industry"],
     "イノベーション創出連続セミナー": ["section:ict"],
+    "オープンイノベーション実践セミナー": ["section:ict"],
     "大手企業とスタートアップ企業": ["section:ict"],
 }
 # 株式会社山田製作所 (member@) is in the 工業部会 and cares about digital shift (情報通信部会).

@@ -16,7 +16,12 @@ _YEAR = re.compile(r"\s*(?<![0-9０-９])(?:20|２０)[0-9０-９]{2}(?![0-9０-
 
 
 # Plan names that read as a note to ourselves rather than an event's name.
-TITLES = {"ツーリズムEXPOジャパン2022 出展": "ツーリズムEXPOジャパン 区観光協会との共同出展"}
+# The plan's 連続セミナー is the demo's three-session series (booking/demo/events.py); its
+# one-session sample is shown as a seminar of its own, so no two events share a name.
+TITLES = {
+    "ツーリズムEXPOジャパン2022 出展": "ツーリズムEXPOジャパン 区観光協会との共同出展",
+    "イノベーション創出連続セミナー": "オープンイノベーション実践セミナー",
+}
 
 
 def demo_title(title: str) -> str:
@@ -31,6 +36,16 @@ def new_year_party_day(today: date) -> date:
     day = date(today.year if today < date(today.year, 1, 6) else today.year + 1, 1, 6)
     while day.weekday() >= 5:
         day += timedelta(days=1)
+    return day
+
+
+def open_day(day: date) -> date:
+    """The chamber is closed over the new year (年末年始, 29 December to 3 January): an event
+    that would fall then is held on the first weekday after it instead."""
+    if (day.month, day.day) >= (12, 29) or (day.month, day.day) <= (1, 3):
+        day = date(day.year + (day.month == 12), 1, 4)
+        while day.weekday() >= 5:
+            day += timedelta(days=1)
     return day
 
 
@@ -111,7 +126,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "新年を迎え、部会の会員企業の皆さまが一堂に会する賀詞交歓会です。",
     ),
     "イノベーション創出連続セミナー": (
-        "新事業・イノベーション創出委員会による連続セミナーです。",
+        "大手企業との協業や新規事業の進め方を、事例から学ぶセミナーです。",
         "新規事業の立ち上げからオープンイノベーションの実践まで、"
         "第一線で活躍する講師が事例を交えて解説します。",
     ),

@@ -23,7 +23,7 @@ from booking.events.payment import is_priced
 from booking.events.queue import waitlist_position
 from booking.events.survey_links import survey_url
 from booking.extensions import db
-from booking.localnames import localized
+from booking.localnames import fee, localized
 from booking.notifications.reminders import (
     ReminderTarget,
     cancel_reminders,
@@ -65,7 +65,9 @@ def context(reg: Registration, kind: str, **extra) -> dict:
         if reg.frame.mode == "in_person"
         else "",
         # A priced frame: its fee and how and when to pay (the mail words the default).
-        "price": reg.frame.price_label if is_priced(reg.frame) else "",
+        "price": fee(reg.frame.price_label, english=locale.startswith("en"))
+        if is_priced(reg.frame)
+        else "",
         "payment_note": event.payment_note if is_priced(reg.frame) else "",
         "frame": localized(reg.frame, english=locale.startswith("en")),
         "mode": reg.frame.mode,

@@ -10,7 +10,7 @@ from flask_babel import get_locale
 from markupsafe import Markup, escape
 
 from booking import accommodation
-from booking.localnames import bracketed, fee, localized
+from booking.localnames import bracketed, fee, localized, ward_name
 from booking.timefmt import format_day, format_deadline, format_when
 
 
@@ -45,6 +45,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(format_deadline, "deadline")
     # Names of units, themes, channels, zones and frames, and fees, in the reader's language.
     app.add_template_filter(localized, "localized")
+    app.add_template_filter(ward_name, "ward")
     app.add_template_filter(fee, "fee")
     app.add_template_filter(bracketed, "bracketed")
     # What a person asked for as reasonable accommodation (合理的配慮), in one line for staff.

@@ -13,6 +13,7 @@ from booking.errors import NotFound
 from booking.events.policy import has_pass
 from booking.events.recommendations import recommended_events
 from booking.events.registrations import get_own_registration
+from booking.localnames import localized
 from booking.mypage.timeline import timeline
 from booking.org.services import units_of_kind
 from booking.refusals import form_page
@@ -69,7 +70,7 @@ def company():
     if current_user.company is None:
         abort(404)
     form = CompanyInterestsForm()
-    form.interests.choices = [SelectChoice(u.slug, u.name) for u in units_of_kind("section")]
+    form.interests.choices = [SelectChoice(u.slug, localized(u)) for u in units_of_kind("section")]
     if request.method == "GET":
         form.interests.data = [u.slug for u in current_user.company.interests]
     if form.validate_on_submit():

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from booking.demo import load
-from booking.demo.texts import demo_title, new_year_party_day
+from booking.demo.texts import demo_title, new_year_party_day, open_day
 from booking.events.models import Event
 from booking.extensions import db
 from booking.timefmt import now_utc, to_local
@@ -107,3 +107,38 @@ def test_each_demo_theme_suggests_its_own_intake_example(demo):
     hints = {t.slug: t.intake_hint for t in db.session.scalars(select(Theme))}
     assert all(hints.values()) and len(set(hints.values())) == len(hints)
     assert "株式" in hints["succession"] and "商標" in hints["ip"]
+
+
+def test_no_two_demo_events_share_a_name_and_none_is_named_as_over(demo):
+    titles = [e.title for e in demo]
+    assert len(titles) == len(set(titles)), sorted(t for t in titles if titles.count(t) > 1)
+    assert not any("終了" in t for t in titles)
+
+
+def test_no_demo_venue_gives_made_up_directions(demo):
+    for event in demo:
+        assert "最寄り駅より徒歩" not in (event.venue_access or ""), event.title
+
+
+def test_the_chamber_is_closed_over_the_new_year():
+    assert open_day(date(2026, 12, 28)) == date(2026, 12, 28)
+    assert open_day(date(2026, 12, 29)) == date(2027, 1, 4)  # a Monday
+    assert open_day(date(2027, 1, 2)) == date(2027, 1, 4)
+    assert open_day(date(2027, 12, 31)) == date(2028, 1, 4)  # a Tuesday
+    assert open_day(date(2031, 1, 3)) == date(2031, 1, 6)  # 4 January 2031 is a Saturday
+    assert open_day(date(2027, 1, 4)) == date(2027, 1, 4)
+
+
+def test_a_demo_loaded_in_december_holds_no_plan_event_over_the_new_year(app, clock):
+    from datetime import UTC, datetime
+
+    from booking.demo import chamber_data
+    from booking.demo.texts import demo_title
+
+    clock.move_to(datetime(2026, 12, 7, 1, 0, tzinfo=UTC))
+    load(now_utc())
+    db.session.commit()
+    plan = {demo_title(s["title"]) for s in chamber_data()["sample_events"]}
+    for event in db.session.scalars(select(Event).where(Event.title.in_(plan))):
+        day = to_local(event.starts_at).date()
+        assert open_day(day) == day, (event.title, day)

@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length
 from booking.events.forms import MultiCheckboxField
 from booking.exhibitions.applications.services import ApplicationInput, section_choices
 from booking.forms import EmailInput, KanaInput, MemberNoInput, PhoneInput
+from booking.localnames import localized
 
 REQUIRED = _l("入力してください。")
 CHOOSE = _l("選んでください。")
@@ -57,7 +58,7 @@ class ApplicationForm(FlaskForm):
     )
 
     def fill_choices(self) -> None:
-        self.categories.choices = [SelectChoice(u.id, u.name) for u in section_choices()]
+        self.categories.choices = [SelectChoice(u.id, localized(u)) for u in section_choices()]
 
     def fill_from_user(self, user) -> None:
         """The applicant is the usual contact person: start from their details."""

@@ -31,6 +31,7 @@ class CardZone(NamedTuple):
     id: int
     code: str
     name: str
+    name_en: str = ""  # English mode shows it (`localized`), as for a Zone
 
 
 class CardBooth(NamedTuple):
@@ -41,6 +42,7 @@ class CardBooth(NamedTuple):
 class CardCategory(NamedTuple):
     slug: str
     name: str
+    name_en: str = ""
 
 
 class CardLogo(NamedTuple):
@@ -90,20 +92,20 @@ def build_cards(rows: Iterable, texts: bool = False) -> list[Card]:
     if not cards:
         return cards
     by_id = {c.id: c for c in cards}
-    for exhibitor_id, slug, name in db.session.execute(
-        select(exhibitor_categories.c.exhibitor_id, Unit.slug, Unit.name)
+    for exhibitor_id, slug, name, name_en in db.session.execute(
+        select(exhibitor_categories.c.exhibitor_id, Unit.slug, Unit.name, Unit.name_en)
         .join(Unit, Unit.id == exhibitor_categories.c.unit_id)
         .where(exhibitor_categories.c.exhibitor_id.in_(by_id))
         .order_by(Unit.position, Unit.id)
     ):
-        by_id[exhibitor_id].categories.append(CardCategory(slug, name))
+        by_id[exhibitor_id].categories.append(CardCategory(slug, name, name_en))
     zones: dict[int, CardZone] = {}
-    for exhibitor_id, code, zone_id, zone_code, zone_name in db.session.execute(
-        select(Booth.exhibitor_id, Booth.code, Zone.id, Zone.code, Zone.name)
+    for exhibitor_id, code, zone_id, zone_code, zone_name, zone_en in db.session.execute(
+        select(Booth.exhibitor_id, Booth.code, Zone.id, Zone.code, Zone.name, Zone.name_en)
         .join(Zone, Zone.id == Booth.zone_id)
         .where(Booth.exhibitor_id.in_(by_id))
         .order_by(Booth.code)
     ):
-        zone = zones.setdefault(zone_id, CardZone(zone_id, zone_code, zone_name))
+        zone = zones.setdefault(zone_id, CardZone(zone_id, zone_code, zone_name, zone_en))
         by_id[exhibitor_id].booths.append(CardBooth(code, zone))
     return cards

@@ -13,6 +13,7 @@ from booking.accounts.forms import CheckboxesField
 from booking.errors import Invalid
 from booking.exhibitions.pages.details import PageDetails, web_link
 from booking.forms import KanaInput
+from booking.localnames import localized
 from booking.org.services import units_of_kind
 from booking.textnorm import nfkc
 
@@ -59,7 +60,9 @@ class PageForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.categories.choices = [SelectChoice(u.slug, u.name) for u in units_of_kind("section")]
+        self.categories.choices = [
+            SelectChoice(u.slug, localized(u)) for u in units_of_kind("section")
+        ]
 
     def details(self) -> PageDetails:
         return PageDetails(
