@@ -14,6 +14,8 @@ def init_app(app) -> None:
     app.register_blueprint(staff_bp)
     # The event page and My Page offer the company's pages to its administrators only.
     app.add_template_global(policy.is_company_admin, "is_company_admin")
+    # The company page offers a seat's hand-over only while the hand-over would be taken.
+    app.add_template_global(policy.seat_refusal, "seat_refusal")
     # The staff company page marks administrators and offers to appoint or remove them.
     app.add_template_global(admins.admin_ids, "company_admin_ids")
     register_about_check(app, "company_invitation", invitations.invitation_still_holds)

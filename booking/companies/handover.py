@@ -22,14 +22,13 @@ from sqlalchemy.exc import IntegrityError
 
 from booking.accounts.models import User
 from booking.accounts.names import addressed_name
-from booking.companies.policy import is_colleague, may_hand_over
+from booking.companies.policy import is_colleague, may_hand_over, seat_refusal
 from booking.errors import AlreadyRegistered, Conflict, Invalid, NotAllowed, NotFound
 from booking.events import notices
 from booking.events.catalogue import can_see_member_only
 from booking.events.models import Registration
 from booking.events.registrations import audience_allows, new_reference
 from booking.extensions import db
-from booking.timefmt import as_utc
 
 
 def hand_over_seat(
@@ -53,12 +52,10 @@ def hand_over_seat(
     # Locked from here: a concurrent cancellation or hand-over of this seat waits for us.
     db.session.refresh(reg, with_for_update=True)
     event, frame = reg.event, reg.frame
-    if reg.status != "confirmed":
-        raise Conflict(_l("確定したお席だけをお譲りいただけます。"), code="not_confirmed")
-    if reg.checked_in_at is not None:
-        raise Conflict(_l("受付済みのお席はお譲りいただけません。"), code="checked_in")
-    if event.status == "cancelled" or as_utc(event.ends_at) <= now:
-        raise Conflict(_l("このイベントのお席はお譲りいただけません。"), code="event_over")
+    refusal = seat_refusal(reg, now)
+    if refusal is not None:
+        code, message = refusal
+        raise Conflict(message, code=code)
     if (event.member_only and not can_see_member_only(to_user)) or not audience_allows(
         frame, to_user
     ):

@@ -12,6 +12,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from booking.accounts.models import User
@@ -19,6 +22,7 @@ from booking.accounts.policy import may_see_accounts
 from booking.companies.models import CompanyAdmin
 from booking.events.models import Registration
 from booking.extensions import db
+from booking.timefmt import as_utc
 
 
 def is_company_admin(user: User) -> bool:
@@ -67,3 +71,18 @@ def may_hand_over(actor: User, reg: Registration) -> bool:
         and reg.company_id == actor.company_id
         and (is_company_admin(actor))
     )
+
+
+def seat_refusal(reg: Registration, now: datetime) -> tuple[str, str] | None:
+    """Why this seat can no longer change hands, as (code, message), or None while it can: a
+    confirmed seat, not yet checked in, of an event neither cancelled nor over. The company page
+    offers the hand-over link only when this says None; the hand-over itself asks it again under
+    the seat's lock."""
+    if reg.status != "confirmed":
+        return "not_confirmed", _l("確定したお席だけをお譲りいただけます。")
+    if reg.checked_in_at is not None:
+        return "checked_in", _l("受付済みのお席はお譲りいただけません。")
+    event = reg.event
+    if event.status == "cancelled" or as_utc(event.ends_at) <= now:
+        return "event_over", _l("このイベントのお席はお譲りいただけません。")
+    return None

@@ -66,9 +66,10 @@ def _colleague_choices(exclude: int | None = None) -> list[SelectChoice]:
 def people():
     """The company's people and their bookings, the no-show record, the invitation form."""
     _admin_only()
-    view = company_view(current_user.company, now_utc())
+    now = now_utc()
+    view = company_view(current_user.company, now)
     return render_template("companies/people.html", view=view, action_form=ActionForm(),
-                           invite_form=InviteForm(formdata=None))  # fmt: skip
+                           invite_form=InviteForm(formdata=None), now=now)  # fmt: skip
 
 
 @bp.post("/mypage/company/people/<int:user_id>/admin")

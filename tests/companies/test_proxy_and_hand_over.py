@@ -11,6 +11,7 @@ from booking.accounts.services import user_by_email
 from booking.companies.handover import hand_over_seat
 from booking.errors import AlreadyRegistered, Invalid, NotFound
 from booking.events.models import Frame, Registration
+from booking.events.passes import check_in
 from booking.events.registrations import register_for_frame
 from booking.extensions import db
 from booking.timefmt import now_utc
@@ -228,3 +229,20 @@ def test_invitations_are_capped_per_day(company_people, monkeypatch):
         invitations.invite_colleague(admin, invitations.Invitee(f"x{n}@example.jp"), now_utc())
     with pytest.raises(Conflict):
         invitations.invite_colleague(admin, invitations.Invitee("x9@example.jp"), now_utc())
+
+
+def test_the_company_page_offers_a_hand_over_only_while_the_seat_can_change_hands(
+    admin_client, company_people, make_event
+):
+    _admin, hanako, jiro = company_people
+    event = make_event()
+    held = register_for_frame(hanako, event.id, event.frames[0].id, {}, now_utc())
+    db.session.commit()
+    link = f"/mypage/company/registrations/{held.id}/hand-over"
+    assert link in admin_client.get("/mypage/company/people").get_data(as_text=True)
+    check_in(held, now_utc())  # came to the door: the seat is used
+    db.session.commit()
+    assert link not in admin_client.get("/mypage/company/people").get_data(as_text=True)
+    response = admin_client.post(link, data={"colleague": str(jiro.id)})  # an old tab
+    assert response.status_code == 422
+    assert "受付済みのお席はお譲りいただけません。" in response.get_data(as_text=True)
