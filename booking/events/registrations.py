@@ -11,7 +11,7 @@ import secrets
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, make_transient_to_detached
 
@@ -187,11 +187,15 @@ def _stands(status: str, frame: Frame) -> bool:
         return take_seat(frame.id)
     if status == "waitlisted":
         hold_for_waitlisting(frame.id)
-        db.session.refresh(frame, ["taken", "capacity"])
-        return frame.taken >= frame.capacity
+        taken, capacity = db.session.execute(_SEATS, {"id": frame.id}).one()
+        return taken >= capacity
     return True
 
 
+# The frame's seats as they are now (read under the waitlist guard).
+_SEATS = select(Frame.__table__.c.taken, Frame.__table__.c.capacity).where(
+    Frame.__table__.c.id == bindparam("id")
+)
 # The columns of a new registration, written by one INSERT … RETURNING id.
 _COLUMNS = tuple(c.key for c in Registration.__table__.columns if c.key != "id")
 _INSERT = insert(Registration.__table__).returning(Registration.__table__.c.id)
