@@ -5,6 +5,7 @@
     .venv/bin/python bench/rush.py --pgbouncer     # through a PgBouncer (transaction pooling)
     .venv/bin/python bench/rush.py --full          # 5,000 events / 50,000 registrations list test
     .venv/bin/python bench/rush.py --preload       # gunicorn --preload (workers share the app)
+    .venv/bin/python bench/rush.py --redis         # rate limits in a Redis (REDIS_URL), as deployed
 
 Phase 1: the same rig's `GET /healthz` rate (the baseline).
 Phase 2: the rush: N registrations (default 300) from C concurrent clients (default 50), one
@@ -228,6 +229,8 @@ def main() -> int:
                     help="run the app through a PgBouncer in transaction-pooling mode")  # fmt: skip
     ap.add_argument("--preload", action="store_true",
                     help="gunicorn --preload: the app is built once and the workers share it")  # fmt: skip
+    ap.add_argument("--redis", action="store_true",
+                    help="start a redis-server and set REDIS_URL (the rate limits' storage)")  # fmt: skip
     ap.add_argument("--no-timing", action="store_true",
                     help="serve wsgi:app without the per-request timing headers")  # fmt: skip
     ap.add_argument("--list-events", type=int, default=1000)
@@ -244,7 +247,7 @@ def main() -> int:
            "SCHEDULER_ENABLED": "0", "MAIL_BACKEND": "console", "TSUNAGU_ENV": "development",
            "API_RATE_LIMIT": "100000 per minute", "PYTHONUNBUFFERED": "1"}  # fmt: skip
     bin_dir = Path(sys.executable).parent
-    server = bouncer = None
+    server = bouncer = redis = None
     try:
         subprocess.run([str(bin_dir / "flask"), "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=env,
                        check=True, capture_output=True)  # fmt: skip
@@ -260,6 +263,13 @@ def main() -> int:
             env["DATABASE_URL"] = bouncer.url
             env["DATABASE_PGBOUNCER"] = "1"
             print(f"through PgBouncer (transaction pooling) on port {bouncer.port}")
+        if args.redis:
+            redis_port = free_port()
+            redis = subprocess.Popen(["redis-server", "--port", str(redis_port), "--save", "",
+                                      "--appendonly", "no"], stdout=subprocess.DEVNULL)  # fmt: skip
+            env["REDIS_URL"] = f"redis://127.0.0.1:{redis_port}/0"
+        limits = "Redis (REDIS_URL)" if env.get("REDIS_URL") else "each worker's memory"
+        print(f"rate limits counted in {limits}")
         port = free_port()
         entry = "wsgi:app" if args.no_timing else "bench.server_timing:app"
         server = subprocess.Popen(
@@ -305,6 +315,9 @@ def main() -> int:
             server.wait(30)
         if bouncer is not None:
             bouncer.stop()
+        if redis is not None:
+            redis.terminate()
+            redis.wait(30)
         drop_database(args.database_url, name)
 
 

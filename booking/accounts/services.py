@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from booking.accounts.models import ROLES, AccountToken, ApiToken, Company, User
@@ -277,17 +277,21 @@ def issue_api_token(user: User) -> str:
     return token
 
 
+# Built once: every API request asks it.
+_TOKEN_HOLDER = (
+    select(User)
+    .join(ApiToken, ApiToken.user_id == User.id)
+    .where(
+        ApiToken.token_hash == bindparam("token_hash"),
+        ApiToken.revoked_at.is_(None),
+        User.active.is_(True),
+    )
+)
+
+
 def user_for_api_token(token: str, now: datetime) -> User | None:
     """The active account holding this unrevoked token (one statement: every API request)."""
-    return db.session.scalar(
-        select(User)
-        .join(ApiToken, ApiToken.user_id == User.id)
-        .where(
-            ApiToken.token_hash == token_hash(token),
-            ApiToken.revoked_at.is_(None),
-            User.active.is_(True),
-        )
-    )
+    return db.session.scalar(_TOKEN_HOLDER, {"token_hash": token_hash(token)})
 
 
 def load_user(session_id: str) -> User | None:

@@ -151,7 +151,7 @@ def post_registration(event_id: int):
     reg = register_for_frame(
         user, event.id, body.get("frame"), body.get("answers"), now_utc(), attestation
     )
-    return jsonify(registration_json(reg)), 201
+    return jsonify(registration_json(reg, reg.position_when_written)), 201
 
 
 @bp.delete("/registrations/<int:reg_id>")

@@ -225,6 +225,10 @@ class Registration(db.Model):
     registered_by: Mapped[User | None] = relationship(foreign_keys=[registered_by_id])
     company: Mapped[Company | None] = relationship()
 
+    # Not a column: the waitlist position its mail named, on a registration just written
+    # (`registrations._written`), so the answer does not count it again.
+    position_when_written = None
+
     __table_args__ = (
         UniqueConstraint("event_id", "active_user_id", name="one_active_per_person"),
         Index("ix_registrations_frame_status", "frame_id", "status"),

@@ -192,12 +192,14 @@ def unschedule(reg: Registration) -> None:
     cancel_messages(f"{about(reg)}:thanks")
 
 
-def registered(reg: Registration, now: datetime) -> None:
+def registered(reg: Registration, now: datetime) -> dict:
+    """The mail of a new registration and its reminders; returns what the mail shows."""
     kinds = {"confirmed": "confirmed", "waitlisted": "waitlisted", "applied": "applied"}
     ctx = _plan(
         reg, kinds[reg.status], now, invite="REQUEST" if reg.status == "confirmed" else None
     )
     schedule(reg, now, ctx)
+    return ctx
 
 
 def promoted(reg: Registration, now: datetime) -> None:

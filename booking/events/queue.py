@@ -5,24 +5,30 @@ Below the registration rules, so the mails that name a position need not import 
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from booking.events.models import Registration
 from booking.extensions import db
+
+# Built once, not per call (asked by every waitlisted answer); ORM-enabled, so the session
+# still flushes what it holds before counting.
+_AHEAD = (
+    select(func.count())
+    .select_from(Registration)
+    .where(
+        Registration.frame_id == bindparam("frame_id"),
+        Registration.status == "waitlisted",
+        (Registration.queue_rank < bindparam("rank"))
+        | ((Registration.queue_rank == bindparam("rank")) & (Registration.id < bindparam("id"))),
+    )
+)
 
 
 def waitlist_position(reg: Registration) -> int | None:
     """キャンセル待ちN番目 (1-based), or None when not waiting."""
     if reg.status != "waitlisted":
         return None
-    ahead = db.session.scalar(
-        select(func.count())
-        .select_from(Registration)
-        .where(
-            Registration.frame_id == reg.frame_id,
-            Registration.status == "waitlisted",
-            (Registration.queue_rank < reg.queue_rank)
-            | ((Registration.queue_rank == reg.queue_rank) & (Registration.id < reg.id)),
-        )
-    )
+    ahead = db.session.execute(
+        _AHEAD, {"frame_id": reg.frame_id, "rank": reg.queue_rank, "id": reg.id}
+    ).scalar_one()
     return ahead + 1

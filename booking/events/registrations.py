@@ -11,9 +11,9 @@ import secrets
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, make_transient_to_detached
 
 from booking.accounts.models import User
 from booking.errors import AlreadyRegistered, Conflict, Full, Invalid, NotFound
@@ -125,11 +125,16 @@ def register_for_frame(
         accommodations=list(accommodation[0]), accommodation_note=accommodation[1],
         created_at=now, updated_at=now,
         registered_by_id=registered_by.id if registered_by is not None else None,
+        queue_rank=0, sequence=0, late_cancel=False, checked_in_at=None, promoted_at=None,
+        cancelled_at=None,
     )  # fmt: skip
     # Related objects are set, not lazy-loaded, so nothing is read while the seat is held.
     reg.user, reg.event, reg.frame = user, event, frame
     reg.registered_by = registered_by
     seek_seat(reg, frame, now)
+    # Written by one INSERT (`_written`): the session takes the row as it is, loaded.
+    make_transient_to_detached(reg)
+    db.session.add(reg)
     db.session.expire(frame, ["taken"])
     return reg
 
@@ -161,7 +166,7 @@ def seek_seat(reg: Registration, frame: Frame, now: datetime) -> None:
                 raise _TryAgain  # rolls the savepoint back, with the row or guard taken in it
         except _TryAgain:
             pass
-        reg.id = None  # inserted again on the next turn
+        reg.id = None  # inserted again on the next turn (the savepoint took the row back)
         if not written:
             continue
         if status == "confirmed" and not frame.waitlist:
@@ -182,28 +187,41 @@ def _stands(status: str, frame: Frame) -> bool:
         return take_seat(frame.id)
     if status == "waitlisted":
         hold_for_waitlisting(frame.id)
-        db.session.refresh(frame, ["taken", "capacity"])
-        return frame.taken >= frame.capacity
+        taken, capacity = db.session.execute(_SEATS, {"id": frame.id}).one()
+        return taken >= capacity
     return True
+
+
+# The frame's seats as they are now (read under the waitlist guard).
+_SEATS = select(Frame.__table__.c.taken, Frame.__table__.c.capacity).where(
+    Frame.__table__.c.id == bindparam("id")
+)
+# The columns of a new registration, written by one INSERT … RETURNING id.
+_COLUMNS = tuple(c.key for c in Registration.__table__.columns if c.key != "id")
+_INSERT = insert(Registration.__table__).returning(Registration.__table__.c.id)
 
 
 def _written(reg: Registration, status: str, now: datetime) -> bool:
     """Insert `reg` with `status` and plan its mail (all rows in two statements). False after
     a clash of random 受付番号 or pass token, with new ones drawn: the caller rolls back and
-    tries again. :raises AlreadyRegistered: a concurrent registration of the same person."""
+    tries again. :raises AlreadyRegistered: a concurrent registration of the same person.
+
+    The row is written by a Core INSERT (no unit-of-work flush for one known row); `reg`
+    stays out of the session until the caller keeps it (`register_for_frame`)."""
     reg.status, reg.confirmed_at = status, (now if status == "confirmed" else None)
-    db.session.add(reg)
     try:
         # Inserted before the seat is sought: a concurrent twin fails here, holding no seat.
-        db.session.flush()
+        reg.id = db.session.execute(
+            _INSERT, {key: getattr(reg, key) for key in _COLUMNS}
+        ).scalar_one()
     except IntegrityError as exc:
         if "reference" not in str(exc.orig) and "pass_token" not in str(exc.orig):
             raise AlreadyRegistered(_l("このイベントには既にお申し込み済みです。")) from None
         reg.reference, reg.pass_token = new_reference(), secrets.token_urlsafe(16)
         return False
     with new_subject(notices.about(reg)), db.session.no_autoflush:
-        notices.registered(reg, now)
-    db.session.flush()
+        ctx = notices.registered(reg, now)  # its outbox rows: one INSERT as the block ends
+    reg.position_when_written = ctx["position"]
     return True
 
 

@@ -85,13 +85,15 @@ def event_json(event: Event, now: datetime, staff: bool = False, entitled: bool 
     }
 
 
-def registration_json(reg: Registration) -> dict:
+def registration_json(reg: Registration, position: int | None = None) -> dict:
+    """`position`: the waitlist position already counted (a registration just written says
+    it in its mail): not counted again."""
     event = reg.event
     data = {
         "id": reg.id,
         "reference": reg.reference,
         "status": reg.status,
-        "position": waitlist_position(reg),
+        "position": position if position is not None else waitlist_position(reg),
         "event": {
             "id": event.id,
             "title": event.title,

@@ -9,7 +9,7 @@ from sqlalchemy import func, literal, select, union_all, update
 from booking.errors import Conflict, NotFound
 from booking.extensions import db
 from booking.notifications.models import STATUSES, OutboxMessage
-from booking.notifications.new_subjects import is_new
+from booking.notifications.new_subjects import hold, is_new
 from booking.timefmt import as_utc, now_utc
 
 # Addresses of people who gave none (a walk-in at the fair) live under this reserved domain
@@ -45,31 +45,31 @@ def plan_message(
     `about_version` let the dispatcher drop the mail if that thing changed or went away;
     `not_after` drops it when it would arrive too late; `invite` ("REQUEST"/"CANCEL")
     attaches its calendar entry; `transactional=False` adds List-Unsubscribe. Mail to an
-    address that cannot be delivered (`deliverable`) is not planned: None.
+    address that cannot be delivered (`deliverable`) is not planned: None. Mail about a
+    subject created in this transaction (`new_subjects`) is held for one INSERT: None too.
     """
     if not deliverable(recipient):
         return None
-    due = as_utc(due_at) if due_at else now_utc()
-    new = is_new(dedupe_key)  # about something created in this transaction: no row yet
-    msg = (
-        None
-        if new
-        else db.session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key))
-    )
+    values = {
+        "status": "pending", "recipient": recipient, "template": template, "context": context,
+        "locale": locale, "due_at": as_utc(due_at) if due_at else now_utc(), "about": about,
+        "about_version": about_version, "transactional": transactional, "ics": ics,
+        "invite": invite, "not_after": as_utc(not_after) if not_after else None,
+        "reply_to": reply_to, "last_error": None,
+    }  # fmt: skip
+    new = {"dedupe_key": dedupe_key, "attempts": 0, "resends": 0}
+    if is_new(dedupe_key):  # about something created in this transaction: no row yet
+        hold(values | new)  # written with the other new rows as the `new_subject` block ends
+        return None
+    msg = db.session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key))
     if msg is None:
-        msg = OutboxMessage(dedupe_key=dedupe_key, status="pending", attempts=0, resends=0)
+        msg = OutboxMessage(**new)
         db.session.add(msg)
     elif msg.status not in ("pending", "cancelled"):
         return msg
-    msg.status = "pending"
-    msg.recipient, msg.template, msg.context, msg.locale = recipient, template, context, locale
-    msg.due_at, msg.about, msg.about_version = due, about, about_version
-    msg.transactional, msg.ics, msg.invite = transactional, ics, invite
-    msg.not_after = as_utc(not_after) if not_after else None
-    msg.reply_to = reply_to
-    msg.last_error = None
-    if not new:  # new rows are written together, at the caller's next flush
-        db.session.flush()
+    for key, value in values.items():
+        setattr(msg, key, value)
+    db.session.flush()
     return msg
 
 
