@@ -112,7 +112,7 @@ class TestingConfig(Config):
     SCHEDULER_ENABLED = False
     MAIL_BACKEND = "memory"
     BASE_URL = "http://tsunagu.test"
-    RATELIMIT_STORAGE_URI = "tsunagu-memory://"  # booking.ratelimit.InlineMemoryStorage
+    RATELIMIT_STORAGE_URI = "memory://"
     REDIS_URL = None
     # Uploaded materials stay out of the checkout (tests that look at the files set their own).
     MATERIALS_DIR = os.environ.get("MATERIALS_DIR") or str(

@@ -50,7 +50,7 @@ def configure(app: Flask, config: str | dict | None) -> None:
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY must be set in production (environment variable).")
     if "RATELIMIT_STORAGE_URI" not in overrides and not app.config.get("TESTING"):
-        app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or "tsunagu-memory://"
+        app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or "memory://"
     from booking.notifications.reminders import parse_offsets
 
     parse_offsets(app.config["REMINDER_OFFSETS"])  # fail at start-up, not at the first booking
