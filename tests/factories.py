@@ -165,3 +165,20 @@ def make_exhibitor(fair: Fair, status: str = "accepted", name: str | None = None
             ))  # fmt: skip
     db.session.commit()
     return exhibitor, user
+
+
+def make_chiyoda_desk_advisor(make_user):
+    """The demo catalogue loaded and an advisor of 千代田支部 offering 経営全般 at its counter:
+    what a branch page's consultation desk shows."""
+    from booking.consultations.catalogue import channel_by_slug, load_catalogue, theme_by_slug
+    from booking.consultations.models import Advisor
+    from booking.demo import chamber_data
+
+    load_catalogue(chamber_data())
+    advisor = Advisor(user=make_user("advisor", unit_key="branch:chiyoda"))
+    advisor.themes = [theme_by_slug("management")]
+    advisor.channels = [channel_by_slug("branch")]
+    advisor.branches = [unit_by_key("branch:chiyoda")]
+    db.session.add(advisor)
+    db.session.commit()
+    return advisor

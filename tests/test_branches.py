@@ -3,6 +3,7 @@ its consultation desk and its public calendar feed."""
 
 from __future__ import annotations
 
+from tests.factories import make_chiyoda_desk_advisor
 from tests.factories import make_event as new_event
 
 
@@ -39,19 +40,8 @@ def test_a_branch_page_offers_its_public_calendar_feed(app, client):
 
 
 def test_a_branch_page_links_its_consultation_desk(app, client, make_user):
-    from booking.consultations.catalogue import channel_by_slug, load_catalogue, theme_by_slug
-    from booking.consultations.models import Advisor
-    from booking.demo import chamber_data
-    from booking.extensions import db
-    from booking.org.services import unit_by_key
 
-    load_catalogue(chamber_data())
-    advisor = Advisor(user=make_user("advisor", unit_key="branch:chiyoda"))
-    advisor.themes = [theme_by_slug("management")]
-    advisor.channels = [channel_by_slug("branch")]
-    advisor.branches = [unit_by_key("branch:chiyoda")]
-    db.session.add(advisor)
-    db.session.commit()
+    make_chiyoda_desk_advisor(make_user)
     html = client.get("/branches/chiyoda").get_data(as_text=True)
     desk = html[html.index('id="branch-desk"') : html.index('id="branch-calendar"')]
     assert "/consultations/book?theme=management&amp;channel=branch&amp;branch=chiyoda" in desk

@@ -13,6 +13,7 @@ from booking.extensions import db
 from booking.org.models import Unit
 from booking.timefmt import now_utc
 from tests.conftest import login
+from tests.factories import make_chiyoda_desk_advisor
 
 
 def _english(client):
@@ -23,18 +24,9 @@ def _english(client):
 def test_branch_pages_in_english_name_the_branch_its_ward_and_desk_themes_in_english(
     app, client, make_user
 ):
-    from booking.consultations.catalogue import channel_by_slug, load_catalogue, theme_by_slug
-    from booking.consultations.models import Advisor
-    from booking.demo import chamber_data
-    from booking.org.services import unit_by_key
+    from booking.consultations.catalogue import theme_by_slug
 
-    load_catalogue(chamber_data())
-    advisor = Advisor(user=make_user("advisor", unit_key="branch:chiyoda"))
-    advisor.themes = [theme_by_slug("management")]
-    advisor.channels = [channel_by_slug("branch")]
-    advisor.branches = [unit_by_key("branch:chiyoda")]
-    db.session.add(advisor)
-    db.session.commit()
+    make_chiyoda_desk_advisor(make_user)
     theme = theme_by_slug("management")
     page = _english(client).get("/branches/chiyoda").get_data(as_text=True)
     assert "Chiyoda Branch" in page and "Chiyoda City" in page
