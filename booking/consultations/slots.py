@@ -21,7 +21,7 @@ Rules, in local time (Asia/Tokyo):
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -43,7 +43,9 @@ from booking.consultations.models import (
     consultation_day_advisors,
 )
 from booking.consultations.offers import BranchGaps, gaps_for
+from booking.consultations.slot_cache import slot_cache
 from booking.consultations.slot_reads import read
+from booking.consultations.slot_versions import CATALOGUE_VERSION
 from booking.extensions import db
 from booking.slotgrid import EPOCH, outside, slot_starts, subtract, to_minutes
 from booking.timefmt import as_utc, local_zone
@@ -58,6 +60,10 @@ class Slot(NamedTuple):
     channel: str
     branch: str | None
     consultation_day_id: int | None = None
+
+
+# Shorter windows are computed directly: a booking checks one start, a whole day costs more.
+CACHED_FROM = timedelta(days=1)
 
 
 @lru_cache(maxsize=4096)
@@ -111,15 +117,41 @@ def free_slots(
     zone = local_zone()
     first_day = start.astimezone(zone).date()
     last_day = end.astimezone(zone).date()
+
+    # The advisors, with the versions of everything their slots depend on (`slot_versions`).
+    found = [tuple(row) for row in db.session.connection().execute(
+        select(Advisor.id, Advisor.slots_version, CATALOGUE_VERSION)
+        .where(*_covering(theme, advisor_id, branch_id, channel_slug))
+        .order_by(Advisor.id)
+    )]  # fmt: skip
+    if not found:
+        return []
+    ids = [aid for aid, _v, _c in found]
+    args = (theme, ids, branch_id, channel_slug, ignore_bookings, exclude_consultation_id,
+            as_offered, first_day, last_day)  # fmt: skip
+    start_m, end_m = to_minutes(start), to_minutes(end)
+    if end - start < CACHED_FROM:  # a booking's check of one start: not worth an entry
+        return _compute(*args, start, end)[1]
+    # Whole local days are computed (and cached) and the window cut out of them: a later
+    # `start` only drops slots, never shifts the grid (`slotgrid.slot_starts`).
+    key = (theme.id, theme.slot_minutes, theme.buffer_minutes, *args[2:], tuple(found))
+    cache = slot_cache()
+    entry = cache.get(key)
+    if entry is None:
+        midnight = time(tzinfo=zone)
+        entry = _compute(*args, datetime.combine(first_day, midnight),
+                         datetime.combine(last_day + timedelta(days=1), midnight))  # fmt: skip
+        cache.put(key, entry)
+    starts, slots = entry
+    return slots[bisect_left(starts, start_m) : bisect_left(starts, end_m)]
+
+
+def _compute(theme, ids, branch_id, channel_slug, ignore_bookings, exclude_consultation_id,
+             as_offered, first_day, last_day, start, end) -> tuple[list[int], list[Slot]]:  # fmt: skip
+    """The free slots of `ids` starting in [start, end), and their starts in epoch minutes."""
+    zone = local_zone()
     length = timedelta(minutes=theme.slot_minutes)
     buffer = timedelta(minutes=theme.buffer_minutes)
-
-    ids = list(db.session.connection().scalars(
-        select(Advisor.id).where(*_covering(theme, advisor_id, branch_id, channel_slug))
-        .order_by(Advisor.id)
-    ))  # fmt: skip
-    if not ids:
-        return []
     len_m, buf_m = theme.slot_minutes, theme.buffer_minutes
     r = read(
         ids, theme.id, first_day, last_day, active_only=as_offered,
@@ -183,7 +215,7 @@ def free_slots(
     made = {m: EPOCH + timedelta(minutes=m) for m in {x[0] for x in ordered}}
     made.update({m + len_m: EPOCH + timedelta(minutes=m + len_m) for m in list(made)})
     new = tuple.__new__  # Slot(...) without the keyword handling, for thousands of slots
-    return [
+    return [x[0] for x in ordered], [
         new(Slot, (made[t], made[t + len_m], aid, chan, slug or None, day_id or None))
         for t, aid, chan, slug, day_id in ordered
     ]
