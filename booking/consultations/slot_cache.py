@@ -8,8 +8,8 @@ so a change committed by any process is seen on the very next call. "Now" is not
 an entry holds whole local days, and the caller cuts the booking window out of it.
 
 The cache belongs to the app (one per worker process); the least recently used entries go
-first once it holds `SLOT_CACHE_SIZE` of them (default 32; a 40-advisor, 4-week entry is
-about 1 MB).
+first once it holds `SLOT_CACHE_SIZE` of them (default 16; a 40-advisor, 4-week entry is
+about 1.7 MB: at most ~30 MB a worker).
 """
 
 from __future__ import annotations
@@ -47,6 +47,6 @@ def slot_cache() -> SlotCache:
     cache = extensions.get("tsunagu.slot_cache")
     if cache is None:
         cache = extensions.setdefault(
-            "tsunagu.slot_cache", SlotCache(current_app.config.get("SLOT_CACHE_SIZE", 32))
+            "tsunagu.slot_cache", SlotCache(current_app.config.get("SLOT_CACHE_SIZE", 16))
         )
     return cache
