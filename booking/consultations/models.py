@@ -6,6 +6,7 @@ from datetime import date, datetime, time
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     CheckConstraint,
     Column,
     Date,
@@ -132,6 +133,9 @@ class Advisor(db.Model):
     video_url: Mapped[str] = mapped_column(String(500), default="")
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    # Changes (to a random value, never reused) whenever anything of this advisor that the
+    # free slots depend on changes: set by database triggers (`slot_versions`), never by code.
+    slots_version: Mapped[int] = mapped_column(BigInteger, server_default="0")
 
     user: Mapped[User] = relationship()
     branches: Mapped[list[Unit]] = relationship(secondary=advisor_branches, order_by=Unit.position)
@@ -143,6 +147,16 @@ class Advisor(db.Model):
     @property
     def name(self) -> str:
         return self.user.full_name or self.user.email
+
+
+# The free slots' version of what all advisors share (channels, branches, consultation days,
+# withdrawals): one row, scope 'catalogue', set by the same triggers.
+slot_versions = Table(
+    "slot_versions",
+    db.metadata,
+    Column("scope", String(32), primary_key=True),
+    Column("version", BigInteger, nullable=False),
+)
 
 
 class WeeklyAvailability(db.Model):

@@ -21,14 +21,14 @@ Rules, in local time (Asia/Tokyo):
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from typing import NamedTuple
 
 import jpholiday
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import selectinload
 
 from booking.consultations.models import (
@@ -43,7 +43,9 @@ from booking.consultations.models import (
     consultation_day_advisors,
 )
 from booking.consultations.offers import BranchGaps, gaps_for
+from booking.consultations.slot_cache import slot_cache
 from booking.consultations.slot_reads import read
+from booking.consultations.slot_versions import CATALOGUE_VERSION
 from booking.extensions import db
 from booking.slotgrid import EPOCH, outside, slot_starts, subtract, to_minutes
 from booking.timefmt import as_utc, local_zone
@@ -58,6 +60,10 @@ class Slot(NamedTuple):
     channel: str
     branch: str | None
     consultation_day_id: int | None = None
+
+
+# Shorter windows are computed directly: a booking checks one start, a whole day costs more.
+CACHED_FROM = timedelta(days=1)
 
 
 @lru_cache(maxsize=4096)
@@ -111,15 +117,41 @@ def free_slots(
     zone = local_zone()
     first_day = start.astimezone(zone).date()
     last_day = end.astimezone(zone).date()
+
+    # The advisors, with the versions of everything their slots depend on (`slot_versions`).
+    _conds, params = _covering_params(theme, advisor_id, branch_id, channel_slug)
+    statement = _versions_statement(
+        advisor_id is not None, bool(channel_slug), branch_id is not None
+    )
+    found = [tuple(row) for row in db.session.connection().execute(statement, params)]
+    if not found:
+        return []
+    ids = [aid for aid, _v, _c in found]
+    args = (theme, ids, branch_id, channel_slug, ignore_bookings, exclude_consultation_id,
+            as_offered, first_day, last_day)  # fmt: skip
+    start_m, end_m = to_minutes(start), to_minutes(end)
+    if end - start < CACHED_FROM:  # a booking's check of one start: not worth an entry
+        return _compute(*args, start, end)[1]
+    # Whole local days are computed (and cached) and the window cut out of them: a later
+    # `start` only drops slots, never shifts the grid (`slotgrid.slot_starts`).
+    key = (theme.id, theme.slot_minutes, theme.buffer_minutes, *args[2:], tuple(found))
+    cache = slot_cache()
+    entry = cache.get(key)
+    if entry is None:
+        midnight = time(tzinfo=zone)
+        entry = _compute(*args, datetime.combine(first_day, midnight),
+                         datetime.combine(last_day + timedelta(days=1), midnight))  # fmt: skip
+        cache.put(key, entry)
+    starts, slots = entry
+    return slots[bisect_left(starts, start_m) : bisect_left(starts, end_m)]
+
+
+def _compute(theme, ids, branch_id, channel_slug, ignore_bookings, exclude_consultation_id,
+             as_offered, first_day, last_day, start, end) -> tuple[list[int], list[Slot]]:  # fmt: skip
+    """The free slots of `ids` starting in [start, end), and their starts in epoch minutes."""
+    zone = local_zone()
     length = timedelta(minutes=theme.slot_minutes)
     buffer = timedelta(minutes=theme.buffer_minutes)
-
-    ids = list(db.session.connection().scalars(
-        select(Advisor.id).where(*_covering(theme, advisor_id, branch_id, channel_slug))
-        .order_by(Advisor.id)
-    ))  # fmt: skip
-    if not ids:
-        return []
     len_m, buf_m = theme.slot_minutes, theme.buffer_minutes
     r = read(
         ids, theme.id, first_day, last_day, active_only=as_offered,
@@ -183,47 +215,52 @@ def free_slots(
     made = {m: EPOCH + timedelta(minutes=m) for m in {x[0] for x in ordered}}
     made.update({m + len_m: EPOCH + timedelta(minutes=m + len_m) for m in list(made)})
     new = tuple.__new__  # Slot(...) without the keyword handling, for thousands of slots
-    return [
+    return [x[0] for x in ordered], [
         new(Slot, (made[t], made[t + len_m], aid, chan, slug or None, day_id or None))
         for t, aid, chan, slug, day_id in ordered
     ]
 
 
-def _covering(theme: Theme, advisor_id, branch_id, channel_slug) -> list:
-    """WHERE conditions for the active advisors covering a theme (at a branch, by a channel)."""
+@lru_cache(maxsize=16)
+def _covering(by_advisor: bool, by_channel: bool, by_branch: bool) -> list:
+    """WHERE conditions for the active advisors covering a theme (at a branch, by a channel),
+    with bound parameters (`_covering_params`): built once per combination of filters."""
     conds = [
         Advisor.active.is_(True),
         Advisor.id.in_(
-            select(advisor_themes.c.advisor_id).where(advisor_themes.c.theme_id == theme.id)
+            select(advisor_themes.c.advisor_id).where(
+                advisor_themes.c.theme_id == bindparam("theme_id")
+            )
         ),
     ]
-    if advisor_id is not None:
-        conds.append(Advisor.id == advisor_id)
-    if channel_slug:
+    if by_advisor:
+        conds.append(Advisor.id == bindparam("advisor_id"))
+    if by_channel:
         conds.append(
             Advisor.id.in_(
                 select(advisor_channels.c.advisor_id)
                 .join(Channel, Channel.id == advisor_channels.c.channel_id)
-                .where(Channel.slug == channel_slug)
+                .where(Channel.slug == bindparam("channel_slug"))
             )
         )
-    if branch_id is not None:
+    if by_branch:
         # Advisors of that branch, and anyone staffing a consultation day or hours there.
+        branch = bindparam("branch_id")
         conds.append(
             or_(
                 Advisor.id.in_(
                     select(advisor_branches.c.advisor_id).where(
-                        advisor_branches.c.unit_id == branch_id
+                        advisor_branches.c.unit_id == branch
                     )
                 ),
                 Advisor.id.in_(
                     select(consultation_day_advisors.c.advisor_id)
                     .join(ConsultationDay)
-                    .where(ConsultationDay.branch_id == branch_id)
+                    .where(ConsultationDay.branch_id == branch)
                 ),
                 Advisor.id.in_(
                     select(WeeklyAvailability.advisor_id).where(
-                        WeeklyAvailability.branch_id == branch_id
+                        WeeklyAvailability.branch_id == branch
                     )
                 ),
             )
@@ -231,17 +268,36 @@ def _covering(theme: Theme, advisor_id, branch_id, channel_slug) -> list:
     return conds
 
 
+def _covering_params(theme: Theme, advisor_id, branch_id, channel_slug) -> tuple[list, dict]:
+    conds = _covering(advisor_id is not None, bool(channel_slug), branch_id is not None)
+    params = {"theme_id": theme.id, "advisor_id": advisor_id, "channel_slug": channel_slug,
+              "branch_id": branch_id}  # fmt: skip
+    return conds, {k: v for k, v in params.items() if v is not None and v != ""}
+
+
+@lru_cache(maxsize=16)
+def _versions_statement(by_advisor: bool, by_channel: bool, by_branch: bool):
+    """The advisors covering a theme, with the versions of what their slots depend on."""
+    return (
+        select(Advisor.id, Advisor.slots_version, CATALOGUE_VERSION)
+        .where(*_covering(by_advisor, by_channel, by_branch))
+        .order_by(Advisor.id)
+    )
+
+
 def advisors_covering(
     theme: Theme, advisor_id: int | None, branch_id: int | None, channel_slug: str | None
 ) -> list[Advisor]:
     """The advisors (as objects, for pages) that `free_slots` would consider."""
+    conds, params = _covering_params(theme, advisor_id, branch_id, channel_slug)
     return list(
         db.session.scalars(
             select(Advisor)
-            .where(*_covering(theme, advisor_id, branch_id, channel_slug))
+            .where(*conds)
             .options(selectinload(Advisor.branches), selectinload(Advisor.channels),
                      selectinload(Advisor.user))
-            .order_by(Advisor.id)
+            .order_by(Advisor.id),
+            params,
         )
     )  # fmt: skip
 
