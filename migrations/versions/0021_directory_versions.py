@@ -1,6 +1,6 @@
 """exhibitions: the public directory's version per fair (exhibition_directory_versions)
 
-Revision ID: 0021_exhibition_directory_versions
+Revision ID: 0021_directory_versions
 Revises: 0020_routing_support_cases
 Create Date: 2026-12-07 05:30:00.000000
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0021_exhibition_directory_versions'
+revision = '0021_directory_versions'
 down_revision = "0020_routing_support_cases"
 branch_labels = None
 depends_on = None
