@@ -47,7 +47,10 @@ def claim(event: Event, expected: int | None = None) -> None:
     if expected is not None:
         query = query.where(Event.version == expected)
     result = db.session.execute(
-        query.values(version=Event.version + 1).execution_options(synchronize_session=False)
+        # The version is shown on no fair's directory (exhibitions/directory/versions.py).
+        query.values(version=Event.version + 1).execution_options(
+            synchronize_session=False, directory_of=()
+        )
     )
     if result.rowcount != 1:
         raise StaleEdit(STALE)

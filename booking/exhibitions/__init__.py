@@ -10,7 +10,7 @@ def init_app(app) -> None:
     from booking.exhibitions.applications.review import decision_still_holds
     from booking.exhibitions.applications.services import number as application_number
     from booking.exhibitions.applications.views import bp as applications_bp
-    from booking.exhibitions.directory import initials, rendered
+    from booking.exhibitions.directory import initials, rendered, versions
     from booking.exhibitions.directory.search import zones_of
     from booking.exhibitions.directory.views import bp as directory_bp
     from booking.exhibitions.entrance.views import bp as entrance_bp
@@ -27,6 +27,7 @@ def init_app(app) -> None:
 
     for bp in (directory_bp, pages_bp, applications_bp, staff_bp, meetings_bp, entrance_bp):
         app.register_blueprint(bp)
+    versions.init_app(app)  # every change to what a directory shows gives its fair a new version
     app.add_template_filter(template_helpers.fair_day, "fair_day")
     app.add_template_filter(initials.initial, "exhibitor_initial")
     app.add_template_filter(initials.tile, "exhibitor_tile")

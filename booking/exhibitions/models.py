@@ -10,6 +10,7 @@ from datetime import date, datetime, time
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     CheckConstraint,
     Column,
     Date,
@@ -339,3 +340,19 @@ class Entry(db.Model):
         UniqueConstraint("registration_id", "day", name="one_entry_per_day"),
         Index("ix_exhibition_entries_counts", "exhibition_id", "day", "entrance"),
     )
+
+
+class DirectoryVersion(db.Model):
+    """A number that changes with every change to what a fair's public directory shows, so a
+    worker's cached directory page (directory/pages.py) knows it is still right.
+
+    Its own table, written only at commit (directory/versions.py): a row lock here is always
+    the last one a transaction takes, so it cannot close a deadlock with the locks of
+    exhibitions and exhibitors that the application and booth rules take."""
+
+    __tablename__ = "exhibition_directory_versions"
+
+    exhibition_id: Mapped[int] = mapped_column(
+        ForeignKey("exhibitions.id", ondelete="CASCADE"), primary_key=True
+    )
+    version: Mapped[int] = mapped_column(BigInteger)

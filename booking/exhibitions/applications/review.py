@@ -72,7 +72,7 @@ def review_application(
             code="limit_reached",
         )
     if exhibitor.status == "accepted":
-        free_booths(exhibitor.id)  # a booth is only ever held by an accepted exhibitor
+        free_booths(exhibitor)  # a booth is only ever held by an accepted exhibitor
     exhibitor.status = status
     exhibitor.review_note = (note or "").strip()[:2000]
     exhibitor.reviewed_at, exhibitor.reviewed_by_id = now, reviewer.id

@@ -206,21 +206,21 @@ def withdraw_application(exhibitor: Exhibitor, user: User, now: datetime) -> Exh
         update(Exhibitor)
         .where(Exhibitor.id == exhibitor.id, Exhibitor.status.in_(WITHDRAWABLE))
         .values(status="withdrawn", sequence=Exhibitor.sequence + 1, updated_at=now)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False, directory_of=[exhibitor.exhibition_id])
     ).rowcount
     if not changed:
         raise Conflict(_("この申込は取り下げられません。"), code="not_withdrawable")
-    free_booths(exhibitor.id)
+    free_booths(exhibitor)
     db.session.refresh(exhibitor)
     return exhibitor
 
 
-def free_booths(exhibitor_id: int) -> None:
+def free_booths(exhibitor: Exhibitor) -> None:
     db.session.execute(
         update(Booth)
-        .where(Booth.exhibitor_id == exhibitor_id)
+        .where(Booth.exhibitor_id == exhibitor.id)
         .values(exhibitor_id=None, assigned_at=None, assigned_by_id=None)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False, directory_of=[exhibitor.exhibition_id])
     )
 
 

@@ -168,7 +168,7 @@ def update_booth(
                 .where(Booth.id == booth.id, Booth.exhibitor_id.is_(None))
                 .values(zone_id=zone.id, code=code, size=size,
                         x=place.x, y=place.y, w=place.w, h=place.h)
-                .execution_options(synchronize_session=False)
+                .execution_options(synchronize_session=False, directory_of=[exhibition.id])
             ).rowcount  # fmt: skip
     except IntegrityError:
         raise Conflict(
@@ -185,7 +185,7 @@ def delete_booth(booth: Booth) -> None:
     deleted = db.session.execute(
         delete(Booth)
         .where(Booth.id == booth.id, Booth.exhibitor_id.is_(None))
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False, directory_of=[booth.exhibition_id])
     ).rowcount
     if not deleted:
         raise _assigned_refusal(booth)
@@ -218,7 +218,7 @@ def assign_booth(
         update(Booth)
         .where(Booth.id == booth.id, Booth.exhibitor_id.is_(None))
         .values(exhibitor_id=exhibitor.id, assigned_at=now, assigned_by_id=staff.id)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False, directory_of=[exhibition.id])
     ).rowcount
     if not won:
         raise taken_refusal(booth)
@@ -244,7 +244,7 @@ def unassign_booth(exhibition: Exhibition, booth_id: int) -> Booth:
         update(Booth)
         .where(Booth.id == booth.id, Booth.exhibitor_id.is_not(None))
         .values(exhibitor_id=None, assigned_at=None, assigned_by_id=None)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False, directory_of=[exhibition.id])
     ).rowcount
     if not freed:
         raise Conflict(_("小間 %(code)s は割り当てられていません。", code=booth.code))

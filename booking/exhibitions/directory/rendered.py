@@ -1,8 +1,9 @@
 """Directory cards rendered once per worker, keyed by everything the card shows.
 
-A directory page draws up to 48 cards, and the card macro was most of the page's CPU. The
-page still reads its cards from the database on every request (`cards.build_cards`); only the
-HTML of a card is kept, under a key made of the card's own values (name, furigana, logo
+A directory page draws up to 48 cards, and the card macro was most of the page's CPU. An
+anonymous visitor's listing is kept whole (pages.py); when a listing is drawn (for someone
+signed in, or afresh after a change) its cards are read from the database (`cards.build_cards`)
+and only the HTML of a card is kept here, under a key made of the card's own values (name, furigana, logo
 digest, booths and zones, categories…), the page's language and what the card links to.
 A change to an exhibitor, its booths, categories or logo changes the card the page reads, so
 the next page asks for another key and renders it afresh: an entry can never be stale, there

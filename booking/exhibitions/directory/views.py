@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from sqlalchemy import select
-from sqlalchemy.orm import defer
+from sqlalchemy.orm import defer, joinedload
 
 from booking.errors import DomainError
 from booking.exhibitions.booths.services import booths_of
@@ -19,6 +20,7 @@ from booking.exhibitions.directory.bookmarks import (
     my_bookmarks,
     set_bookmark,
 )
+from booking.exhibitions.directory.pages import Listing, listing
 from booking.exhibitions.directory.search import (
     DirectoryFilters,
     Found,
@@ -27,8 +29,9 @@ from booking.exhibitions.directory.search import (
     page_offset,
     published_exhibitions,
 )
+from booking.exhibitions.directory.versions import version_of
 from booking.exhibitions.lookup import public_exhibition, public_exhibitor
-from booking.exhibitions.models import ExhibitorLogo
+from booking.exhibitions.models import Exhibition, ExhibitorLogo
 from booking.extensions import db
 from booking.main.forms import safe_next
 from booking.timefmt import now_utc
@@ -73,7 +76,26 @@ def index():
 
 @bp.get("/<int:exhibition_id>/")
 def directory(exhibition_id: int):
-    exhibition = public_exhibition(exhibition_id)
+    # The fair, its event and its directory version in one statement, the version first of
+    # everything the listing reads (pages.listing).
+    row = db.session.execute(
+        select(Exhibition, version_of(exhibition_id))
+        .where(Exhibition.id == exhibition_id)
+        .options(joinedload(Exhibition.event))
+    ).first()
+    exhibition = public_exhibition(exhibition_id)  # the fair is in the session already
+    bookmarked = bookmarked_ids(current_user, exhibition)
+    found = listing(
+        exhibition.id, row[1] if row else None, not current_user.is_authenticated,
+        lambda: _draw_listing(exhibition, bookmarked),
+    )  # fmt: skip
+    return render_template(
+        "exhibitions/directory/index.html", exhibition=exhibition, event=exhibition.event,
+        listing=found, bookmarked=bookmarked,
+    ), found.status  # fmt: skip
+
+
+def _draw_listing(exhibition, bookmarked: set[int]) -> Listing:
     filters = DirectoryFilters(
         category=request.args.get("category", ""), zone=request.args.get("zone", ""),
         q=request.args.get("q", ""),
@@ -89,11 +111,12 @@ def directory(exhibition_id: int):
         found = Found([], 0, 0, PER_PAGE)
     # The page links keep the filters as typed (empty ones left out of the URL).
     args = {k: v for k, v in vars(filters).items() if v}
-    return render_template(
-        "exhibitions/directory/index.html", exhibition=exhibition, event=exhibition.event,
-        found=found, exhibitors=found.items, filters=filters, args=args, errors=errors,
-        categories=categories(), bookmarked=bookmarked_ids(current_user, exhibition),
-    ), (400 if errors else 200)  # fmt: skip
+    html = render_template(
+        "exhibitions/directory/_listing.html", exhibition=exhibition, found=found,
+        exhibitors=found.items, filters=filters, args=args, errors=errors,
+        categories=categories(), bookmarked=bookmarked,
+    )  # fmt: skip
+    return Listing(400 if errors else 200, found.number, Markup(html))
 
 
 @bp.get("/<int:exhibition_id>/map")
