@@ -20,7 +20,7 @@ from booking.errors import AlreadyRegistered, Conflict, Full, Invalid, NotFound
 from booking.events import notices
 from booking.events.cancelling import cancel_deadline, cancel_refusal
 from booking.events.company_limits import CompanyLimit as CompanyLimit  # re-exported
-from booking.events.company_limits import check_company_limit, company_full
+from booking.events.company_limits import check_company_limit, company_full, limited
 from booking.events.eligibility import (  # noqa: F401 - re-exported: pages and services ask here
     WindowClosed,
     audience_allows,
@@ -40,6 +40,7 @@ from booking.org.policy import can_manage
 from booking.timefmt import as_utc
 
 _REF_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+ALREADY_REGISTERED = _l("このイベントには既にお申し込み済みです。")
 
 
 class CancelTooLate(Conflict):
@@ -109,14 +110,12 @@ def register_for_frame(
     clean = validate_answers(event, answers)
     if event.attestation and frame.mode == "in_person" and not attestation:
         raise Invalid(_l("会場参加には健康状態の確認への同意が必要です。"), field="attestation")
-    existing = db.session.scalar(
-        select(Registration.id).where(
-            Registration.event_id == event.id, Registration.active_user_id == user.id
-        )
-    )
-    if existing:
-        raise AlreadyRegistered(_l("このイベントには既にお申し込み済みです。"))
     company_id = user.company_id
+    if limited(frame, company_id):
+        # The person's own registration would count against the limit: "already registered"
+        # is said first. Otherwise the INSERT's unique index says it (`_written`), with no
+        # read before it.
+        refuse_second_registration(event.id, user.id)
     check_company_limit(frame, company_id)
     reg = Registration(
         reference=new_reference(), event_id=event.id, frame_id=frame.id, user_id=user.id,
@@ -137,6 +136,17 @@ def register_for_frame(
     db.session.add(reg)
     db.session.expire(frame, ["taken"])
     return reg
+
+
+def refuse_second_registration(event_id: int, user_id: int) -> None:
+    """:raises AlreadyRegistered: the person has an active registration for the event."""
+    existing = db.session.scalar(
+        select(Registration.id).where(
+            Registration.event_id == event_id, Registration.active_user_id == user_id
+        )
+    )
+    if existing:
+        raise AlreadyRegistered(ALREADY_REGISTERED)
 
 
 def seek_seat(reg: Registration, frame: Frame, now: datetime) -> None:
@@ -216,7 +226,7 @@ def _written(reg: Registration, status: str, now: datetime) -> bool:
         ).scalar_one()
     except IntegrityError as exc:
         if "reference" not in str(exc.orig) and "pass_token" not in str(exc.orig):
-            raise AlreadyRegistered(_l("このイベントには既にお申し込み済みです。")) from None
+            raise AlreadyRegistered(ALREADY_REGISTERED) from None
         reg.reference, reg.pass_token = new_reference(), secrets.token_urlsafe(16)
         return False
     with new_subject(notices.about(reg)), db.session.no_autoflush:
