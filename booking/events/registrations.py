@@ -11,9 +11,9 @@ import secrets
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, exists, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, make_transient_to_detached
+from sqlalchemy.orm import joinedload, make_transient_to_detached, with_expression
 
 from booking.accounts.models import User
 from booking.errors import AlreadyRegistered, Conflict, Full, Invalid, NotFound
@@ -33,8 +33,10 @@ from booking.events.eligibility import (  # noqa: F401 - re-exported: pages and 
 )
 from booking.events.models import Event, Frame, Registration
 from booking.events.queue import waitlist_position  # noqa: F401 - pages and the API ask here
+from booking.events.survey_models import SurveyQuestion
 from booking.events.waitlist_guard import hold_for_promoting, hold_for_waitlisting
 from booking.extensions import db
+from booking.notifications.models import ReminderRule
 from booking.notifications.new_subjects import new_subject
 from booking.org.policy import can_manage
 from booking.timefmt import as_utc
@@ -55,7 +57,12 @@ def new_reference() -> str:
 
 # What registering reads of the event (frames, questions, and the sessions its mail names),
 # loaded with the event in one statement by callers that load it first (the API).
-REGISTERING = (joinedload(Event.frames), joinedload(Event.questions), joinedload(Event.sessions))
+# Whether the event has a survey and reminder rules of its own come in the same statement.
+REGISTERING = (
+    joinedload(Event.frames), joinedload(Event.questions), joinedload(Event.sessions),
+    with_expression(Event.has_survey, exists().where(SurveyQuestion.event_id == Event.id)),
+    with_expression(Event.has_reminder_rules, exists().where(ReminderRule.event_id == Event.id)),
+)  # fmt: skip
 
 
 def take_seat(frame_id: int) -> bool:
