@@ -204,12 +204,13 @@ def _stands(status: str, frame: Frame) -> bool:
         return take_seat(frame.id)
     if status == "waitlisted":
         hold_for_waitlisting(frame.id)
-        taken, capacity = db.session.execute(_SEATS, {"id": frame.id}).one()
+        taken, capacity = db.session.connection().execute(_SEATS, {"id": frame.id}).one()
         return taken >= capacity
     return True
 
 
-# The frame's seats as they are now (read under the waitlist guard).
+# The frame's seats as they are now (read under the waitlist guard). This and the INSERT
+# below are Core statements run on the session's connection: no ORM execution around them.
 _SEATS = select(Frame.__table__.c.taken, Frame.__table__.c.capacity).where(
     Frame.__table__.c.id == bindparam("id")
 )
@@ -228,9 +229,11 @@ def _written(reg: Registration, status: str, now: datetime) -> bool:
     reg.status, reg.confirmed_at = status, (now if status == "confirmed" else None)
     try:
         # Inserted before the seat is sought: a concurrent twin fails here, holding no seat.
-        reg.id = db.session.execute(
-            _INSERT, {key: getattr(reg, key) for key in _COLUMNS}
-        ).scalar_one()
+        reg.id = (
+            db.session.connection()
+            .execute(_INSERT, {key: getattr(reg, key) for key in _COLUMNS})
+            .scalar_one()
+        )
     except IntegrityError as exc:
         if "reference" not in str(exc.orig) and "pass_token" not in str(exc.orig):
             raise AlreadyRegistered(ALREADY_REGISTERED) from None
