@@ -52,7 +52,9 @@ class Config:
     ENV_NAME = "base"
     SECRET_KEY = os.environ.get("SECRET_KEY") or secrets.token_hex(32)
     SQLALCHEMY_DATABASE_URI = database_url(f"sqlite:///{INSTANCE / 'tsunagu.sqlite'}")
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # No `pool_pre_ping`: a round trip before every request; PostgreSQL connections are
+    # checked on checkout without one (`booking.database.check_liveness_on_checkout`).
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     # PostgreSQL reached through PgBouncer in transaction pooling: no server-side prepared
     # statements, no session state (booking/database.py; README, Deployment).
     DATABASE_PGBOUNCER = env_bool("DATABASE_PGBOUNCER", False)

@@ -27,11 +27,15 @@ _KIND = re.compile(
     r"^\s*(?:(SELECT|DELETE)\b.*?\bFROM\s+\"?(\w+)|(INSERT INTO|UPDATE)\s+\"?(\w+)|(\w+(?: \w+)?))",
     re.IGNORECASE | re.DOTALL,
 )
+_PARENTHESES = re.compile(r"\([^()]*\)")
 
 
 def statement_kind(statement: str) -> str:
     """`SELECT frames`, `UPDATE frames`, `INSERT INTO outbox_messages`, `SAVEPOINT` …"""
-    m = _KIND.match(statement)
+    outer = statement
+    while (inner := _PARENTHESES.sub("", outer)) != outer:
+        outer = inner  # a subquery's FROM (an EXISTS in the select list) names no statement
+    m = _KIND.match(outer)
     if not m:
         return "?"
     if m.group(1):

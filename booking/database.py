@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import select
+
 from flask import current_app
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 
 
 def configure_sqlite(engine: Engine) -> None:
@@ -54,3 +57,33 @@ def configure_pooler(config: dict) -> None:
 def session_state_allowed() -> bool:
     """Whether a connection's session settings stay with it (not behind a transaction pooler)."""
     return not current_app.config.get("DATABASE_PGBOUNCER", False)
+
+
+def check_liveness_on_checkout(engine: Engine) -> None:
+    """A pooled PostgreSQL connection is pinged only when the server spoke to it while idle.
+
+    A server that restarts (or ends a backend) sends its goodbye and closes the socket, so the
+    idle connection's socket turns readable: a poll with no wait (a system call, no round
+    trip) tells, instead of a `SELECT 1` before every request (`pool_pre_ping`). Then, and
+    only then, the connection is pinged; a failed ping (or a closed socket) makes the pool
+    drop it and connect again, so no request meets the dead connection. Anything else the
+    server may send unasked (a notice) costs one ping, not a reconnect.
+    """
+    if engine.dialect.name != "postgresql":
+        return  # SQLite: a file, nothing to lose
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection, _record, _proxy):
+        try:
+            if not server_spoke(dbapi_connection.fileno()):
+                return
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:  # psycopg's own errors: closed, broken or a failed ping
+            raise DisconnectionError(str(exc)) from exc
+
+
+def server_spoke(fd: int) -> bool:
+    """Whether the idle connection's socket has something to read (its goodbye or EOF)."""
+    poller = select.poll()
+    poller.register(fd, select.POLLIN | select.POLLPRI)
+    return bool(poller.poll(0))

@@ -39,10 +39,13 @@ def init_app(app: Flask) -> None:
     url = app.config.get("DATABASE_REPLICA_URL")
     if not url:
         return
+    from booking.database import check_liveness_on_checkout
     from config import normalise_database_url
 
     options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
-    app.extensions[EXTENSION] = create_engine(normalise_database_url(url), **options)
+    engine = create_engine(normalise_database_url(url), **options)
+    check_liveness_on_checkout(engine)
+    app.extensions[EXTENSION] = engine
     app.before_request(_choose_database)
     if not event.contains(db.session, "do_orm_execute", _route_select):
         event.listen(db.session, "do_orm_execute", _route_select)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
@@ -17,9 +18,12 @@ def now_utc() -> datetime:
     return current_clock().now()
 
 
+def zone_name() -> str:
+    return current_app.config["TIMEZONE"] if has_app_context() else "Asia/Tokyo"
+
+
 def local_zone() -> ZoneInfo:
-    name = current_app.config["TIMEZONE"] if has_app_context() else "Asia/Tokyo"
-    return ZoneInfo(name)
+    return ZoneInfo(zone_name())
 
 
 def as_utc(value: datetime) -> datetime:
@@ -52,15 +56,22 @@ _PATTERNS = {
 
 def format_when(start: datetime, end: datetime | None = None, locale: str | None = None) -> str:
     """`2022年6月1日(水) 14:00〜16:00`; a second date is added when the end is another day."""
-    loc = _locale(locale)
+    end = as_utc(end) if end is not None else None
+    return _when(as_utc(start), end, _locale(locale), zone_name())
+
+
+# Every mail of one event spells the same few times: remembered by their own values (the
+# instants, the locale and the zone), so an entry is never stale.
+@lru_cache(maxsize=1024)
+def _when(start: datetime, end: datetime | None, loc: str, zone: str) -> str:
     pat = _PATTERNS.get(loc[:2], _PATTERNS["ja"])
-    s = to_local(start)
+    s = start.astimezone(ZoneInfo(zone))
     text = (
         f"{format_date(s, pat['date'], locale=loc)} {format_datetime(s, pat['time'], locale=loc)}"
     )
     if end is None:
         return text
-    e = to_local(end)
+    e = end.astimezone(ZoneInfo(zone))
     sep = "〜" if loc.startswith("ja") else "–"
     end_time = format_datetime(e, pat["time"], locale=loc)
     if e.date() != s.date():
@@ -76,9 +87,13 @@ def format_day(value: datetime, locale: str | None = None, short: bool = False) 
 
 def format_deadline(value: datetime, locale: str | None = None) -> str:
     """`5月31日(火) 17:00` — the year is implied for deadlines."""
-    loc = _locale(locale)
+    return _deadline(as_utc(value), _locale(locale), zone_name())
+
+
+@lru_cache(maxsize=1024)  # as `_when`
+def _deadline(value: datetime, loc: str, zone: str) -> str:
     pat = _PATTERNS.get(loc[:2], _PATTERNS["ja"])
-    local = to_local(value)
+    local = value.astimezone(ZoneInfo(zone))
     return f"{format_date(local, pat['short'], locale=loc)} {format_datetime(local, 'HH:mm', locale=loc)}"
 
 

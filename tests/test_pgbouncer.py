@@ -17,7 +17,6 @@ from tests.conftest import make_app
 def test_behind_pgbouncer_psycopg_prepares_no_statements_on_the_server():
     app = make_app("postgresql+psycopg://tsunagu@127.0.0.1:1/none", DATABASE_PGBOUNCER=True)
     assert app.config["SQLALCHEMY_ENGINE_OPTIONS"]["connect_args"] == {"prepare_threshold": None}
-    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is True
     plain = make_app("postgresql+psycopg://tsunagu@127.0.0.1:1/none", DATABASE_PGBOUNCER=False)
     assert "connect_args" not in plain.config["SQLALCHEMY_ENGINE_OPTIONS"]
 

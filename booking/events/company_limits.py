@@ -79,13 +79,18 @@ def company_limit_refusal(frame: Frame, company_id: int | None, moving: bool = F
     return None
 
 
+def limited(frame: Frame, company_id: int | None) -> bool:
+    """Whether a per-company limit counts this company's registrations in `frame`."""
+    return bool(company_id and (frame.per_company_limit or frame.event.per_company_limit))
+
+
 def check_company_limit(frame: Frame, company_id: int | None, moving: bool = False) -> None:
     """One more of this company fits the event's and the frame's per-company limits.
 
     The company's row is locked first, so colleagues registering at the same moment (in any
     frame of the event) are counted one after the other. :raises CompanyLimit:
     """
-    if company_id and (frame.per_company_limit or frame.event.per_company_limit):
+    if limited(frame, company_id):
         _lock_company(company_id)
         refusal = company_limit_refusal(frame, company_id, moving)
         if refusal:

@@ -16,7 +16,7 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from booking.accounts.models import Company, User
 from booking.dbtypes import UTCDateTime
@@ -90,6 +90,10 @@ class Event(db.Model):
         back_populates="event", order_by="Question.position", cascade="all, delete-orphan"
     )
     tags: Mapped[list[Unit]] = relationship(secondary=event_tags)
+    # Read in the statement that loads the event for a registration (`REGISTERING`), so its
+    # mail reads nothing more; None when the event was loaded without them (then asked).
+    has_survey: Mapped[bool | None] = query_expression()
+    has_reminder_rules: Mapped[bool | None] = query_expression()
 
     __table_args__ = (
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),

@@ -117,7 +117,7 @@ def schedule(reg: Registration, now: datetime, ctx: dict | None = None) -> None:
     plan_reminders(
         target.about, target.recipient, target.locale, target.starts_at, target.template,
         target.context, now, target.version, ends_at=target.ends_at, event_id=event.id,
-        about_after=target.about_after,
+        about_after=target.about_after, own_rules=event.has_reminder_rules is not False,
     )  # fmt: skip
     _plan_session_reminders(reg, dict(base, kind="reminder"), now)
     _plan_thanks(reg, base)
@@ -127,7 +127,7 @@ def _plan_thanks(reg: Registration, base: dict) -> None:
     """The thank-you after the event, with the survey's link when the event has one."""
     plan_message(
         f"{about(reg)}:thanks", reg.user.email, "event_notice",
-        dict(base, kind="thanks", survey_url=survey_url(reg.event_id)),
+        dict(base, kind="thanks", survey_url=survey_url(reg.event)),
         locale=reg.user.locale or "ja", due_at=as_utc(reg.event.ends_at) + THANKS_AFTER,
         about=attendee_about(reg), about_version=reg.sequence,
     )  # fmt: skip

@@ -11,16 +11,16 @@ import secrets
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, exists, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, make_transient_to_detached
+from sqlalchemy.orm import joinedload, make_transient_to_detached, with_expression
 
 from booking.accounts.models import User
 from booking.errors import AlreadyRegistered, Conflict, Full, Invalid, NotFound
 from booking.events import notices
 from booking.events.cancelling import cancel_deadline, cancel_refusal
 from booking.events.company_limits import CompanyLimit as CompanyLimit  # re-exported
-from booking.events.company_limits import check_company_limit, company_full
+from booking.events.company_limits import check_company_limit, company_full, limited
 from booking.events.eligibility import (  # noqa: F401 - re-exported: pages and services ask here
     WindowClosed,
     audience_allows,
@@ -33,13 +33,16 @@ from booking.events.eligibility import (  # noqa: F401 - re-exported: pages and 
 )
 from booking.events.models import Event, Frame, Registration
 from booking.events.queue import waitlist_position  # noqa: F401 - pages and the API ask here
+from booking.events.survey_models import SurveyQuestion
 from booking.events.waitlist_guard import hold_for_promoting, hold_for_waitlisting
 from booking.extensions import db
+from booking.notifications.models import ReminderRule
 from booking.notifications.new_subjects import new_subject
 from booking.org.policy import can_manage
 from booking.timefmt import as_utc
 
 _REF_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+ALREADY_REGISTERED = _l("このイベントには既にお申し込み済みです。")
 
 
 class CancelTooLate(Conflict):
@@ -54,7 +57,12 @@ def new_reference() -> str:
 
 # What registering reads of the event (frames, questions, and the sessions its mail names),
 # loaded with the event in one statement by callers that load it first (the API).
-REGISTERING = (joinedload(Event.frames), joinedload(Event.questions), joinedload(Event.sessions))
+# Whether the event has a survey and reminder rules of its own come in the same statement.
+REGISTERING = (
+    joinedload(Event.frames), joinedload(Event.questions), joinedload(Event.sessions),
+    with_expression(Event.has_survey, exists().where(SurveyQuestion.event_id == Event.id)),
+    with_expression(Event.has_reminder_rules, exists().where(ReminderRule.event_id == Event.id)),
+)  # fmt: skip
 
 
 def take_seat(frame_id: int) -> bool:
@@ -109,14 +117,12 @@ def register_for_frame(
     clean = validate_answers(event, answers)
     if event.attestation and frame.mode == "in_person" and not attestation:
         raise Invalid(_l("会場参加には健康状態の確認への同意が必要です。"), field="attestation")
-    existing = db.session.scalar(
-        select(Registration.id).where(
-            Registration.event_id == event.id, Registration.active_user_id == user.id
-        )
-    )
-    if existing:
-        raise AlreadyRegistered(_l("このイベントには既にお申し込み済みです。"))
     company_id = user.company_id
+    if limited(frame, company_id):
+        # The person's own registration would count against the limit: "already registered"
+        # is said first. Otherwise the INSERT's unique index says it (`_written`), with no
+        # read before it.
+        refuse_second_registration(event.id, user.id)
     check_company_limit(frame, company_id)
     reg = Registration(
         reference=new_reference(), event_id=event.id, frame_id=frame.id, user_id=user.id,
@@ -137,6 +143,17 @@ def register_for_frame(
     db.session.add(reg)
     db.session.expire(frame, ["taken"])
     return reg
+
+
+def refuse_second_registration(event_id: int, user_id: int) -> None:
+    """:raises AlreadyRegistered: the person has an active registration for the event."""
+    existing = db.session.scalar(
+        select(Registration.id).where(
+            Registration.event_id == event_id, Registration.active_user_id == user_id
+        )
+    )
+    if existing:
+        raise AlreadyRegistered(ALREADY_REGISTERED)
 
 
 def seek_seat(reg: Registration, frame: Frame, now: datetime) -> None:
@@ -187,12 +204,13 @@ def _stands(status: str, frame: Frame) -> bool:
         return take_seat(frame.id)
     if status == "waitlisted":
         hold_for_waitlisting(frame.id)
-        taken, capacity = db.session.execute(_SEATS, {"id": frame.id}).one()
+        taken, capacity = db.session.connection().execute(_SEATS, {"id": frame.id}).one()
         return taken >= capacity
     return True
 
 
-# The frame's seats as they are now (read under the waitlist guard).
+# The frame's seats as they are now (read under the waitlist guard). This and the INSERT
+# below are Core statements run on the session's connection: no ORM execution around them.
 _SEATS = select(Frame.__table__.c.taken, Frame.__table__.c.capacity).where(
     Frame.__table__.c.id == bindparam("id")
 )
@@ -211,12 +229,14 @@ def _written(reg: Registration, status: str, now: datetime) -> bool:
     reg.status, reg.confirmed_at = status, (now if status == "confirmed" else None)
     try:
         # Inserted before the seat is sought: a concurrent twin fails here, holding no seat.
-        reg.id = db.session.execute(
-            _INSERT, {key: getattr(reg, key) for key in _COLUMNS}
-        ).scalar_one()
+        reg.id = (
+            db.session.connection()
+            .execute(_INSERT, {key: getattr(reg, key) for key in _COLUMNS})
+            .scalar_one()
+        )
     except IntegrityError as exc:
         if "reference" not in str(exc.orig) and "pass_token" not in str(exc.orig):
-            raise AlreadyRegistered(_l("このイベントには既にお申し込み済みです。")) from None
+            raise AlreadyRegistered(ALREADY_REGISTERED) from None
         reg.reference, reg.pass_token = new_reference(), secrets.token_urlsafe(16)
         return False
     with new_subject(notices.about(reg)), db.session.no_autoflush:

@@ -76,13 +76,14 @@ class Rule:
         return subject or fallback[0], body or fallback[1]
 
 
-def effective_rules(event_id: int | None) -> list[Rule]:
-    """The configured offsets, overridden (or switched off) and extended by the event's rules."""
+def effective_rules(event_id: int | None, own_rules: bool = True) -> list[Rule]:
+    """The configured offsets, overridden (or switched off) and extended by the event's rules
+    (not read when the caller knows there are none: `own_rules=False`)."""
     rules = {
         label: Rule(label, duration=value)
         for label, value in parse_offsets(current_app.config["REMINDER_OFFSETS"])
     }
-    if event_id is not None:
+    if event_id is not None and own_rules:
         for row in db.session.scalars(
             select(ReminderRule).where(ReminderRule.event_id == event_id).order_by(ReminderRule.id)
         ):
@@ -109,6 +110,7 @@ def plan_reminders(
     ends_at: datetime | None = None,
     event_id: int | None = None,
     about_after: str | None = None,
+    own_rules: bool = True,
 ) -> int:
     """Plan the reminders of one booking; returns how many are waiting to go out.
 
@@ -119,11 +121,12 @@ def plan_reminders(
     staff's rules for that event apply (their subject and body reach the template as
     `reminder_subject` / `reminder_body`). A reminder due once the booking has ended
     (materials, survey) has `after_end` set in its context and, with `about_after`, is about
-    that instead (e.g. `attendee:42`: sent only to people who came).
+    that instead (e.g. `attendee:42`: sent only to people who came). `own_rules=False`: the
+    caller read with the event that it has no rules of its own, so they are not read again.
     """
     start = as_utc(starts_at)
     planned, keep = 0, set()
-    for rule in effective_rules(event_id):
+    for rule in effective_rules(event_id, own_rules):
         key = f"reminder:{about}:{rule.label}"
         due = rule.due(start, ends_at)
         if due <= now:
