@@ -230,6 +230,8 @@ def main() -> int:
     ap.add_argument("--workers", type=int, default=len(DOORS))
     ap.add_argument("--healthz", type=int, default=2000)
     ap.add_argument("--directory-requests", type=int, default=200)
+    ap.add_argument("--scans-only", action="store_true",
+                    help="skip phase 3 (the directory pages): /healthz and the scans alone")  # fmt: skip
     ap.add_argument("--no-timing", action="store_true",
                     help="serve wsgi:app without the Server-Timing headers (pure latency)")  # fmt: skip
     args = ap.parse_args()
@@ -307,7 +309,9 @@ def main() -> int:
             and counted.get(201, 0) == len(scanned) and counted.get(200, 0) == duplicates
         )  # fmt: skip
 
-        if data["directory"]:
+        if args.scans_only:
+            print("directory pages skipped (--scans-only)")
+        elif data["directory"]:
             base = f"/exhibitions/{data['exhibition']}/"
             # The first page everyone lands on, and a filtered one (zone + keyword: the
             # keyword is folded in Python over the zone's candidates).
