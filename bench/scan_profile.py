@@ -1,7 +1,7 @@
 """Door scans in one process: CPU, statements and function calls per scan against /healthz.
 
     .venv/bin/python bench/scan_profile.py [--database-url URL] [--scans 600]
-        [--profile out.prof] [--top 25]
+        [--profile out.prof] [--top 25] [--no-pre-ping] [--no-rate-limit]
 
 Seeds the fair of `bench/exhibition.py` (with fewer visitors) and scans passes through
 `POST /api/v1/exhibitions/<id>/entries` with the Flask test client on PostgreSQL, one request
@@ -11,7 +11,10 @@ Every other scan (after twenty for warming up) runs under cProfile (timer: the t
 the others are measured bare. It prints, for "entered" and "already" apart: the thread's CPU
 per scan, SQL statements per scan by kind, cProfile's calls per profiled scan and the
 functions with the most CPU (cumulative); then `/healthz`'s CPU as the baseline. Compare two
-checkouts by running it in each, one after the other.
+checkouts by running it in each, one after the other. `--no-pre-ping` and `--no-rate-limit`
+turn off the pool's ping (a `SELECT 1` round trip at each request's checkout, which no
+statement count shows) and Flask-Limiter, to show what each costs a request (not settings to
+run with: they are measured, not proposed).
 
 It creates (and drops) its own database `<name>_scanprof` on the given server.
 """
@@ -42,6 +45,8 @@ def main() -> int:
     ap.add_argument("--scans", type=int, default=600)
     ap.add_argument("--profile", help="write the cProfile statistics to this file")
     ap.add_argument("--top", type=int, default=25, help="functions listed by cumulative CPU")
+    ap.add_argument("--no-pre-ping", action="store_true", help="measure without pool_pre_ping")
+    ap.add_argument("--no-rate-limit", action="store_true", help="measure without Flask-Limiter")
     args = ap.parse_args()
 
     from bench.rush import drop_database, make_database
@@ -72,7 +77,12 @@ def report(data: dict, args) -> None:
     from booking import create_app
     from booking.extensions import db
 
-    app = create_app("development")
+    overrides: dict = {"ENV_NAME": "development"}
+    if args.no_pre_ping:
+        overrides["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": False}
+    if args.no_rate_limit:
+        overrides["RATELIMIT_ENABLED"] = False
+    app = create_app(overrides)
     kinds_now: list[str] = []
     with app.app_context():
 
