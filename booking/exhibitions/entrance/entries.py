@@ -17,7 +17,7 @@ from datetime import date, datetime
 from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Row, bindparam, exists, func, select, true
+from sqlalchemy import bindparam, exists, func, select, true
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload, load_only
@@ -51,7 +51,7 @@ class EntryResult:
     day: date
     entrance: str
     # The pass's row (id, reference, pass_token, status, …), not an ORM object.
-    registration: Row | None = None
+    registration: Pass | None = None
     # What the door shows about the visitor, read before the check-in refreshes the row.
     visitor: dict | None = None
     # The day's entry: the new one, or for "already" the first one (when and where).
@@ -123,7 +123,7 @@ def _admit(exhibition, read_pass, entrance, now, staff, day) -> EntryResult:
     return result
 
 
-def _visitor(reg: Row) -> dict:
+def _visitor(reg: Pass) -> dict:
     return {
         "reference": reg.reference, "name": User.full_name.fget(reg),
         "kana": User.full_kana.fget(reg), "company": reg.company, "frame": reg.frame,
