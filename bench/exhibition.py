@@ -231,8 +231,9 @@ def main() -> int:
     ap.add_argument("--workers", type=int, default=len(DOORS))
     ap.add_argument("--healthz", type=int, default=2000)
     ap.add_argument("--directory-requests", type=int, default=200)
-    ap.add_argument("--only", choices=["all", "directory"], default="all",
-                    help="directory: the directory pages alone (no entrances)")  # fmt: skip
+    ap.add_argument("--only", choices=["all", "directory", "scans"], default="all",
+                    help="directory: the directory pages alone (no entrances); "
+                         "scans: /healthz and the scans alone (no directory pages)")  # fmt: skip
     ap.add_argument("--no-timing", action="store_true",
                     help="serve wsgi:app without the Server-Timing headers (pure latency)")  # fmt: skip
     args = ap.parse_args()
@@ -316,7 +317,9 @@ def main() -> int:
                 and counted.get(201, 0) == len(scanned) and counted.get(200, 0) == duplicates
             )  # fmt: skip
 
-        if data["directory"]:
+        if args.only == "scans":
+            print("directory pages skipped (--only scans)")
+        elif data["directory"]:
             base = f"/exhibitions/{data['exhibition']}/"
             # The first page everyone lands on, and a filtered one (zone + keyword: the
             # keyword is folded in Python over the zone's candidates).

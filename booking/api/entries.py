@@ -12,7 +12,7 @@ from booking.api.auth import api_user, token_required
 from booking.api.blueprint import bp, json_body
 from booking.api.openapi import PATHS, SCHEMAS, error_responses, json_response
 from booking.errors import Conflict, Invalid, NotAllowed, NotFound
-from booking.exhibitions.entrance.entries import ENTERED, EntryResult, enter, fair_for_scan
+from booking.exhibitions.entrance.entries import ENTERED, EntryResult, scan
 from booking.main.errors import api_error
 from booking.timefmt import as_utc, now_utc, parse_day
 from booking.unit_of_work import keep_changes
@@ -30,8 +30,7 @@ def post_entry(exhibition_id: int):
         raise Invalid(_l("pass は参加証の文字列で指定してください。"), field="pass")
     if not isinstance(entrance, str) or not entrance.strip():
         raise Invalid(_l("entrance は入口の名前で指定してください。"), field="entrance")
-    result = enter(fair_for_scan(exhibition_id), token, entrance, now_utc(), staff=user,
-                   day=_day(day))  # fmt: skip
+    result = scan(exhibition_id, token, entrance, now_utc(), staff=user, day=_day(day))
     if result.refused:
         # Answered, not raised: a raised error would roll back, and a refused scan keeps what
         # it did (as before the unit of work). The body is the error handler's.

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, inspect, select, update
+from sqlalchemy import Update, func, inspect, select, update
 
 from booking.errors import Conflict, NotFound
 from booking.events.models import Event, Frame, Registration
@@ -63,18 +63,33 @@ def mark_checked_in(reg_id: int, now: datetime) -> bool:
     """The attendance mark itself: set once, by the first check-in (a later one never moves
     it); returns whether this call set it. One UPDATE of the table; a copy of the row loaded
     in the session reads the mark again when next used."""
+    result = db.session.execute(check_in_update(reg_id, now))
+    forget_check_in(reg_id)
+    return result.rowcount == 1
+
+
+def check_in_update(reg_id, now: datetime) -> Update:
+    """The one check-in rule as a statement: the mark is set by the first check-in only.
+
+    `reg_id` is an id or a SQL expression yielding one (the door scan puts this UPDATE in the
+    same statement as its entry insert, for the row it inserted; a statement in WITH gets
+    no column defaults, hence `updated_at` given here)."""
     table = Registration.__table__
-    result = db.session.execute(
+    return (
         update(table)
         .where(table.c.id == reg_id, table.c.checked_in_at.is_(None))
-        .values(checked_in_at=now)
+        .values(checked_in_at=now, updated_at=now)
     )
+
+
+def forget_check_in(reg_id: int) -> None:
+    """A copy of the registration loaded in this session reads its mark again when next used
+    (the UPDATE went around the ORM)."""
     loaded = db.session.identity_map.get(
         inspect(Registration).identity_key_from_primary_key((reg_id,))
     )
     if loaded is not None:
         db.session.expire(loaded, ["checked_in_at", "updated_at"])
-    return result.rowcount == 1
 
 
 def is_no_show(reg: Registration, now: datetime) -> bool:

@@ -3,9 +3,11 @@
 Several entrances scan at once, and a visitor may show the pass at two doors within the same
 second; the unique constraint (registration, day) decides. The scan inserts its row with
 ON CONFLICT DO NOTHING: the one that inserted says "entered", every other says "already
-entered", with the time and entrance of the row that won. A scan is a few small queries of
-plain rows: the fair's doors and days, the pass with its frame, person and company, the
-insert, and either the check-in mark or the winner's row.
+entered", with the time and entrance of the row that won. A scan over the API is two
+statements of plain rows besides the token: the fair's doors and days with the pass (its
+frame, person and company), then on PostgreSQL the insert, the check-in mark of the row it
+inserted and the winner's row in one statement (on SQLite, which has no INSERT in WITH, two
+or three).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from datetime import date, datetime
 from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Row, func, select
+from sqlalchemy import bindparam, exists, func, select, true
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload, load_only
@@ -23,7 +25,7 @@ from sqlalchemy.orm import joinedload, load_only
 from booking.accounts.models import Company, User
 from booking.errors import NotFound
 from booking.events.models import Event, EventSession, Frame, Registration
-from booking.events.passes import mark_checked_in
+from booking.events.passes import check_in_update, forget_check_in, mark_checked_in
 from booking.exhibitions.lookup import fair_days
 from booking.exhibitions.models import Entry, Exhibition
 from booking.extensions import db
@@ -49,7 +51,7 @@ class EntryResult:
     day: date
     entrance: str
     # The pass's row (id, reference, pass_token, status, …), not an ORM object.
-    registration: Row | None = None
+    registration: Pass | None = None
     # What the door shows about the visitor, read before the check-in refreshes the row.
     visitor: dict | None = None
     # The day's entry: the new one, or for "already" the first one (when and where).
@@ -74,8 +76,23 @@ def enter(exhibition: Exhibition | ScanFair, pass_token: str, entrance: str, now
           staff=None, day: date | None = None) -> EntryResult:  # fmt: skip
     """Let a visitor in (or say why not). The caller commits.
 
-    Plain rows, no ORM objects: the pass with what the door shows, the insert, and the
-    check-in mark (or, for a second scan, the first entry's time and door)."""
+    Plain rows, no ORM objects: the pass with what the door shows, then the entry (with the
+    check-in mark, or for a second scan the first entry's time and door)."""
+    return _admit(exhibition, lambda: _pass(pass_token), entrance, now, staff, day)
+
+
+def scan(exhibition_id, pass_token: str, entrance: str, now: datetime, staff=None,
+         day: date | None = None) -> EntryResult:  # fmt: skip
+    """`enter` for the entries API, which has only the exhibition's id: the fair's doors and
+    days are read in the same statement as the pass. The caller commits.
+
+    :raises NotFound: no such exhibition."""
+    fair, reg = _fair_and_pass(exhibition_id, pass_token)
+    return _admit(fair, lambda: reg, entrance, now, staff, day)
+
+
+def _admit(exhibition, read_pass, entrance, now, staff, day) -> EntryResult:
+    """The door's rules in their order: the entrance, the day, then the pass."""
     entrance = (entrance or "").strip()
     day = scan_day(exhibition, now, day)
     result = EntryResult("", day, entrance)
@@ -85,7 +102,7 @@ def enter(exhibition: Exhibition | ScanFair, pass_token: str, entrance: str, now
     if day not in fair_days(exhibition):
         result.outcome = "not_fair_day"
         return result
-    reg = _pass(pass_token)
+    reg = read_pass()
     if reg is None:
         result.outcome = "unknown_pass"
         return result
@@ -98,22 +115,15 @@ def enter(exhibition: Exhibition | ScanFair, pass_token: str, entrance: str, now
         result.outcome = "not_confirmed"
     elif reg.mode == "online":
         result.outcome = "online_only"
-    elif _insert(exhibition, reg, day, entrance, now, staff):
-        # The event's own pages (attendee list, no-show record) see the visitor as present.
-        if reg.checked_in_at is None:
-            mark_checked_in(reg.id, now)
-        result.outcome, result.entered_at, result.entered_by = ENTERED, now, entrance
     else:
-        result.outcome = ALREADY
-        result.entered_at, result.entered_by = db.session.execute(
-            select(_ENTRIES.c.scanned_at, _ENTRIES.c.entrance).where(
-                _ENTRIES.c.registration_id == reg.id, _ENTRIES.c.day == day
-            )
-        ).one()
+        entered, result.entered_at, result.entered_by = _enter_once(
+            exhibition, reg, day, entrance, now, staff
+        )
+        result.outcome = ENTERED if entered else ALREADY
     return result
 
 
-def _visitor(reg: Row) -> dict:
+def _visitor(reg: Pass) -> dict:
     return {
         "reference": reg.reference, "name": User.full_name.fget(reg),
         "kana": User.full_kana.fget(reg), "company": reg.company, "frame": reg.frame,
@@ -167,26 +177,93 @@ def exhibition_for_scan(exhibition_id) -> Exhibition:
     return exhibition
 
 
-def fair_for_scan(exhibition_id) -> ScanFair:
-    """What the entries API needs of the exhibition, its doors and days, in one query of
-    plain rows (a row per session).
+class Pass(NamedTuple):
+    """The pass's registration with what the door shows (person, company, frame)."""
+
+    id: int
+    reference: str
+    event_id: int
+    status: str
+    checked_in_at: datetime | None
+    pass_token: str
+    mode: str
+    frame: str
+    family_name: str
+    given_name: str
+    family_kana: str
+    given_kana: str
+    company: str | None
+
+
+_R, _F, _U, _C = (m.__table__ for m in (Registration, Frame, User, Company))
+_ENTRIES = Entry.__table__
+# Core statements on the tables, built once: a scan runs them through the session's
+# connection, without the ORM's per-statement work.
+_PASS = (
+    select(
+        _R.c.id,
+        _R.c.reference,
+        _R.c.event_id,
+        _R.c.status,
+        _R.c.checked_in_at,
+        _R.c.pass_token,
+        _F.c.mode,
+        _F.c.name.label("frame"),
+        _U.c.family_name,
+        _U.c.given_name,
+        _U.c.family_kana,
+        _U.c.given_kana,
+        _C.c.name.label("company"),
+    )
+    .join(_F, _F.c.id == _R.c.frame_id)
+    .join(_U, _U.c.id == _R.c.user_id)
+    .outerjoin(_C, _C.c.id == _R.c.company_id)
+    .where(_R.c.pass_token == bindparam("token"))
+)
+_X, _E, _S = Exhibition.__table__, Event.__table__, EventSession.__table__
+_HELD = _PASS.subquery("held")
+# A row per session of the fair, each with the pass's columns (NULL when no such pass).
+_FAIR_AND_PASS = (
+    select(
+        _X.c.id.label("fair_id"),
+        _X.c.event_id.label("fair_event_id"),
+        _X.c.entrances,
+        _E.c.starts_at,
+        _E.c.ends_at,
+        _S.c.starts_at.label("s_starts"),
+        _S.c.ends_at.label("s_ends"),
+        *_HELD.c,
+    )
+    .select_from(_X)
+    .join(_E, _E.c.id == _X.c.event_id)
+    .outerjoin(_S, _S.c.event_id == _E.c.id)
+    .outerjoin(_HELD, true())
+    .where(_X.c.id == bindparam("exhibition_id"))
+)
+_FAIR_COLUMNS = 7
+
+
+def _token(token) -> str | None:
+    token = (token or "").strip()
+    return token if token and len(token) <= 64 else None
+
+
+def _pass(token: str) -> Pass | None:
+    token = _token(token)
+    if token is None:
+        return None
+    row = db.session.connection().execute(_PASS, {"token": token}).first()
+    return Pass(*row) if row is not None else None
+
+
+def _fair_and_pass(exhibition_id, token: str) -> tuple[ScanFair, Pass | None]:
+    """The fair's doors and days and the pass, in one statement.
 
     :raises NotFound:"""
     rows = (
-        db.session.execute(
-            select(
-                Exhibition.id,
-                Exhibition.event_id,
-                Exhibition.entrances,
-                Event.starts_at,
-                Event.ends_at,
-                EventSession.starts_at.label("s_starts"),
-                EventSession.ends_at.label("s_ends"),
-            )
-            .join(Event, Event.id == Exhibition.event_id)
-            .outerjoin(EventSession, EventSession.event_id == Event.id)
-            .where(Exhibition.id == exhibition_id)
-        ).all()
+        db.session.connection()
+        .execute(_FAIR_AND_PASS, {"exhibition_id": exhibition_id, "token": _token(token)})
+        .all()
         if isinstance(exhibition_id, int)
         else []
     )
@@ -195,54 +272,73 @@ def fair_for_scan(exhibition_id) -> ScanFair:
     first = rows[0]
     sessions = tuple(ScanSpan(r.s_starts, r.s_ends) for r in rows if r.s_starts is not None)
     event = ScanEvent(first.starts_at, first.ends_at, sessions)
-    return ScanFair(first.id, first.event_id, tuple(first.entrances or ()), event)
+    fair = ScanFair(first.fair_id, first.fair_event_id, tuple(first.entrances or ()), event)
+    held = first[_FAIR_COLUMNS:]
+    return fair, (Pass(*held) if held[0] is not None else None)
 
 
-# The pass's registration with what the door shows (person, company, frame), as one row.
-_PASS = (
-    select(
-        Registration.id,
-        Registration.reference,
-        Registration.event_id,
-        Registration.status,
-        Registration.checked_in_at,
-        Registration.pass_token,
-        Frame.mode,
-        Frame.name.label("frame"),
-        User.family_name,
-        User.given_name,
-        User.family_kana,
-        User.given_kana,
-        Company.name.label("company"),
-    )
-    .join(Frame, Frame.id == Registration.frame_id)
-    .join(User, User.id == Registration.user_id)
-    .outerjoin(Company, Company.id == Registration.company_id)
-)
-_ENTRIES = Entry.__table__
-
-
-def _pass(token: str) -> Row | None:
-    token = (token or "").strip()
-    if not token or len(token) > 64:
-        return None
-    return db.session.execute(_PASS.where(Registration.pass_token == token)).first()
-
-
-def _insert(exhibition, reg, day, entrance, now, staff) -> bool:
-    """Insert the day's entry unless one exists (also one committed a moment ago elsewhere)."""
-    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+def _enter_once(exhibition, reg, day, entrance, now, staff) -> tuple[bool, datetime, str]:
+    """Insert the day's entry unless one exists (also one committed a moment ago elsewhere),
+    and mark the registration checked in when this scan inserted it; returns (inserted, the
+    day's entry's time, its entrance)."""
     values = dict(
         exhibition_id=exhibition.id, registration_id=reg.id, day=day, entrance=entrance,
         scanned_at=now, scanned_by_id=staff.id if staff is not None else None,
     )  # fmt: skip
-    stmt = (
+    conn = db.session.connection()
+    if conn.dialect.name == "postgresql":
+        row = conn.execute(_ENTRY_AND_MARK, values).one()
+        forget_check_in(reg.id)
+        if row.inserted:
+            return True, now, entrance
+        if row.scanned_at is not None:
+            return False, row.scanned_at, row.entrance
+    elif conn.execute(_SQLITE_INSERT, values).first() is not None:
+        # The event's own pages (attendee list, no-show record) see the visitor as present.
+        if reg.checked_in_at is None:
+            mark_checked_in(reg.id, now)
+        return True, now, entrance
+    # The winner committed after this statement's snapshot began: read it now.
+    return False, *conn.execute(_FIRST_ENTRY, values).one()
+
+
+def _insert(insert):
+    """The entry's INSERT … ON CONFLICT DO NOTHING RETURNING (`insert` of the dialect)."""
+    return (
         insert(_ENTRIES)
-        .values(**values)
+        .values({c: bindparam(c, type_=_ENTRIES.c[c].type) for c in _ENTRY_VALUES})
         .on_conflict_do_nothing(index_elements=["registration_id", "day"])
-        .returning(_ENTRIES.c.id)
+        .returning(_ENTRIES.c.registration_id)
     )
-    return db.session.execute(stmt).first() is not None
+
+
+_ENTRY_VALUES = ("exhibition_id", "registration_id", "day", "entrance", "scanned_at",
+                 "scanned_by_id")  # fmt: skip
+_FIRST_ENTRY = select(_ENTRIES.c.scanned_at, _ENTRIES.c.entrance).where(
+    _ENTRIES.c.registration_id == bindparam("registration_id"),
+    _ENTRIES.c.day == bindparam("day"),
+)
+
+
+def _entry_and_mark():
+    """One PostgreSQL statement: the entry's insert, the check-in mark (the rule of
+    `check_in_update`) for the row it inserted, and the day's entry as it stood before (which
+    answers a second scan)."""
+    inserted = _insert(pg_insert).cte("inserted")
+    marked = check_in_update(
+        select(inserted.c.registration_id).scalar_subquery(),
+        bindparam("scanned_at", type_=_ENTRIES.c.scanned_at.type),
+    )
+    first = _FIRST_ENTRY.subquery("first")
+    return select(
+        exists(select(inserted.c.registration_id)).label("inserted"),
+        select(first.c.scanned_at).scalar_subquery().label("scanned_at"),
+        select(first.c.entrance).scalar_subquery().label("entrance"),
+    ).add_cte(marked.cte("marked"))
+
+
+_ENTRY_AND_MARK = _entry_and_mark()
+_SQLITE_INSERT = _insert(sqlite_insert)  # SQLite has no INSERT in WITH
 
 
 def day_counts(exhibition: Exhibition, day: date) -> dict[str, int]:

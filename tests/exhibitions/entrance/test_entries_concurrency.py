@@ -9,9 +9,12 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import func, select
 
+from booking.accounts.services import issue_api_token
+from booking.events.models import Registration
 from booking.exhibitions.entrance.entries import enter
 from booking.exhibitions.models import Entry, Exhibition
 from booking.extensions import db
+from tests.clock import DOORS_OPEN
 from tests.conftest import make_app
 from tests.exhibitions.visitors import at, register
 
@@ -80,3 +83,37 @@ def test_many_passes_at_eight_entrances_each_enter_exactly_once(make_fair, make_
         ).all()
     )
     assert per_pass == {r.id: 1 for r in regs}
+
+
+def test_one_pass_at_eight_entrances_over_the_api_enters_once(
+    make_fair, member, staff, clock, postgres_url
+):
+    """The entries API's own path (the fair and the pass in one read, the entry and the
+    check-in mark in one statement): one 201, seven 200 naming the winner's entrance."""
+    clock.move_to(DOORS_OPEN)
+    fair = make_fair(days_ahead=0)
+    fair.exhibition.entrances = DOORS
+    reg = register(fair, member)
+    token = issue_api_token(staff)
+    db.session.commit()
+    path, pass_token, reg_id = f"/api/v1/exhibitions/{fair.id}/entries", reg.pass_token, reg.id
+    worker = make_app(postgres_url)
+    barrier = threading.Barrier(len(DOORS))
+
+    def one(door):
+        client = worker.test_client()
+        with contextlib.suppress(threading.BrokenBarrierError):
+            barrier.wait(timeout=60)
+        answer = client.post(path, json={"pass": pass_token, "entrance": door},
+                             headers={"Authorization": f"Bearer {token}"})  # fmt: skip
+        return answer.status_code, answer.get_json()["entrance"]
+
+    with ThreadPoolExecutor(max_workers=len(DOORS)) as pool:
+        results = list(pool.map(one, DOORS))
+
+    assert sorted(status for status, _ in results) == [200] * 7 + [201]
+    entries = db.session.scalars(select(Entry).where(Entry.registration_id == reg_id)).all()
+    assert len(entries) == 1
+    assert {entrance for _, entrance in results} == {entries[0].entrance}
+    db.session.expire_all()
+    assert db.session.get(Registration, reg_id).checked_in_at is not None
