@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/exhibition.py            # well under 2 minutes
     .venv/bin/python bench/exhibition.py --only directory   # phase 1 and 3 alone
+    .venv/bin/python bench/exhibition.py --only scans       # phase 1 and 2 alone
 
 Seeds the demo fair (300 exhibitors with booths, booking/exhibitions/demo.py) and 10,000
 visitors with confirmed in-person registrations (bulk insert). Then:

@@ -1,7 +1,7 @@
 """exhibitions: the public directory's version per fair (exhibition_directory_versions)
 
-Revision ID: 0021_directory_versions
-Revises: 0020_routing_support_cases
+Revision ID: 0022_directory_versions
+Revises: 0021_slot_versions
 Create Date: 2026-12-07 05:30:00.000000
 
 """
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0021_directory_versions'
-down_revision = "0020_routing_support_cases"
+revision = '0022_directory_versions'
+down_revision = "0021_slot_versions"
 branch_labels = None
 depends_on = None
 
