@@ -22,10 +22,11 @@ import threading
 import time
 from collections import Counter
 from datetime import datetime, timedelta
+from functools import lru_cache
 from types import SimpleNamespace
 
 from flask import current_app
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, bindparam, or_, select, update
 
 from booking.extensions import db
 from booking.notifications import mailer
@@ -144,7 +145,7 @@ class _Sender:
             self.thread.start()
 
     def put(self, *item) -> None:
-        """("write", statement) or ("send", msg, mail, claimed_at), done in this order."""
+        """("write", statement, params) or ("send", msg, mail, claimed_at), in this order."""
         if self.queue is None:
             self._do(item)
         else:
@@ -177,7 +178,7 @@ class _Sender:
     def _do(self, item: tuple) -> None:
         run = self.run
         if item[0] == "write":
-            run.writes.run(item[1])
+            run.writes.run(item[1], item[2])
             return
         _kind, msg, mail, claimed_at = item
         if self.stopped or run.stopping() or run.late(claimed_at):
@@ -240,8 +241,8 @@ def _prepare(msg: OutboxMessage, run: _Pass, sender: _Sender, claimed_at: float)
     """The last checks and the rendering; what to write or send goes to the sender."""
     now = run.now()
 
-    def write(statement) -> None:
-        sender.put("write", statement)
+    def write(statement, params=None) -> None:
+        sender.put("write", statement, params)
 
     if msg.attempts > run.max_attempts:  # claimed again and again: a dispatcher died on it
         _finish(msg, run, "failed", error=f"gave up after {msg.attempts - 1} attempts", write=write)
@@ -267,7 +268,8 @@ def _prepare(msg: OutboxMessage, run: _Pass, sender: _Sender, claimed_at: float)
     rendered = time.perf_counter()
     run.timings["check"] += rendered - started
     try:
-        mail = render_message(msg, now)
+        # Flattened here, so the sender thread only talks to the server.
+        mail = mailer.prepare(render_message(msg, now))
     except Exception as exc:  # a broken template or context fails this message only
         db.session.rollback()
         log.warning("outbox %s: render failed: %r", msg.id, exc)
@@ -290,19 +292,27 @@ def _send(msg: OutboxMessage, mail, run: _Pass, connection: mailer.Connection) -
         _retry(msg, run, repr(exc))
     else:
         run.timings["smtp"] += time.perf_counter() - started
-        # Committed before the next message can be delivered (`Writes.wait` before DATA).
+        # Committed before the next message can be delivered (`Writes.wait` before its ".").
         _finish(msg, run, "sent", message_id=mail["Message-ID"], background=True)
         run.sent += 1
 
 
-def _mine(msg_id: int, owner: str):
-    """An UPDATE of one row that only the claim holding its lease can make (Core: cheap)."""
+@lru_cache(maxsize=1)
+def _mark_statement():
+    """An UPDATE of one row that only the claim holding its lease can make. One statement
+    object for every mark (its SET columns come from the parameters), so SQLAlchemy finds
+    its compiled form without building and hashing a new statement per message."""
     table = OutboxMessage.__table__
-    return (
-        update(table)
-        .where(table.c.id == msg_id, table.c.status == "sending", table.c.lease_owner == owner)
-        .values(updated_at=now_utc())
+    return update(table).where(
+        table.c.id == bindparam("mark_id"),
+        table.c.status == "sending",
+        table.c.lease_owner == bindparam("mark_owner"),
     )
+
+
+def _mine(msg_id: int, owner: str, **values) -> tuple:
+    """(statement, parameters): set `values` on the row while this claim holds it."""
+    return _mark_statement(), dict(values, updated_at=now_utc(), mark_id=msg_id, mark_owner=owner)
 
 
 def _finish(msg: OutboxMessage, run: _Pass, status: str, error: str | None = None,
@@ -312,23 +322,24 @@ def _finish(msg: OutboxMessage, run: _Pass, status: str, error: str | None = Non
         values.update(sent_at=now_utc(), message_id=message_id)
     if error:
         values["last_error"] = error[:2000]
-    statement = _mine(msg.id, run.owner).values(**values)
-    (write or (run.writes.submit if background else run.writes.run))(statement)
+    mark = _mine(msg.id, run.owner, **values)
+    (write or (run.writes.submit if background else run.writes.run))(*mark)
 
 
 def _retry(msg: OutboxMessage, run: _Pass, error: str, write=None) -> None:
     if msg.attempts >= run.max_attempts:
         _finish(msg, run, "failed", error=f"{error} (after {msg.attempts} attempts)", write=write)
         return
-    (write or run.writes.run)(
-        _mine(msg.id, run.owner).values(
-            status="pending",
-            due_at=run.now() + retry_delay(msg.attempts),
-            lease_until=None,
-            lease_owner=None,
-            last_error=error[:2000],
-        )
+    mark = _mine(
+        msg.id,
+        run.owner,
+        status="pending",
+        due_at=run.now() + retry_delay(msg.attempts),
+        lease_until=None,
+        lease_owner=None,
+        last_error=error[:2000],
     )
+    (write or run.writes.run)(*mark)
 
 
 def _release(run: _Pass, ids: list[int]) -> None:
