@@ -38,6 +38,7 @@ from booking.notifications.render import (  # noqa: F401 (where callers have imp
     render_message,
     summary_line,
 )
+from booking.notifications.wire import prepare
 from booking.notifications.writes import MarkFailed, Writes
 from booking.timefmt import as_utc, now_utc
 from booking.tokens import new_token
@@ -67,7 +68,21 @@ def claim_due_messages(
     now: datetime, limit: int = 50, owner: str | None = None, writes: Writes | None = None
 ) -> list[int]:
     """Claim up to `limit` due rows for `owner` (one conditional UPDATE) and commit the claim."""
-    owner = owner or new_token()[:32]
+    statement = _claim(now, limit, owner or new_token()[:32]).returning(OutboxMessage.id)
+    return sorted((writes or Writes()).run(statement, returning=True))
+
+
+def _claim_rows(run: _Pass, limit: int) -> list[SimpleNamespace]:
+    """Claim a batch and return its rows as they are after the claim, oldest first, as plain
+    snapshots (not ORM objects: the marks must not reload them, and a caller's session keeps
+    its own objects untouched); the claim's own RETURNING, so no second read."""
+    statement = _claim(run.now(), limit, run.owner).returning(*OutboxMessage.__table__.c)
+    rows = run.writes.run(statement, rows=True)
+    return [SimpleNamespace(**row) for row in sorted(rows, key=lambda r: (r["due_at"], r["id"]))]
+
+
+def _claim(now: datetime, limit: int, owner: str):
+    """The claim: one conditional UPDATE of up to `limit` due rows (no RETURNING yet)."""
     candidates = (
         select(OutboxMessage.id)
         .where(_is_due(now))
@@ -83,14 +98,13 @@ def claim_due_messages(
     else:  # SQLite: one writer at a time, the subquery runs once
         statement = update(table).where(table.c.id.in_(candidates.scalar_subquery()), _is_due(now))
     lease = current_app.config.get("MAIL_LEASE", LEASE)
-    statement = statement.values(
+    return statement.values(
         status="sending",
         lease_until=now + lease,
         lease_owner=owner,
         attempts=OutboxMessage.attempts + 1,
         updated_at=now,
-    ).returning(OutboxMessage.id)
-    return sorted((writes or Writes()).run(statement, returning=True))
+    )
 
 
 class _Pass:
@@ -211,18 +225,10 @@ def _drain(run: _Pass, limit: int) -> None:
         try:
             while not run.stopping() and not sender.stopped:
                 started = time.perf_counter()
-                ids = claim_due_messages(run.now(), limit, run.owner, run.writes)
-                if not ids:
+                batch = _claim_rows(run, limit)
+                if not batch:
                     break
                 claimed_at = time.monotonic()
-                # Plain snapshots, not ORM objects: the commits below must not reload them,
-                # and a caller's session (a test's) keeps its own objects untouched.
-                table = OutboxMessage.__table__
-                rows = db.session.execute(
-                    select(table).where(table.c.id.in_(ids)).order_by(table.c.due_at, table.c.id)
-                ).mappings()
-                batch = [SimpleNamespace(**row) for row in rows]
-                db.session.commit()
                 run.timings["claim"] += time.perf_counter() - started
                 rest: list[int] = []
                 for index, msg in enumerate(batch):
@@ -269,7 +275,7 @@ def _prepare(msg: OutboxMessage, run: _Pass, sender: _Sender, claimed_at: float)
     run.timings["check"] += rendered - started
     try:
         # Flattened here, so the sender thread only talks to the server.
-        mail = mailer.prepare(render_message(msg, now))
+        mail = prepare(render_message(msg, now))
     except Exception as exc:  # a broken template or context fails this message only
         db.session.rollback()
         log.warning("outbox %s: render failed: %r", msg.id, exc)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import hashlib
 from datetime import datetime
-from email.header import Header
 from email.message import Message
 from email.mime.multipart import MIMEMultipart
 from email.utils import format_datetime, formataddr, parseaddr
@@ -20,6 +19,7 @@ from markupsafe import Markup
 
 from booking.notifications.hooks import build_invitation
 from booking.notifications.models import OutboxMessage
+from booking.notifications.wire import Utf8Header, plain_address
 from booking.timefmt import now_utc, to_local
 
 
@@ -63,7 +63,7 @@ def render_message(msg: OutboxMessage, now: datetime | None = None) -> Message:
         mail = MIMEMultipart("mixed", _subparts=[body, invitation], boundary=f"=_mix_{tag}")
     else:
         mail = body
-    mail["Subject"] = Header(" ".join(subject.split()), "utf-8")
+    mail["Subject"] = Utf8Header(" ".join(subject.split()))
     mail["From"] = encode_address(cfg["MAIL_FROM"])
     mail["To"] = encode_address(msg.recipient)
     reply_to = msg.reply_to or cfg.get("MAIL_REPLY_TO")
@@ -139,6 +139,8 @@ def summary_line(msg: OutboxMessage) -> str:
 @lru_cache(maxsize=256)
 def encode_address(value: str) -> str:
     """`東京商工会議所 <noreply@…>` → an RFC 2047 encoded display name and the bare address."""
+    if plain_address(value):  # what parseaddr would return, without its ~50 µs
+        return value
     name, address = parseaddr(value)
     if not address:
         return value

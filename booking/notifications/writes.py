@@ -43,15 +43,15 @@ class Writes:
                 # again after their lease: never lost. Only with MAIL_MARKS_SYNCHRONOUS=0.
                 self.connection.exec_driver_sql("SET synchronous_commit TO OFF")
 
-    def run(self, statement, params: dict | None = None, returning: bool = False):
+    def run(self, statement, params: dict | None = None, returning=False, rows=False):
+        """`statement`, committed; returns its rowcount, or what it RETURNs: the first column
+        (`returning`) or every column of each row, as mappings (`rows`)."""
         self.wait()
         started = time.perf_counter()
         try:
             if self.connection is not None:
-                result = self.connection.execute(statement, params)
-                return result.scalars().all() if returning else result.rowcount
-            result = db.session.connection().execute(statement, params)
-            value = result.scalars().all() if returning else result.rowcount
+                return _value(self.connection.execute(statement, params), returning, rows)
+            value = _value(db.session.connection().execute(statement, params), returning, rows)
             db.session.commit()
             return value
         finally:
@@ -87,6 +87,12 @@ class Writes:
                     self.connection.exec_driver_sql("RESET synchronous_commit")  # back to the pool
                 self.connection.close()
                 self.connection = None
+
+
+def _value(result, returning: bool, rows: bool):
+    if rows:
+        return result.mappings().all()
+    return result.scalars().all() if returning else result.rowcount
 
 
 class MarkFailed(Exception):
