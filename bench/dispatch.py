@@ -10,8 +10,9 @@ measured in the same run. Prints messages/s, the ratios and where each dispatche
 wait for marks; SMTP and the marks run in a sender thread, overlapping the checks and
 rendering, and SMTP includes the wait for the previous mark before each message's final
 "."), and the sink's CPU per message. A second, stricter reference sends the same messages
-flattened beforehand (what `send_message` would write), the least any sender can do.
-Target: 2 dispatchers ≥ 80 % of the bare loop in every run. The default run uses 1,500
+flattened beforehand (what `send_message` would write), the least any sender can do; and
+the time of one committed single-row UPDATE, the floor of a dispatcher's cycle per message
+(each "sent" mark is committed before the next message's final "."). Target: 2 dispatchers ≥ 80 % of the bare loop in every run. The default run uses 1,500
 messages (under two minutes on a quiet machine); `--full` uses the issue's 5,000. The
 database (default tsunagu_notify_bench) must exist; its outbox is emptied.
 """
@@ -152,6 +153,22 @@ def bare_loop(app, n: int, port: int, flat: bool = False) -> float:
     return n / (time.perf_counter() - started)
 
 
+def commit_floor(app, count: int = 300) -> float:
+    """Milliseconds per single-row UPDATE committed on its own (synchronous commit, as every
+    "sent" mark is): the floor under a dispatcher's per-message cycle, in this run."""
+    from sqlalchemy import text
+
+    from booking.extensions import db
+
+    with app.app_context(), db.engine.connect() as connection:
+        connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+        statement = text("UPDATE outbox_messages SET updated_at = now() WHERE id = 1")
+        started = time.perf_counter()
+        for _ in range(count):
+            connection.execute(statement)
+        return (time.perf_counter() - started) * 1000 / count
+
+
 def run_dispatchers(url: str, port: int, count: int, n: int, sink: Sink) -> float:
     before, sink_cpu = sink.count, sink.cpu()
     command = [sys.executable, str(Path(__file__).resolve()), "--worker", url, str(port)]
@@ -258,6 +275,7 @@ def main() -> None:
         )
         flat = bare_loop(app, n, port, flat=True)
         print(f"  bare loop of pre-flattened bytes:  {flat:6.0f} messages/s (stricter reference)")
+        print(f"  one committed single-row UPDATE:   {commit_floor(app):6.2f} ms (a mark's floor)")
         for count, rate in results.items():
             share = rate / bare
             print(f"  {count} dispatcher(s):                   {rate:6.0f} messages/s = {share:.1%}"
