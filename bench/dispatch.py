@@ -14,7 +14,8 @@ flattened beforehand (what `send_message` would write), the least any sender can
 the time of one committed single-row UPDATE, the floor of a dispatcher's cycle per message
 (each "sent" mark is committed before the next message's final "."). Target: 2 dispatchers
 ≥ 80 % of the bare loop in every run. The default run uses 1,500 messages (under two minutes
-on a quiet machine); `--full` uses the issue's 5,000. The database (default tsunagu_notify_bench) must exist; its outbox is emptied.
+on a quiet machine); `--full` uses the issue's 5,000. The database (default
+tsunagu_notify_bench) must exist; its outbox is emptied.
 """
 
 from __future__ import annotations
