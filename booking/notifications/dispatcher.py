@@ -138,9 +138,10 @@ class _Sender:
     On PostgreSQL it is a thread of its own: an SMTP exchange is mostly waiting (the GIL is
     free), so the next messages are checked and rendered meanwhile — at most `AHEAD` of them
     queued, so a check is never more than a few messages older than its send. It is the only
-    user of the marks' connection while a batch is out, and it marks each message sent before
-    the next one goes out: a crash still repeats only the message in hand. On SQLite (one
-    writer) each item runs at once in the caller's thread.
+    user of the marks' connection while a batch is out, and each message's "sent" mark is
+    committed before the next one is delivered (before its final "."): a crash still repeats
+    only the message in hand. On SQLite (one writer) each item runs at once in the caller's
+    thread.
     """
 
     AHEAD = 2
