@@ -46,7 +46,8 @@ How a reminder (any mail) is sent exactly once — the whole answer, in order:
 5. Marked by its owner only: ``dispatcher._finish`` / ``_mine`` update the row only while
    this claim holds the lease, and the previous message's "sent" mark is committed
    (``writes.Writes.wait``, the SMTP connection's ``before_data``: after the next message's
-   MAIL and RCPT, before its DATA) before the next message can be delivered.
+   envelope and data went out, before the final "." that delivers it) before the next
+   message can be delivered.
 6. The one window left: a dispatcher that dies between the SMTP send and its mark. The
    lease expires, another dispatcher claims the row again (step 3) and sends that one
    message again, with the same ``Message-ID`` (``dispatcher.message_id_for``), which mail

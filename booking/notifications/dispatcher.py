@@ -22,10 +22,11 @@ import threading
 import time
 from collections import Counter
 from datetime import datetime, timedelta
+from functools import lru_cache
 from types import SimpleNamespace
 
 from flask import current_app
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, bindparam, or_, select, update
 
 from booking.extensions import db
 from booking.notifications import mailer
@@ -37,6 +38,7 @@ from booking.notifications.render import (  # noqa: F401 (where callers have imp
     render_message,
     summary_line,
 )
+from booking.notifications.wire import prepare
 from booking.notifications.writes import MarkFailed, Writes
 from booking.timefmt import as_utc, now_utc
 from booking.tokens import new_token
@@ -66,7 +68,21 @@ def claim_due_messages(
     now: datetime, limit: int = 50, owner: str | None = None, writes: Writes | None = None
 ) -> list[int]:
     """Claim up to `limit` due rows for `owner` (one conditional UPDATE) and commit the claim."""
-    owner = owner or new_token()[:32]
+    statement = _claim(now, limit, owner or new_token()[:32]).returning(OutboxMessage.id)
+    return sorted((writes or Writes()).run(statement, returning=True))
+
+
+def _claim_rows(run: _Pass, limit: int) -> list[SimpleNamespace]:
+    """Claim a batch and return its rows as they are after the claim, oldest first, as plain
+    snapshots (not ORM objects: the marks must not reload them, and a caller's session keeps
+    its own objects untouched); the claim's own RETURNING, so no second read."""
+    statement = _claim(run.now(), limit, run.owner).returning(*OutboxMessage.__table__.c)
+    rows = run.writes.run(statement, rows=True)
+    return [SimpleNamespace(**row) for row in sorted(rows, key=lambda r: (r["due_at"], r["id"]))]
+
+
+def _claim(now: datetime, limit: int, owner: str):
+    """The claim: one conditional UPDATE of up to `limit` due rows (no RETURNING yet)."""
     candidates = (
         select(OutboxMessage.id)
         .where(_is_due(now))
@@ -82,14 +98,13 @@ def claim_due_messages(
     else:  # SQLite: one writer at a time, the subquery runs once
         statement = update(table).where(table.c.id.in_(candidates.scalar_subquery()), _is_due(now))
     lease = current_app.config.get("MAIL_LEASE", LEASE)
-    statement = statement.values(
+    return statement.values(
         status="sending",
         lease_until=now + lease,
         lease_owner=owner,
         attempts=OutboxMessage.attempts + 1,
         updated_at=now,
-    ).returning(OutboxMessage.id)
-    return sorted((writes or Writes()).run(statement, returning=True))
+    )
 
 
 class _Pass:
@@ -123,9 +138,10 @@ class _Sender:
     On PostgreSQL it is a thread of its own: an SMTP exchange is mostly waiting (the GIL is
     free), so the next messages are checked and rendered meanwhile — at most `AHEAD` of them
     queued, so a check is never more than a few messages older than its send. It is the only
-    user of the marks' connection while a batch is out, and it marks each message sent before
-    the next one goes out: a crash still repeats only the message in hand. On SQLite (one
-    writer) each item runs at once in the caller's thread.
+    user of the marks' connection while a batch is out, and each message's "sent" mark is
+    committed before the next one is delivered (before its final "."): a crash still repeats
+    only the message in hand. On SQLite (one writer) each item runs at once in the caller's
+    thread.
     """
 
     AHEAD = 2
@@ -144,7 +160,7 @@ class _Sender:
             self.thread.start()
 
     def put(self, *item) -> None:
-        """("write", statement) or ("send", msg, mail, claimed_at), done in this order."""
+        """("write", statement, params) or ("send", msg, mail, claimed_at), in this order."""
         if self.queue is None:
             self._do(item)
         else:
@@ -177,7 +193,7 @@ class _Sender:
     def _do(self, item: tuple) -> None:
         run = self.run
         if item[0] == "write":
-            run.writes.run(item[1])
+            run.writes.run(item[1], item[2])
             return
         _kind, msg, mail, claimed_at = item
         if self.stopped or run.stopping() or run.late(claimed_at):
@@ -210,18 +226,10 @@ def _drain(run: _Pass, limit: int) -> None:
         try:
             while not run.stopping() and not sender.stopped:
                 started = time.perf_counter()
-                ids = claim_due_messages(run.now(), limit, run.owner, run.writes)
-                if not ids:
+                batch = _claim_rows(run, limit)
+                if not batch:
                     break
                 claimed_at = time.monotonic()
-                # Plain snapshots, not ORM objects: the commits below must not reload them,
-                # and a caller's session (a test's) keeps its own objects untouched.
-                table = OutboxMessage.__table__
-                rows = db.session.execute(
-                    select(table).where(table.c.id.in_(ids)).order_by(table.c.due_at, table.c.id)
-                ).mappings()
-                batch = [SimpleNamespace(**row) for row in rows]
-                db.session.commit()
                 run.timings["claim"] += time.perf_counter() - started
                 rest: list[int] = []
                 for index, msg in enumerate(batch):
@@ -240,8 +248,8 @@ def _prepare(msg: OutboxMessage, run: _Pass, sender: _Sender, claimed_at: float)
     """The last checks and the rendering; what to write or send goes to the sender."""
     now = run.now()
 
-    def write(statement) -> None:
-        sender.put("write", statement)
+    def write(statement, params=None) -> None:
+        sender.put("write", statement, params)
 
     if msg.attempts > run.max_attempts:  # claimed again and again: a dispatcher died on it
         _finish(msg, run, "failed", error=f"gave up after {msg.attempts - 1} attempts", write=write)
@@ -267,7 +275,8 @@ def _prepare(msg: OutboxMessage, run: _Pass, sender: _Sender, claimed_at: float)
     rendered = time.perf_counter()
     run.timings["check"] += rendered - started
     try:
-        mail = render_message(msg, now)
+        # Flattened here, so the sender thread only talks to the server.
+        mail = prepare(render_message(msg, now))
     except Exception as exc:  # a broken template or context fails this message only
         db.session.rollback()
         log.warning("outbox %s: render failed: %r", msg.id, exc)
@@ -290,19 +299,27 @@ def _send(msg: OutboxMessage, mail, run: _Pass, connection: mailer.Connection) -
         _retry(msg, run, repr(exc))
     else:
         run.timings["smtp"] += time.perf_counter() - started
-        # Committed before the next message can be delivered (`Writes.wait` before DATA).
+        # Committed before the next message can be delivered (`Writes.wait` before its ".").
         _finish(msg, run, "sent", message_id=mail["Message-ID"], background=True)
         run.sent += 1
 
 
-def _mine(msg_id: int, owner: str):
-    """An UPDATE of one row that only the claim holding its lease can make (Core: cheap)."""
+@lru_cache(maxsize=1)
+def _mark_statement():
+    """An UPDATE of one row that only the claim holding its lease can make. One statement
+    object for every mark (its SET columns come from the parameters), so SQLAlchemy finds
+    its compiled form without building and hashing a new statement per message."""
     table = OutboxMessage.__table__
-    return (
-        update(table)
-        .where(table.c.id == msg_id, table.c.status == "sending", table.c.lease_owner == owner)
-        .values(updated_at=now_utc())
+    return update(table).where(
+        table.c.id == bindparam("mark_id"),
+        table.c.status == "sending",
+        table.c.lease_owner == bindparam("mark_owner"),
     )
+
+
+def _mine(msg_id: int, owner: str, **values) -> tuple:
+    """(statement, parameters): set `values` on the row while this claim holds it."""
+    return _mark_statement(), dict(values, updated_at=now_utc(), mark_id=msg_id, mark_owner=owner)
 
 
 def _finish(msg: OutboxMessage, run: _Pass, status: str, error: str | None = None,
@@ -312,23 +329,24 @@ def _finish(msg: OutboxMessage, run: _Pass, status: str, error: str | None = Non
         values.update(sent_at=now_utc(), message_id=message_id)
     if error:
         values["last_error"] = error[:2000]
-    statement = _mine(msg.id, run.owner).values(**values)
-    (write or (run.writes.submit if background else run.writes.run))(statement)
+    mark = _mine(msg.id, run.owner, **values)
+    (write or (run.writes.submit if background else run.writes.run))(*mark)
 
 
 def _retry(msg: OutboxMessage, run: _Pass, error: str, write=None) -> None:
     if msg.attempts >= run.max_attempts:
         _finish(msg, run, "failed", error=f"{error} (after {msg.attempts} attempts)", write=write)
         return
-    (write or run.writes.run)(
-        _mine(msg.id, run.owner).values(
-            status="pending",
-            due_at=run.now() + retry_delay(msg.attempts),
-            lease_until=None,
-            lease_owner=None,
-            last_error=error[:2000],
-        )
+    mark = _mine(
+        msg.id,
+        run.owner,
+        status="pending",
+        due_at=run.now() + retry_delay(msg.attempts),
+        lease_until=None,
+        lease_owner=None,
+        last_error=error[:2000],
     )
+    (write or run.writes.run)(*mark)
 
 
 def _release(run: _Pass, ids: list[int]) -> None:

@@ -6,7 +6,9 @@ the SMTP backend logs in once per pass rather than once per message.
 
 from __future__ import annotations
 
+import re
 import smtplib
+import socket
 import sys
 from email import message_from_bytes, policy
 from email.message import EmailMessage, Message
@@ -15,6 +17,8 @@ from pathlib import Path
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
+
+from booking.notifications.wire import Prepared, plain_address
 
 # Messages sent by the `memory` backend, for tests of what would have gone out.
 outbox_memory: list[EmailMessage] = []
@@ -33,24 +37,66 @@ def check_address(address: str) -> None:
 
 
 class _BeforeData:
-    """smtplib's `sendmail`, with a hook run once the envelope is accepted, before DATA: the
-    message is not delivered until its data ends, so whatever must precede a delivery (the
-    previous message's "sent" mark) may overlap the MAIL and RCPT round trips."""
+    """smtplib's `sendmail`, with a hook run before the message's data is ended: a message is
+    not delivered until the server has its final "." (without it, the server drops what it
+    has when the connection goes), so whatever must precede a delivery (the previous
+    message's "sent" mark) may overlap the MAIL, RCPT and DATA round trips and the sending of
+    the data itself. If the hook fails, the connection is closed with the data unended."""
 
     before_data = None
 
     def data(self, msg):
         hook, self.before_data = self.before_data, None
-        if hook is not None:
+        if hook is None:
+            return super().data(msg)
+        # smtplib's `data`, with the hook between the data and its final line.
+        self.putcmd("data")
+        code, reply = self.getreply()
+        if code != 354:
+            raise smtplib.SMTPDataError(code, reply)
+        if isinstance(msg, str):
+            msg = msg.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\r\n")
+            msg = msg.encode("ascii")
+        data = _DOT_AT_LINE_START.sub(b"..", msg)
+        if not data.endswith(b"\r\n"):
+            data += b"\r\n"
+        self.send(data)
+        try:
             hook()
-        return super().data(msg)
+        except BaseException:
+            self.close()  # not QUIT: inside DATA that would be taken as more of the message
+            raise
+        self.send(b".\r\n")
+        return self.getreply()
 
 
-class _SMTP(_BeforeData, smtplib.SMTP):
+# RFC 5321 4.5.2 transparency, as smtplib quotes: a line starting with "." gets another.
+_DOT_AT_LINE_START = re.compile(rb"(?m)^\.")
+
+
+class _PlainAddresses:
+    """smtplib's MAIL and RCPT, without parsing a bare address to quote it (~60 µs each)."""
+
+    def mail(self, sender, options=()):
+        if not plain_address(sender) or any(o.lower() == "smtputf8" for o in options):
+            return super().mail(sender, options)
+        extra = " " + " ".join(options) if options and self.does_esmtp else ""
+        self.putcmd("mail", f"FROM:<{sender}>{extra}")
+        return self.getreply()
+
+    def rcpt(self, recip, options=()):
+        if not plain_address(recip):
+            return super().rcpt(recip, options)
+        extra = " " + " ".join(options) if options and self.does_esmtp else ""
+        self.putcmd("rcpt", f"TO:<{recip}>{extra}")
+        return self.getreply()
+
+
+class _SMTP(_BeforeData, _PlainAddresses, smtplib.SMTP):
     pass
 
 
-class _SMTP_SSL(_BeforeData, smtplib.SMTP_SSL):
+class _SMTP_SSL(_BeforeData, _PlainAddresses, smtplib.SMTP_SSL):
     pass
 
 
@@ -63,7 +109,7 @@ class Connection:
         self.instance_path = (app or current_app).instance_path
         self._smtp: smtplib.SMTP | None = None
         # Run before each message can be delivered (the dispatcher waits there for the
-        # previous message's "sent" mark); over SMTP, after MAIL and RCPT, before DATA.
+        # previous message's "sent" mark); over SMTP, after its data, before the final ".".
         self.before_data = None
 
     def __enter__(self) -> Connection:
@@ -80,16 +126,24 @@ class Connection:
                 self._smtp.close()
             self._smtp = None
 
-    def send(self, message: Message) -> None:
-        """Deliver one message.
+    def send(self, message: Message | Prepared) -> None:
+        """Deliver one message (as it is, or `prepare`d).
 
         :raises PermanentMailError: the recipient is invalid or was refused with a 5xx.
         :raises OSError | smtplib.SMTPException: a transient failure; try again later.
         """
-        for _name, address in getaddresses(message.get_all("To", [])):
-            check_address(address)  # cheap (a few µs); saves a round trip for a typo
+        prepared = message if isinstance(message, Prepared) else None
+        if prepared is not None:
+            message = prepared.message
+        # Cheap (a few µs); saves a round trip for a typo.
+        if prepared is not None:
+            for address in prepared.recipients:
+                check_address(address)
+        else:
+            for _name, address in getaddresses(message.get_all("To", [])):
+                check_address(address)
         if self.backend == "smtp":
-            self._send_smtp(message)
+            self._send_smtp(message, prepared)
             return
         if self.before_data is not None:
             self.before_data()
@@ -109,6 +163,9 @@ class Connection:
         cls = _SMTP_SSL if cfg["MAIL_USE_SSL"] else _SMTP
         smtp = cls(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=cfg.get("MAIL_TIMEOUT", 30))
         try:
+            # The final "." goes out on its own after the data (see `_BeforeData`): without
+            # this, Nagle's algorithm holds it until the server's delayed ACK (~40 ms).
+            smtp.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             if cfg["MAIL_USE_TLS"] and not cfg["MAIL_USE_SSL"]:
                 smtp.starttls()
             if cfg["MAIL_USERNAME"]:
@@ -118,24 +175,27 @@ class Connection:
             raise
         return smtp
 
-    def _send_smtp(self, message: Message) -> None:
+    def _send_smtp(self, message: Message, prepared: Prepared | None) -> None:
         fresh = self._smtp is None
         if fresh:
             self._smtp = self._connect()
         try:
-            self._deliver(message)
+            self._deliver(message, prepared)
         except smtplib.SMTPServerDisconnected:
             # A server may drop a connection that waited between passes: reconnect once.
             if fresh:
                 raise
             self._smtp = self._connect()
-            self._deliver(message)
+            self._deliver(message, prepared)
 
-    def _deliver(self, message: Message) -> None:
+    def _deliver(self, message: Message, prepared: Prepared | None) -> None:
         smtp = self._smtp
         smtp.before_data = self.before_data
         try:
-            smtp.send_message(message)
+            if prepared is not None:
+                smtp.sendmail(prepared.sender, list(prepared.recipients), prepared.data)
+            else:
+                smtp.send_message(message)
         except smtplib.SMTPRecipientsRefused as exc:
             # smtplib has reset the transaction: the connection stays usable.
             codes = [code for code, _msg in exc.recipients.values()]

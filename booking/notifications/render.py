@@ -3,21 +3,23 @@ deterministic Message-ID, its calendar invitation and its opt-out headers."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from datetime import datetime
-from email.header import Header
 from email.message import Message
 from email.mime.multipart import MIMEMultipart
-from email.mime.text import MIMEText
 from email.utils import format_datetime, formataddr, parseaddr
 from functools import lru_cache
 from urllib.parse import urlsplit
 
 from flask import current_app, render_template
-from flask_babel import force_locale
+from flask_babel import force_locale, get_translations
+from jinja2 import pass_context
+from markupsafe import Markup
 
 from booking.notifications.hooks import build_invitation
 from booking.notifications.models import OutboxMessage
+from booking.notifications.wire import Utf8Header, plain_address
 from booking.timefmt import now_utc, to_local
 
 
@@ -37,13 +39,14 @@ def render_message(msg: OutboxMessage, now: datetime | None = None) -> Message:
     which matters when thousands of reminders fall due at once.
     """
     cfg = current_app.config
-    ctx = dict(msg.context or {}, recipient=msg.recipient)
     with force_locale(msg.locale or "ja"):
-        subject = render_template(f"emails/{msg.template}.subject.txt", **ctx).strip()
-        text = render_template(f"emails/{msg.template}.txt", **ctx)
-        html = render_template(f"emails/{msg.template}.html", **ctx)
+        ctx = _template_context(msg)
+        env = current_app.jinja_env
+        subject = env.get_template(f"emails/{msg.template}.subject.txt").render(ctx).strip()
+        text = env.get_template(f"emails/{msg.template}.txt").render(ctx)
+        html = env.get_template(f"emails/{msg.template}.html").render(ctx)
     body = MIMEMultipart(
-        "alternative", _subparts=[MIMEText(text, "plain", "utf-8"), MIMEText(html, "html", "utf-8")]
+        "alternative", _subparts=[text_part(text, "plain"), text_part(html, "html")]
     )
     # Our own boundaries: every part is base64, so no line can start with "--=_"; and the
     # generator need not search each message for a free random one (a regex per message).
@@ -54,13 +57,13 @@ def render_message(msg: OutboxMessage, now: datetime | None = None) -> Message:
         build_invitation(msg.about, msg.invite, msg.recipient) if msg.invite else None
     )
     if ics:
-        invitation = MIMEText(ics, "calendar", "utf-8")
+        invitation = text_part(ics, "calendar")
         invitation.set_param("method", "CANCEL" if "METHOD:CANCEL" in ics else "REQUEST")
         invitation.add_header("Content-Disposition", "attachment", filename="invite.ics")
         mail = MIMEMultipart("mixed", _subparts=[body, invitation], boundary=f"=_mix_{tag}")
     else:
         mail = body
-    mail["Subject"] = Header(" ".join(subject.split()), "utf-8")
+    mail["Subject"] = Utf8Header(" ".join(subject.split()))
     mail["From"] = encode_address(cfg["MAIL_FROM"])
     mail["To"] = encode_address(msg.recipient)
     reply_to = msg.reply_to or cfg.get("MAIL_REPLY_TO")
@@ -79,6 +82,51 @@ def render_message(msg: OutboxMessage, now: datetime | None = None) -> Message:
     return mail
 
 
+def text_part(text: str, subtype: str) -> Message:
+    """`MIMEText(text, subtype, "utf-8")`, header for header and byte for byte, built directly:
+    MIMEText parses and rewrites its Content-Type and encodes in a Python loop (~0.3 ms)."""
+    part = Message()
+    part["Content-Type"] = f'text/{subtype}; charset="utf-8"'
+    part["MIME-Version"] = "1.0"
+    part["Content-Transfer-Encoding"] = "base64"
+    part.set_payload(
+        base64.encodebytes(text.encode("utf-8", "surrogateescape")).decode("ascii") if text else ""
+    )
+    return part
+
+
+def _template_context(msg: OutboxMessage) -> dict:
+    """What `render_template` would give each of a mail's three templates, built once.
+
+    The app's context processors run once per mail, not per template; and `_()` is given
+    the locale's translations, looked up once: Flask-Babel's own `_()` finds its context,
+    locale and catalogue anew on every call, a third of a mail's rendering. The catalogue is
+    the one Flask-Babel would use (same lookup, same forced locale), so the text is the same.
+    """
+    ctx = dict(msg.context or {}, recipient=msg.recipient)
+    current_app.update_template_context(ctx)
+    translations = get_translations()
+    ctx["gettext"] = _newstyle(translations.ugettext)
+    ctx["ngettext"] = _newstyle(translations.ungettext, plural=True)
+    return ctx
+
+
+def _newstyle(lookup, plural: bool = False):
+    """Jinja's "newstyle" gettext (as `install_gettext_callables(newstyle=True)` builds it):
+    the translation, marked safe when autoescaping, then always %-formatted."""
+
+    @pass_context
+    def translate(context, *args, **variables):
+        if plural:
+            variables.setdefault("num", args[2])
+        text = lookup(*args)
+        if context.eval_ctx.autoescape:
+            text = Markup(text)
+        return text % variables
+
+    return translate
+
+
 def summary_line(msg: OutboxMessage) -> str:
     """One line about a planned mail: when it is due, to whom, its subject."""
     ctx = dict(msg.context or {}, recipient=msg.recipient)
@@ -91,6 +139,8 @@ def summary_line(msg: OutboxMessage) -> str:
 @lru_cache(maxsize=256)
 def encode_address(value: str) -> str:
     """`東京商工会議所 <noreply@…>` → an RFC 2047 encoded display name and the bare address."""
+    if plain_address(value):  # what parseaddr would return, without its ~50 µs
+        return value
     name, address = parseaddr(value)
     if not address:
         return value

@@ -15,7 +15,7 @@ class Writes:
     """Where the dispatcher's own writes go, each committed at once, one at a time.
 
     On PostgreSQL: a connection in autocommit, so a mark is one statement and one round trip;
-    a "sent" mark may run in a helper thread while the next message's envelope goes out,
+    a "sent" mark may run in a helper thread while the next message's envelope and data go out,
     but `wait()` (the SMTP connection's `before_data`) makes sure it is committed before that
     next message can be delivered, so a crash can still repeat only the message in hand.
     On SQLite: the session, committed each time.
@@ -43,27 +43,27 @@ class Writes:
                 # again after their lease: never lost. Only with MAIL_MARKS_SYNCHRONOUS=0.
                 self.connection.exec_driver_sql("SET synchronous_commit TO OFF")
 
-    def run(self, statement, returning: bool = False):
+    def run(self, statement, params: dict | None = None, returning=False, rows=False):
+        """`statement`, committed; returns its rowcount, or what it RETURNs: the first column
+        (`returning`) or every column of each row, as mappings (`rows`)."""
         self.wait()
         started = time.perf_counter()
         try:
             if self.connection is not None:
-                result = self.connection.execute(statement)
-                return result.scalars().all() if returning else result.rowcount
-            result = db.session.connection().execute(statement)
-            value = result.scalars().all() if returning else result.rowcount
+                return _value(self.connection.execute(statement, params), returning, rows)
+            value = _value(db.session.connection().execute(statement, params), returning, rows)
             db.session.commit()
             return value
         finally:
             self.blocked += time.perf_counter() - started
 
-    def submit(self, statement) -> None:
+    def submit(self, statement, params: dict | None = None) -> None:
         """Run a write in the background (PostgreSQL); the next write or `wait()` joins it."""
         if self._executor is None:
-            self.run(statement)
+            self.run(statement, params)
             return
         self.wait()
-        self._pending = self._executor.submit(self.connection.execute, statement)
+        self._pending = self._executor.submit(self.connection.execute, statement, params)
 
     def wait(self) -> None:
         if self._pending is not None:
@@ -87,6 +87,12 @@ class Writes:
                     self.connection.exec_driver_sql("RESET synchronous_commit")  # back to the pool
                 self.connection.close()
                 self.connection = None
+
+
+def _value(result, returning: bool, rows: bool):
+    if rows:
+        return result.mappings().all()
+    return result.scalars().all() if returning else result.rowcount
 
 
 class MarkFailed(Exception):
