@@ -9,8 +9,9 @@ how loaded the machine is as much as wall time does. Every other registration (a
 warming up) runs under cProfile (timer: the thread's CPU); the others are measured bare. It
 prints, for confirmed and waitlisted answers apart: the thread's CPU per request (mean and
 median), the process's CPU (with any helper threads), SQL statements per request by kind, and
-cProfile's function calls per profiled request; then `/healthz`'s CPU as the baseline. Compare
-two checkouts by running it in each, one after the other.
+cProfile's function calls per profiled request; the PostgreSQL server's CPU per registration
+over the loop (how much of the cost is the database's); then `/healthz`'s CPU as the baseline.
+Compare two checkouts by running it in each, one after the other.
 
 It creates (and drops) its own database `<name>_profile` on the given server.
 """
@@ -20,10 +21,7 @@ from __future__ import annotations
 import argparse
 import collections
 import cProfile
-import os
 import pstats
-import secrets
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -31,84 +29,62 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import one_process as op  # noqa: E402
+
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--database-url", default=os.environ.get(
-        "BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/tsunagu_events"))  # fmt: skip
+    op.add_database_argument(ap, "tsunagu_events")
     ap.add_argument("--registrations", type=int, default=300)
     ap.add_argument("--seats", type=int, default=50)
     ap.add_argument("--profile", help="write the cProfile statistics to this file")
     args = ap.parse_args()
 
-    from bench.rush import drop_database, make_database
     from bench.rush_seed import seed
 
-    name = args.database_url.rsplit("/", 1)[1] + "_profile"
-    url = make_database(args.database_url, name)
-    # The configuration reads its environment when imported: set it first.
-    os.environ.update(DATABASE_URL=url, SECRET_KEY=secrets.token_hex(32), SCHEDULER_ENABLED="0",
-                      MAIL_BACKEND="console", TSUNAGU_ENV="development",
-                      API_RATE_LIMIT="100000 per minute")  # fmt: skip
-    try:
-        flask = Path(sys.executable).parent / "flask"
-        subprocess.run([str(flask), "--app", "wsgi", "db", "upgrade"], cwd=ROOT, check=True,
-                       capture_output=True)  # fmt: skip
+    with op.own_database(args.database_url, "_profile", API_RATE_LIMIT="100000 per minute") as url:
         data = seed(url, max(args.registrations, 1000), args.seats, 10, 10)
         report(url, data, args)
-    finally:
-        drop_database(args.database_url, name)
     return 0
 
 
 def report(url: str, data: dict, args) -> None:
-    from sqlalchemy import event
-
     from bench.rush import counts
-    from bench.server_timing import statement_kind
     from booking import create_app
-    from booking.extensions import db
+    from booking.heap import freeze_long_lived
 
     app = create_app("development")
-    kinds_now: list[str] = []
-    with app.app_context():
-
-        @event.listens_for(db.engine, "before_cursor_execute")
-        def _count(conn, cursor, statement, *rest):
-            kinds_now.append(statement_kind(statement))
-
+    freeze_long_lived()  # as wsgi.py does once the app is built
+    kinds_now = op.count_statements(app)
+    backends = op.own_backends(app)
     client = app.test_client()
-    healthz = []
-    for _ in range(220):
-        t = time.thread_time()
-        client.get("/healthz")
-        healthz.append(time.thread_time() - t)
-    healthz = healthz[20:]
+    healthz_ms = op.healthz_cpu_ms(client)
     path = f"/api/v1/events/{data['event']}/registrations"
     cpu, process_cpu = collections.defaultdict(list), collections.defaultdict(list)
     statements = collections.defaultdict(list)
     kinds: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
     profiled: collections.Counter = collections.Counter()
     prof = cProfile.Profile(time.thread_time)
-    for i, token in enumerate(data["tokens"][: args.registrations]):
-        kinds_now.clear()
-        under_profile = i >= 10 and i % 2 == 1
-        t, pt = time.thread_time(), time.process_time()
-        if under_profile:
-            prof.enable()
-        answer = client.post(path, json={"frame": data["frame"], "answers": {}},
-                             headers={"Authorization": f"Bearer {token}"})  # fmt: skip
-        if under_profile:
-            prof.disable()
-        spent, process_spent = time.thread_time() - t, time.process_time() - pt
-        status = str((answer.get_json() or {}).get("status", answer.status_code))
-        if under_profile:
-            profiled[status] += 1
-        elif i >= 10:
-            cpu[status].append(spent)
-            process_cpu[status].append(process_spent)
-            statements[status].append(len(kinds_now))
-            kinds[status].update(kinds_now)
+    tokens = data["tokens"][: args.registrations]
+    with op.ServerCPU(backends) as server:
+        for i, token in enumerate(tokens):
+            kinds_now.clear()
+            under_profile = i >= 10 and i % 2 == 1
+            with op.Spent() as spent:
+                if under_profile:
+                    prof.enable()
+                answer = client.post(path, json={"frame": data["frame"], "answers": {}},
+                                     headers={"Authorization": f"Bearer {token}"})  # fmt: skip
+                if under_profile:
+                    prof.disable()
+            status = str((answer.get_json() or {}).get("status", answer.status_code))
+            if under_profile:
+                profiled[status] += 1
+            elif i >= 10:
+                cpu[status].append(spent.thread)
+                process_cpu[status].append(spent.process)
+                statements[status].append(len(kinds_now))
+                kinds[status].update(kinds_now)
     stats = pstats.Stats(prof)
     total_profiled = sum(profiled.values()) or 1
     for status, values in cpu.items():
@@ -121,7 +97,8 @@ def report(url: str, data: dict, args) -> None:
         print(f"    {by_kind}")
     print(f"function calls per profiled registration: {stats.total_calls / total_profiled:.0f} "
           f"({total_profiled} profiled, {dict(profiled)})")  # fmt: skip
-    print(f"/healthz thread CPU {1000 * sum(healthz) / len(healthz):.2f} ms mean (the baseline)")
+    print(server.line(len(tokens), "registration"))
+    print(f"/healthz thread CPU {healthz_ms:.2f} ms mean (the baseline)")
     confirmed, waitlisted, taken, capacity = counts(url, data["frame"])
     print(f"confirmed/waitlisted: {confirmed}/{waitlisted} (frame taken {taken}/{capacity})")
     if args.profile:

@@ -10,7 +10,8 @@ at a time, so the figures hardly depend on how loaded the machine is (unlike the
 Every other scan (after twenty for warming up) runs under cProfile (timer: the thread's CPU);
 the others are measured bare. It prints, for "entered" and "already" apart: the thread's CPU
 per scan, SQL statements per scan by kind, cProfile's calls per profiled scan and the
-functions with the most CPU (cumulative); then `/healthz`'s CPU as the baseline. Compare two
+functions with the most CPU (cumulative); the PostgreSQL server's CPU per scan over the loop
+(how much of the cost is the database's); then `/healthz`'s CPU as the baseline. Compare two
 checkouts by running it in each, one after the other. `--no-pre-ping` and `--no-rate-limit`
 turn off the pool's ping (a `SELECT 1` round trip at each request's checkout, which no
 statement count shows) and Flask-Limiter, to show what each costs a request (not settings to
@@ -24,10 +25,7 @@ from __future__ import annotations
 import argparse
 import collections
 import cProfile
-import os
 import pstats
-import secrets
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -35,13 +33,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import one_process as op  # noqa: E402
+
 LABELS = {201: "entered", 200: "already"}
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--database-url", default=os.environ.get(
-        "BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/tsunagu_fairdemo"))  # fmt: skip
+    op.add_database_argument(ap, "tsunagu_fairdemo")
     ap.add_argument("--scans", type=int, default=600)
     ap.add_argument("--profile", help="write the cProfile statistics to this file")
     ap.add_argument("--top", type=int, default=25, help="functions listed by cumulative CPU")
@@ -49,33 +48,17 @@ def main() -> int:
     ap.add_argument("--no-rate-limit", action="store_true", help="measure without Flask-Limiter")
     args = ap.parse_args()
 
-    from bench.rush import drop_database, make_database
-
-    name = args.database_url.rsplit("/", 1)[1] + "_scanprof"
-    url = make_database(args.database_url, name)
-    # The configuration reads its environment when imported: set it first.
-    os.environ.update(DATABASE_URL=url, SECRET_KEY=secrets.token_hex(32), SCHEDULER_ENABLED="0",
-                      MAIL_BACKEND="console", TSUNAGU_ENV="development",
-                      API_RATE_LIMIT="100000 per minute")  # fmt: skip
-    try:
-        flask = Path(sys.executable).parent / "flask"
-        subprocess.run([str(flask), "--app", "wsgi", "db", "upgrade"], cwd=ROOT, check=True,
-                       capture_output=True)  # fmt: skip
+    with op.own_database(args.database_url, "_scanprof", API_RATE_LIMIT="100000 per minute") as url:
         from bench.exhibition import seed
 
         data = seed(url, args.scans + 100)
         report(data, args)
-    finally:
-        drop_database(args.database_url, name)
     return 0
 
 
 def report(data: dict, args) -> None:
-    from sqlalchemy import event
-
-    from bench.server_timing import statement_kind
     from booking import create_app
-    from booking.extensions import db
+    from booking.heap import freeze_long_lived
 
     overrides: dict = {"ENV_NAME": "development"}
     if args.no_pre_ping:
@@ -83,20 +66,11 @@ def report(data: dict, args) -> None:
     if args.no_rate_limit:
         overrides["RATELIMIT_ENABLED"] = False
     app = create_app(overrides)
-    kinds_now: list[str] = []
-    with app.app_context():
-
-        @event.listens_for(db.engine, "before_cursor_execute")
-        def _count(conn, cursor, statement, *rest):
-            kinds_now.append(statement_kind(statement))
-
+    freeze_long_lived()  # as wsgi.py does once the app is built
+    kinds_now = op.count_statements(app)
+    backends = op.own_backends(app)
     client = app.test_client()
-    healthz = []
-    for _ in range(220):
-        t = time.thread_time()
-        client.get("/healthz")
-        healthz.append(time.thread_time() - t)
-    healthz = healthz[20:]
+    base = op.healthz_cpu_ms(client)
     path = f"/api/v1/exhibitions/{data['exhibition']}/entries"
     headers = {"Authorization": f"Bearer {data['tokens'][0]}"}
     jobs = []
@@ -109,25 +83,24 @@ def report(data: dict, args) -> None:
     kinds: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
     profiled: collections.Counter = collections.Counter()
     prof = cProfile.Profile(time.thread_time)
-    for i, token in enumerate(jobs):
-        kinds_now.clear()
-        under_profile = i >= 20 and i % 2 == 1
-        body = {"pass": token, "entrance": "東口", "day": data["day"].isoformat()}
-        t = time.thread_time()
-        if under_profile:
-            prof.enable()
-        answer = client.post(path, json=body, headers=headers)
-        if under_profile:
-            prof.disable()
-        spent = time.thread_time() - t
-        label = LABELS.get(answer.status_code, str(answer.status_code))
-        if under_profile:
-            profiled[label] += 1
-        elif i >= 20:
-            cpu[label].append(spent)
-            statements[label].append(len(kinds_now))
-            kinds[label].update(kinds_now)
-    base = 1000 * sum(healthz) / len(healthz)
+    with op.ServerCPU(backends) as server:
+        for i, token in enumerate(jobs):
+            kinds_now.clear()
+            under_profile = i >= 20 and i % 2 == 1
+            body = {"pass": token, "entrance": "東口", "day": data["day"].isoformat()}
+            with op.Spent() as spent:
+                if under_profile:
+                    prof.enable()
+                answer = client.post(path, json=body, headers=headers)
+                if under_profile:
+                    prof.disable()
+            label = LABELS.get(answer.status_code, str(answer.status_code))
+            if under_profile:
+                profiled[label] += 1
+            elif i >= 20:
+                cpu[label].append(spent.thread)
+                statements[label].append(len(kinds_now))
+                kinds[label].update(kinds_now)
     for label, values in sorted(cpu.items()):
         n = len(values)
         mean = 1000 * sum(values) / n
@@ -139,6 +112,7 @@ def report(data: dict, args) -> None:
     total = sum(profiled.values()) or 1
     print(f"function calls per profiled scan: {stats.total_calls / total:.0f} "
           f"({total} profiled, {dict(profiled)})")  # fmt: skip
+    print(server.line(len(jobs), "scan"))
     print(f"/healthz thread CPU {base:.2f} ms mean (the baseline)")
     if args.top:
         print(f"cumulative CPU per profiled scan (ms), top {args.top}:")

@@ -128,16 +128,26 @@ def _json_texts(value, path: str) -> Iterator[tuple[str, str]]:
             yield from _json_texts(item, f"{path}[{index}]")
 
 
+_FORM_MIMETYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
+
+
 def _request_texts() -> Iterator[tuple[str, str]]:
     """Every text of the request a view may pass on: (where, text)."""
     yield "path", request.path
-    for source, values in (("query", request.args), ("form", request.form)):
+    sources = [("query", request.args)]
+    # Werkzeug parses a form (and files) only from these two kinds of body; for any other
+    # (JSON, none) both are empty, and asking for them costs every API request a parse step.
+    has_form = request.mimetype in _FORM_MIMETYPES
+    if has_form:
+        sources.append(("form", request.form))
+    for source, values in sources:
         for key, items in values.lists():
             yield source, key
             for item in items:
                 yield f"{source}:{key}", item
-    for key, upload in request.files.items(multi=True):
-        yield f"file:{key}", upload.filename or ""
+    if has_form:
+        for key, upload in request.files.items(multi=True):
+            yield f"file:{key}", upload.filename or ""
     if request.is_json:
         yield from _json_texts(request.get_json(silent=True), "")
 

@@ -224,6 +224,15 @@ def test_nul_in_a_form_answers_in_english_when_english_is_chosen(client):
     assert "cannot be used" in response.get_data(as_text=True)
 
 
+def test_nul_in_a_form_with_a_charset_parameter_answers_400(client):
+    response = client.post(
+        "/account/login",
+        data="email=a%00%40example.jp&password=x",
+        content_type="application/x-www-form-urlencoded; charset=utf-8",
+    )
+    assert response.status_code == 400
+
+
 def test_nul_in_a_page_query_string_answers_400(client):
     response = client.get("/events/?q=%00")
     assert response.status_code == 400
