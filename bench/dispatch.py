@@ -5,7 +5,12 @@
 Plans N due messages in PostgreSQL, then delivers them to a local aiosmtpd sink with 1 and then
 2 dispatcher processes (each one `dispatch_due` pass, started together), and compares each
 with a bare loop that sends the same N prepared messages with smtplib over one connection,
-measured in the same run. Prints messages/s, the ratios and where each dispatcher's time went
+measured in the same run. A dispatcher's time runs from "go" to the end of the last pass (its
+last mark committed, its SMTP connection quit), not to the exit of its process: a scheduler's
+dispatcher outlives its passes, and the interpreter's teardown (~0.5 s, the cyclic GC walking
+the app's objects once more) delays no mail. The figure counting the exit, as the bench
+measured before, is printed beside it, and so is how long the last dispatcher went on alone
+after the first ran dry. Prints messages/s, the ratios and where each dispatcher's time went
 (ms per message: its CPU, claim, check, render (with flattening for the wire), SMTP, and the
 wait for marks; SMTP and the marks run in a sender thread, overlapping the checks and
 rendering, and SMTP includes the wait for the previous mark before each message's final
@@ -170,7 +175,14 @@ def commit_floor(app, count: int = 300) -> float:
         return (time.perf_counter() - started) * 1000 / count
 
 
-def run_dispatchers(url: str, port: int, count: int, n: int, sink: Sink) -> float:
+def run_dispatchers(url: str, port: int, count: int, n: int, sink: Sink) -> tuple[float, float]:
+    """Messages/s of `count` dispatcher processes, from "go" to the end of the last pass (its
+    last mark committed, its SMTP connection closed), and to the exit of the last process.
+
+    The first is the delivery rate, the headline: a dispatcher process outlives its passes
+    (`flask scheduler run`), so its interpreter teardown, ~0.5 s here (the cyclic GC walks
+    the whole app's objects once more), delays no mail. Before, the bench counted it too.
+    """
     before, sink_cpu = sink.count, sink.cpu()
     command = [sys.executable, str(Path(__file__).resolve()), "--worker", url, str(port)]
     env = dict(os.environ, PYTHONPATH=str(ROOT))
@@ -181,13 +193,16 @@ def run_dispatchers(url: str, port: int, count: int, n: int, sink: Sink) -> floa
     ]  # fmt: skip
     for proc in procs:
         assert proc.stdout.readline().strip() == "ready"
-    started = time.perf_counter()
+    # time.monotonic() is CLOCK_MONOTONIC on Linux, one clock for every process: each worker
+    # reports when its pass ended on it.
+    started = time.monotonic()
     for proc in procs:
         proc.stdin.write("go\n")
         proc.stdin.flush()
     outputs = [proc.communicate()[0] for proc in procs]
+    exited = time.monotonic() - started
     sent = [int(out.split()[-1]) for out in outputs]
-    elapsed = time.perf_counter() - started
+    ends = [float(out.split()[-3]) - started for out in outputs]
     delivered = sink.count - before
     if sum(sent) != n or delivered != n:
         raise SystemExit(f"expected {n} deliveries, got {delivered} (reported {sent})")
@@ -195,9 +210,11 @@ def run_dispatchers(url: str, port: int, count: int, n: int, sink: Sink) -> floa
     sink_ms = (sink.cpu() - sink_cpu) * 1000 / n
     print(f"  {count} dispatcher(s) ran: messages per process {sent}, pass took {took}, "
           f"sink CPU {sink_ms:.2f} ms/msg")  # fmt: skip
+    print(f"    last pass ended {max(ends):.2f}s after go ({max(ends) - min(ends):.2f}s after the "
+          f"first), last process exited {exited:.2f}s")  # fmt: skip
     for i, out in enumerate(outputs):
-        print(f"    dispatcher {i + 1}, ms per message: {' '.join(out.split()[2:-2])}")
-    return n / elapsed
+        print(f"    dispatcher {i + 1}, ms per message: {' '.join(out.split()[2:-4])}")
+    return n / max(ends), n / exited
 
 
 def worker(url: str, port: int) -> None:
@@ -219,6 +236,7 @@ def worker(url: str, port: int) -> None:
         started, cpu = time.perf_counter(), time.process_time()
         timings: dict = {}
         sent = dispatch_due(limit=100, timings=timings)
+        ended = time.monotonic()
         took, cpu = time.perf_counter() - started, time.process_time() - cpu
         # Where the pass's time went, in ms per message sent (claim and check/render run in
         # the dispatching thread, SMTP and the marks in the sender thread, overlapping them).
@@ -226,8 +244,8 @@ def worker(url: str, port: int) -> None:
             f"{k}={timings.get(k, 0) * 1000 / max(sent, 1):.2f}"
             for k in ("claim", "check", "render", "smtp", "mark")
         )
-        print(f"took {took:.2f}s cpu/msg={cpu * 1000 / max(sent, 1):.2f} {parts} sent {sent}",
-              flush=True)  # fmt: skip
+        print(f"took {took:.2f}s cpu/msg={cpu * 1000 / max(sent, 1):.2f} {parts} "
+              f"ended {ended:.6f} sent {sent}", flush=True)  # fmt: skip
 
 
 def main() -> None:
@@ -277,11 +295,12 @@ def main() -> None:
         flat = bare_loop(app, n, port, flat=True)
         print(f"  bare loop of pre-flattened bytes:  {flat:6.0f} messages/s (stricter reference)")
         print(f"  one committed single-row UPDATE:   {commit_floor(app):6.2f} ms (a mark's floor)")
-        for count, rate in results.items():
+        for count, (rate, with_exit) in results.items():
             share = rate / bare
             print(f"  {count} dispatcher(s):                   {rate:6.0f} messages/s = {share:.1%}"
-                  f" ({rate / flat:.1%} of the pre-flattened loop)")  # fmt: skip
-        verdict = "met" if results[2] >= 0.8 * bare else "NOT met"
+                  f" ({rate / flat:.1%} of the pre-flattened loop); counting the processes' "
+                  f"exit, as before: {with_exit:.0f}/s = {with_exit / bare:.1%}")  # fmt: skip
+        verdict = "met" if results[2][0] >= 0.8 * bare else "NOT met"
         print(f"target (2 dispatchers >= 80% of the bare loop): {verdict}; "
               f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")  # fmt: skip
         with app.app_context():

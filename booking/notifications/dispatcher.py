@@ -26,7 +26,7 @@ from functools import lru_cache
 from types import SimpleNamespace
 
 from flask import current_app
-from sqlalchemy import and_, bindparam, or_, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, update
 
 from booking.extensions import db
 from booking.notifications import mailer
@@ -79,6 +79,33 @@ def _claim_rows(run: _Pass, limit: int) -> list[SimpleNamespace]:
     statement = _claim(run.now(), limit, run.owner).returning(*OutboxMessage.__table__.c)
     rows = run.writes.run(statement, rows=True)
     return [SimpleNamespace(**row) for row in sorted(rows, key=lambda r: (r["due_at"], r["id"]))]
+
+
+# The least a claim takes near the end (see `claim_size`): each batch costs a count, a claim
+# and a pause of the sender while the batch's first mail is rendered, ~2 ms in all.
+MIN_CLAIM = 10
+
+
+def claim_size(still_due: int, limit: int) -> int:
+    """How many rows the next claim takes: a quarter of what is still due, between
+    `MIN_CLAIM` and `limit` (guided self-scheduling).
+
+    While much is due, full batches; as the backlog drains, smaller ones, so that when one
+    dispatcher finds nothing left, the others hold a few messages each rather than a whole
+    batch (with fixed batches of 100, the second of two dispatchers went on alone for up to
+    a third of a second, a tenth of a 1,500-mail run).
+    """
+    return min(limit, max(MIN_CLAIM, -(-still_due // 4)))
+
+
+def _claim_size(run: _Pass, limit: int) -> int:
+    """`claim_size` from a count of the rows still due (not those other claims hold), which
+    stops at `4 * limit`, so it costs little whatever the backlog."""
+    if limit <= MIN_CLAIM:
+        return limit
+    due = select(OutboxMessage.id).where(_is_due(run.now())).limit(4 * limit).subquery()
+    (count,) = run.writes.run(select(func.count()).select_from(due), returning=True)
+    return claim_size(count, limit)
 
 
 def _claim(now: datetime, limit: int, owner: str):
@@ -226,7 +253,7 @@ def _drain(run: _Pass, limit: int) -> None:
         try:
             while not run.stopping() and not sender.stopped:
                 started = time.perf_counter()
-                batch = _claim_rows(run, limit)
+                batch = _claim_rows(run, _claim_size(run, limit))
                 if not batch:
                     break
                 claimed_at = time.monotonic()

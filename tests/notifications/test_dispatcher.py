@@ -6,11 +6,13 @@ import threading
 from datetime import timedelta
 
 from booking.extensions import db
-from booking.notifications import hooks, mailer
+from booking.notifications import dispatcher, hooks, mailer
 from booking.notifications.dispatcher import (
     LEASE,
     MAX_ATTEMPTS,
+    MIN_CLAIM,
     claim_due_messages,
+    claim_size,
     dispatch_due,
     message_id_for,
     retry_delay,
@@ -218,3 +220,30 @@ def test_a_pass_drains_more_than_one_batch(app, make_message):
     for _ in range(7):
         make_message()
     assert dispatch_due(limit=3) == 7
+
+
+def test_a_claim_takes_a_quarter_of_what_is_due_within_its_bounds():
+    assert claim_size(1000, limit=100) == 100
+    assert claim_size(200, limit=100) == 50
+    assert claim_size(41, limit=100) == 11
+    assert claim_size(3, limit=100) == MIN_CLAIM
+    assert claim_size(3, limit=5) == 5
+
+
+def test_claims_shrink_as_the_backlog_drains_and_each_mail_goes_once(
+    app, make_message, monkeypatch
+):
+    ids = [make_message() for _ in range(60)]
+    asked = []
+    real_claim_rows = dispatcher._claim_rows
+
+    def claim_rows(run, limit):
+        asked.append(limit)
+        return real_claim_rows(run, limit)
+
+    monkeypatch.setattr(dispatcher, "_claim_rows", claim_rows)
+    assert dispatch_due(limit=20) == 60
+    # 60 due → 15, 45 → 12, then at least MIN_CLAIM until a claim finds nothing.
+    assert asked == [15, 12, 10, 10, 10, 10, 10]
+    assert {_row(i).status for i in ids} == {"sent"}
+    assert {_row(i).attempts for i in ids} == {1}
