@@ -6,6 +6,11 @@ Views, commands and jobs never call `commit` or `rollback` (a test fails if one 
   400, and roll back when it raises or answers an error (4xx, 5xx);
 - a command or a job runs its body in `with unit_of_work():`.
 
+A service that loses a rare race in a way only a fresh start undoes (a lock it must give back,
+rows it wrote for an answer that is now wrong) raises `RunAgain`: the request's unit of work
+rolls back and runs the view again from the start, reading afresh. The common path pays nothing
+for that (no savepoint around every attempt).
+
 Mail is an outbox row written in the same session, so a mail exists exactly when the change
 that planned it committed. (The outbox dispatcher is the one exception: leasing, sending and
 marking are separate transactions by design; see notifications/dispatcher.py.)
@@ -16,12 +21,36 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
+from typing import TypeVar
 
 from flask import Flask, current_app, g
 
 from booking.extensions import db
 
 WRAPPED = "_tsunagu_unit_of_work"
+# Each run again follows another transaction's commit in the few milliseconds of one run (the
+# last seat taken, a seat freed): a second run nearly always settles it.
+RUNS = 10
+
+T = TypeVar("T")
+
+
+class RunAgain(Exception):
+    """Roll this unit of work back and run it again from the start (a rare race was lost)."""
+
+
+def run_until_settled(work: Callable[[], T]) -> T:
+    """`work()`, rolled back and run again while it raises `RunAgain` (at most `RUNS` times).
+
+    The request's unit of work runs every view so; a command, a job or a test that calls a
+    service which may raise `RunAgain` runs its body so too.
+    """
+    for _ in range(RUNS - 1):
+        try:
+            return work()
+        except RunAgain:
+            db.session.rollback()
+    return work()  # the last run: `RunAgain` now goes up like any other error
 
 
 def init_app(app: Flask) -> None:
@@ -35,7 +64,7 @@ def _run_in_unit_of_work(view: Callable) -> Callable:
     @wraps(view)
     def run(*args, **kwargs):
         try:
-            response = current_app.make_response(view(*args, **kwargs))
+            response = run_until_settled(lambda: _answer(view, *args, **kwargs))
         except BaseException:
             db.session.rollback()
             raise
@@ -47,6 +76,11 @@ def _run_in_unit_of_work(view: Callable) -> Callable:
 
     setattr(run, WRAPPED, True)
     return run
+
+
+def _answer(view: Callable, *args, **kwargs):
+    g.pop("keep_changes", None)  # a run rolled back keeps nothing, not even this wish
+    return current_app.make_response(view(*args, **kwargs))
 
 
 def keep_changes() -> None:

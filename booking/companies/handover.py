@@ -92,5 +92,5 @@ def hand_over_seat(
     holder_locale = holder.locale or "ja"
     notices.cancelled(reg, now, kind="handed_over",
                       handed_to=addressed_name(to_user, holder_locale))  # fmt: skip
-    notices.registered(new, now)
+    notices.registered(new, now, None)  # confirmed: nobody waits
     return new

@@ -49,8 +49,15 @@ def _base_url() -> str:
     return current_app.config["BASE_URL"]
 
 
-def context(reg: Registration, kind: str, **extra) -> dict:
-    """What every event mail shows: who, what, when, where, 受付番号 and the links."""
+# `context`'s position when the caller does not know it: read it.
+_READ = object()
+
+
+def context(reg: Registration, kind: str, position=_READ, **extra) -> dict:
+    """What every event mail shows: who, what, when, where, 受付番号 and the links.
+
+    `position`: the waitlist position (None when not waiting), if the caller read it already.
+    """
     event, user = reg.event, reg.user
     locale = user.locale or "ja"
     ctx = {
@@ -77,7 +84,7 @@ def context(reg: Registration, kind: str, **extra) -> dict:
         "mypage_url": f"{_base_url()}/mypage/",
         "cancel_url": f"{_base_url()}/r/{cancel_link_token(reg)}",
         "cancel_deadline": format_deadline(event.cancel_until or event.starts_at, locale),
-        "position": waitlist_position(reg),
+        "position": waitlist_position(reg) if position is _READ else position,
         # A colleague (company administrator) registered the person: the mail says who.
         "registered_by": addressed_name(reg.registered_by, locale)
         if reg.registered_by is not None and reg.registered_by_id != reg.user_id
@@ -97,7 +104,7 @@ def context(reg: Registration, kind: str, **extra) -> dict:
 
 def _plan(reg: Registration, kind: str, now: datetime, invite: str | None = None, **extra):
     """Plan the notice of `kind` and return its context (reused for reminders)."""
-    ctx = context(reg, kind, **extra)
+    ctx = context(reg, kind, **extra)  # `extra` may hold the position, already read
     plan_message(
         f"{about(reg)}:{kind}:{reg.sequence}", reg.user.email, "event_notice", ctx,
         locale=reg.user.locale or "ja", due_at=now, about=about(reg),
@@ -192,12 +199,13 @@ def unschedule(reg: Registration) -> None:
     cancel_messages(f"{about(reg)}:thanks")
 
 
-def registered(reg: Registration, now: datetime) -> dict:
-    """The mail of a new registration and its reminders; returns what the mail shows."""
+def registered(reg: Registration, now: datetime, position: int | None) -> dict:
+    """The mail of a new registration and its reminders; returns what the mail shows.
+
+    `position`: where the person waits (None unless waitlisted), read with the frame's seats."""
     kinds = {"confirmed": "confirmed", "waitlisted": "waitlisted", "applied": "applied"}
-    ctx = _plan(
-        reg, kinds[reg.status], now, invite="REQUEST" if reg.status == "confirmed" else None
-    )
+    invite = "REQUEST" if reg.status == "confirmed" else None
+    ctx = _plan(reg, kinds[reg.status], now, invite=invite, position=position)
     schedule(reg, now, ctx)
     return ctx
 

@@ -10,9 +10,10 @@ from sqlalchemy import bindparam, func, select
 from booking.events.models import Registration
 from booking.extensions import db
 
-# Built once, not per call (asked by every waitlisted answer); ORM-enabled, so the session
-# still flushes what it holds before counting.
-_AHEAD = (
+# How many wait ahead of a person: built once, not per call. ORM-enabled, so the session
+# still flushes what it holds before counting; a new registration reads it in the statement
+# that reads its frame's seats (`registrations._waiting_at`), with the same parameters.
+AHEAD = (
     select(func.count())
     .select_from(Registration)
     .where(
@@ -29,6 +30,6 @@ def waitlist_position(reg: Registration) -> int | None:
     if reg.status != "waitlisted":
         return None
     ahead = db.session.execute(
-        _AHEAD, {"frame_id": reg.frame_id, "rank": reg.queue_rank, "id": reg.id}
+        AHEAD, {"frame_id": reg.frame_id, "rank": reg.queue_rank, "id": reg.id}
     ).scalar_one()
     return ahead + 1

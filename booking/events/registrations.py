@@ -32,7 +32,7 @@ from booking.events.eligibility import (  # noqa: F401 - re-exported: pages and 
     window_of,
 )
 from booking.events.models import Event, Frame, Registration
-from booking.events.queue import waitlist_position  # noqa: F401 - pages and the API ask here
+from booking.events.queue import AHEAD, waitlist_position  # noqa: F401 - pages and the API ask
 from booking.events.survey_models import SurveyQuestion
 from booking.events.waitlist_guard import hold_for_promoting, hold_for_waitlisting
 from booking.extensions import db
@@ -40,6 +40,7 @@ from booking.notifications.models import ReminderRule
 from booking.notifications.new_subjects import new_subject
 from booking.org.policy import can_manage
 from booking.timefmt import as_utc
+from booking.unit_of_work import RunAgain
 
 _REF_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 ALREADY_REGISTERED = _l("このイベントには既にお申し込み済みです。")
@@ -65,15 +66,19 @@ REGISTERING = (
 )  # fmt: skip
 
 
+# Built once; run as Core on the session's connection (every confirmed answer takes a seat).
+_FRAMES = Frame.__table__
+_TAKE = (
+    update(_FRAMES)
+    .where(_FRAMES.c.id == bindparam("frame_id"), _FRAMES.c.taken < _FRAMES.c.capacity)
+    .values(taken=_FRAMES.c.taken + 1)
+)
+
+
 def take_seat(frame_id: int) -> bool:
     """The one place a seat is taken: atomic, never beyond capacity."""
-    result = db.session.execute(
-        update(Frame)
-        .where(Frame.id == frame_id, Frame.taken < Frame.capacity)
-        .values(taken=Frame.taken + 1)
-        .execution_options(synchronize_session=False)
-    )
-    return result.rowcount == 1
+    db.session.flush()  # as the ORM's autoflush would: a capacity changed before counts
+    return db.session.connection().execute(_TAKE, {"frame_id": frame_id}).rowcount == 1
 
 
 def free_seat(frame_id: int) -> None:
@@ -120,7 +125,7 @@ def register_for_frame(
     company_id = user.company_id
     if limited(frame, company_id):
         # The person's own registration would count against the limit: "already registered"
-        # is said first. Otherwise the INSERT's unique index says it (`_written`), with no
+        # is said first. Otherwise the INSERT's unique index says it (`_insert`), with no
         # read before it.
         refuse_second_registration(event.id, user.id)
     check_company_limit(frame, company_id)
@@ -138,7 +143,7 @@ def register_for_frame(
     reg.user, reg.event, reg.frame = user, event, frame
     reg.registered_by = registered_by
     seek_seat(reg, frame, now)
-    # Written by one INSERT (`_written`): the session takes the row as it is, loaded.
+    # Written by one INSERT (`_insert`): the session takes the row as it is, loaded.
     make_transient_to_detached(reg)
     db.session.add(reg)
     db.session.expire(frame, ["taken"])
@@ -160,69 +165,68 @@ def seek_seat(reg: Registration, frame: Frame, now: datetime) -> None:
     """Write the new registration confirmed, waitlisted or (lottery) applied, with its mail.
 
     The seat's row lock is held as briefly as possible: the registration and its outbox rows
-    are written first, in a savepoint, and the conditional UPDATE comes last, just before the
-    commit; losing the last seat to someone else rolls the savepoint back. A frame that reads
-    full is not locked at all: the person joins the waitlist under the waitlist guard
-    (`waitlist_guard`), so they never queue behind the people taking the last seats.
+    are written first and the conditional UPDATE comes last, just before the commit. A frame
+    that reads full is not locked at all: the person joins the waitlist under the waitlist
+    guard (`waitlist_guard`), so they never queue behind the people taking the last seats.
+
+    No savepoint: the rare turns (the last seat taken by someone else since the frame was
+    read, a seat freed seen under the guard, a clash of random 受付番号) raise `RunAgain`, and
+    the unit of work rolls everything back (the rows, the guard) and runs the request again,
+    which reads the frame afresh. A refusal after the row was written (`Full`, a concurrent
+    twin's `AlreadyRegistered`) leaves it in the transaction: the caller's unit of work rolls
+    back on every refusal.
 
     :raises Full: no seat and no waitlist. :raises AlreadyRegistered: a concurrent twin.
+    :raises RunAgain: a rare race was lost (see above).
     """
-    # Each turn of this loop follows a seat freed by someone else (a cancellation committed
-    # between the failed UPDATE and the read under the guard) or a clash of random 受付番号:
-    # it ends. A frame without a waitlist always tries the seat: no seat, no registration.
-    looks_free = frame.taken < frame.capacity or not frame.waitlist  # the UPDATE decides
-    while True:
-        status = "applied" if frame.lottery else ("confirmed" if looks_free else "waitlisted")
-        written = False
-        try:
-            # Released on leaving the block; a guard taken stays held until the commit.
-            with db.session.begin_nested():
-                written = _written(reg, status, now)
-                if written and _stands(status, frame):
-                    return
-                raise _TryAgain  # rolls the savepoint back, with the row or guard taken in it
-        except _TryAgain:
-            pass
-        reg.id = None  # inserted again on the next turn (the savepoint took the row back)
-        if not written:
-            continue
-        if status == "confirmed" and not frame.waitlist:
-            raise Full(_l("満席のためお申し込みいただけません。"))
-        looks_free = status == "waitlisted"  # the seat was gone, or one is free after all
+    if frame.lottery:
+        _insert(reg, "applied", now)
+        _plan_mail(reg, now, None)
+    elif frame.taken < frame.capacity or not frame.waitlist:  # the UPDATE decides
+        _insert(reg, "confirmed", now)
+        _plan_mail(reg, now, None)
+        if not take_seat(frame.id):
+            if not frame.waitlist:
+                raise Full(_l("満席のためお申し込みいただけません。"))
+            raise RunAgain  # the last seat went meanwhile: the next run reads the frame full
+    else:
+        _insert(reg, "waitlisted", now)
+        position = _waiting_at(reg)
+        if position is None:
+            raise RunAgain  # a seat was freed meanwhile: the next run tries it
+        _plan_mail(reg, now, position)
 
 
-class _TryAgain(Exception):
-    """Leaves the savepoint of one attempt at a seat, rolling it back."""
+def _waiting_at(reg: Registration) -> int | None:
+    """The waitlist position of `reg` (just written, waitlisted), or None if a seat is free.
+
+    Read under the waitlist guard, taken after the insert: a concurrent twin's insert is never
+    waited for while holding it, and the guard holder never waits on the frame's row either.
+    Seats and position come from one statement (one snapshot, after the guard is held)."""
+    hold_for_waitlisting(reg.frame_id)
+    taken, capacity, ahead = (
+        db.session.connection()
+        .execute(_SEATS_AND_AHEAD, {"frame_id": reg.frame_id, "rank": reg.queue_rank, "id": reg.id})
+        .one()
+    )
+    return ahead + 1 if taken >= capacity else None
 
 
-def _stands(status: str, frame: Frame) -> bool:
-    """Whether the registration just written may commit as it is: confirmed if the seat's
-    conditional UPDATE succeeds; waitlisted if the frame is still full when read under the
-    waitlist guard (taken after the insert, so a concurrent twin's insert is never waited
-    for while holding it; the guard holder never waits on the frame's row either)."""
-    if status == "confirmed":
-        return take_seat(frame.id)
-    if status == "waitlisted":
-        hold_for_waitlisting(frame.id)
-        taken, capacity = db.session.connection().execute(_SEATS, {"id": frame.id}).one()
-        return taken >= capacity
-    return True
-
-
-# The frame's seats as they are now (read under the waitlist guard). This and the INSERT
-# below are Core statements run on the session's connection: no ORM execution around them.
-_SEATS = select(Frame.__table__.c.taken, Frame.__table__.c.capacity).where(
-    Frame.__table__.c.id == bindparam("id")
+# The frame's seats as they are now, and how many wait ahead of the person (`queue.AHEAD`).
+# This and the INSERT below are Core statements run on the session's connection: no ORM
+# execution around them.
+_SEATS_AND_AHEAD = select(_FRAMES.c.taken, _FRAMES.c.capacity, AHEAD.scalar_subquery()).where(
+    _FRAMES.c.id == bindparam("frame_id")
 )
 # The columns of a new registration, written by one INSERT … RETURNING id.
 _COLUMNS = tuple(c.key for c in Registration.__table__.columns if c.key != "id")
 _INSERT = insert(Registration.__table__).returning(Registration.__table__.c.id)
 
 
-def _written(reg: Registration, status: str, now: datetime) -> bool:
-    """Insert `reg` with `status` and plan its mail (all rows in two statements). False after
-    a clash of random 受付番号 or pass token, with new ones drawn: the caller rolls back and
-    tries again. :raises AlreadyRegistered: a concurrent registration of the same person.
+def _insert(reg: Registration, status: str, now: datetime) -> None:
+    """Insert `reg` with `status`. :raises AlreadyRegistered: a concurrent registration of the
+    same person. :raises RunAgain: a clash of random 受付番号 or pass token (the next run draws
+    new ones).
 
     The row is written by a Core INSERT (no unit-of-work flush for one known row); `reg`
     stays out of the session until the caller keeps it (`register_for_frame`)."""
@@ -235,14 +239,16 @@ def _written(reg: Registration, status: str, now: datetime) -> bool:
             .scalar_one()
         )
     except IntegrityError as exc:
-        if "reference" not in str(exc.orig) and "pass_token" not in str(exc.orig):
-            raise AlreadyRegistered(ALREADY_REGISTERED) from None
-        reg.reference, reg.pass_token = new_reference(), secrets.token_urlsafe(16)
-        return False
+        if "reference" in str(exc.orig) or "pass_token" in str(exc.orig):
+            raise RunAgain from None
+        raise AlreadyRegistered(ALREADY_REGISTERED) from None
+
+
+def _plan_mail(reg: Registration, now: datetime, position: int | None) -> None:
+    """The new registration's mail and reminders (one INSERT); `position` on the waitlist."""
     with new_subject(notices.about(reg)), db.session.no_autoflush:
-        ctx = notices.registered(reg, now)  # its outbox rows: one INSERT as the block ends
-    reg.position_when_written = ctx["position"]
-    return True
+        notices.registered(reg, now, position)
+    reg.position_when_written = position
 
 
 def get_own_registration(reg_id, user: User) -> Registration:

@@ -15,32 +15,34 @@ take it. Transaction-level locks end with the transaction (PgBouncer's transacti
 keeps them); a rollback to a savepoint taken before them releases them too.
 
 Deadlock-free by one rule: whoever holds the shared guard never waits on the frame's row
-(`registrations.seek_seat` rolls the guard back before it tries a seat again), so a promoter
-may hold the row while it waits for the guard. SQLite runs one writer at a time: no guard.
+(`registrations.seek_seat` has the unit of work roll the guard back and run again before it
+tries a seat), so a promoter may hold the row while it waits for the guard. SQLite runs one writer at a time: no guard.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from booking.extensions import db
 
 # The first key of the two-key advisory lock: "waitlist of frame <id>" (any constant that no
 # other advisory lock of the app uses).
 _WAITLIST = 15_001
+# Built once; run as Core on the session's connection (every waitlisted answer takes one).
+_SHARED = select(func.pg_advisory_xact_lock_shared(_WAITLIST, bindparam("frame_id")))
+_EXCLUSIVE = select(func.pg_advisory_xact_lock(_WAITLIST, bindparam("frame_id")))
 
 
-def _on_postgresql() -> bool:
-    return db.session.get_bind().dialect.name == "postgresql"
+def _hold(lock, frame_id: int) -> None:
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.connection().execute(lock, {"frame_id": frame_id})
 
 
 def hold_for_waitlisting(frame_id: int) -> None:
     """Shared: many people may join the frame's waitlist at once."""
-    if _on_postgresql():
-        db.session.execute(select(func.pg_advisory_xact_lock_shared(_WAITLIST, frame_id)))
+    _hold(_SHARED, frame_id)
 
 
 def hold_for_promoting(frame_id: int) -> None:
     """Exclusive: the waitlist read after this includes everyone who joined it."""
-    if _on_postgresql():
-        db.session.execute(select(func.pg_advisory_xact_lock(_WAITLIST, frame_id)))
+    _hold(_EXCLUSIVE, frame_id)

@@ -39,7 +39,8 @@ def new_subject(about: str) -> Iterator[None]:
         _HELD.reset(held)
         _NEW.reset(token)
     if outer is None and rows:  # the outermost block writes what every block held
-        db.session.execute(_INSERT, rows)
+        # Core on the session's connection: rows of a table, no ORM execution around them.
+        db.session.connection().execute(_INSERT, rows)
 
 
 def is_new(key: str) -> bool:

@@ -241,14 +241,3 @@ def test_every_change_bumps_the_registration_sequence(make_event, make_user):
     db.session.commit()
     db.session.refresh(first)
     assert first.sequence == 1 and first.updated_at
-
-
-def test_a_clash_of_reference_numbers_draws_a_new_one(make_event, make_user, monkeypatch):
-    from booking.events import registrations
-
-    event = make_event()
-    first = register(make_user("member"), event)
-    drawn = iter([first.reference, "ZZZZ-9999"])
-    monkeypatch.setattr(registrations, "new_reference", lambda: next(drawn))
-    second = register(make_user("member"), event)
-    assert second.status == "confirmed" and second.reference == "ZZZZ-9999"

@@ -1,0 +1,146 @@
+"""A registration that loses a rare race runs again from the start.
+
+Registering takes no savepoint: when another transaction commits between the frame's read and
+the seat's decision (the last seat taken, a seat freed), or a random 受付番号 clashes, the
+unit of work rolls the request back and runs it again, and the answer, the rows and the mail
+are those of the second run. Through the API; the other transaction commits at the moment the
+frame has been read (`check_company_limit` is the last rule before the seat is sought).
+The races need PostgreSQL (on SQLite a transaction holds the one write lock from its start);
+the clash of 受付番号 runs on both.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select, update
+
+from booking.accounts.services import issue_api_token
+from booking.events import registrations
+from booking.events.models import Frame, Registration
+from booking.extensions import db
+from booking.notifications.models import OutboxMessage
+from booking.timefmt import now_utc
+
+
+def _bearer(user) -> dict:
+    token = issue_api_token(user)
+    db.session.commit()
+    return {"Authorization": f"Bearer {token}"}
+
+
+def _meanwhile(monkeypatch, change) -> list[int]:
+    """Run `change(connection)` in a transaction of its own, committed once the request has
+    read the frame (before its first run seeks the seat). Returns the runs seen."""
+    runs: list[int] = []
+    rule = registrations.check_company_limit
+
+    def check_then_change(frame, company_id, *args, **kwargs):
+        runs.append(frame.taken)
+        if len(runs) == 1:
+            with db.engine.begin() as other:
+                change(other)
+        return rule(frame, company_id, *args, **kwargs)
+
+    monkeypatch.setattr(registrations, "check_company_limit", check_then_change)
+    return runs
+
+
+def _statuses(frame_id: int) -> dict[int, str]:
+    db.session.expire_all()
+    rows = select(Registration.user_id, Registration.status).where(
+        Registration.frame_id == frame_id
+    )
+    return dict(db.session.execute(rows).all())
+
+
+def _mails() -> list[str]:
+    """The registration notices planned (not their reminders or thank-you mails)."""
+    keys = select(OutboxMessage.dedupe_key).where(
+        OutboxMessage.about.like("registration:%"),
+        OutboxMessage.dedupe_key.not_like("reminder:%"),
+    )
+    return sorted(db.session.scalars(keys))
+
+
+def _register(client, event, user) -> dict:
+    answer = client.post(
+        f"/api/v1/events/{event.id}/registrations",
+        json={"frame": event.frames[0].id},
+        headers=_bearer(user),
+    )
+    assert answer.status_code == 201, answer.json
+    return answer.json
+
+
+@pytest.mark.postgres
+def test_the_last_seat_taken_meanwhile_answers_waitlisted(
+    postgres_url, client, make_event, make_user, monkeypatch
+):
+    event = make_event(capacity=1)
+    event_id, frame_id = event.id, event.frames[0].id
+    other_id, member = make_user("member").id, make_user("member")
+
+    def take_the_last_seat(conn):
+        conn.execute(update(Frame).where(Frame.id == frame_id).values(taken=1))
+        conn.execute(
+            Registration.__table__.insert().values(
+                reference="TAKE-N001", event_id=event_id, frame_id=frame_id, user_id=other_id,
+                active_user_id=other_id, status="confirmed", answers={}, attestation=False,
+                queue_rank=0, pass_token="taken-meanwhile", late_cancel=False, sequence=0,
+                created_at=now_utc(), updated_at=now_utc(),
+            )
+        )  # fmt: skip
+
+    runs = _meanwhile(monkeypatch, take_the_last_seat)
+    answer = _register(client, event, member)
+
+    assert answer["status"] == "waitlisted" and answer["position"] == 1
+    assert runs == [0, 1]  # the first run read a free seat, the second the full frame
+    assert _statuses(frame_id) == {other_id: "confirmed", member.id: "waitlisted"}
+    assert db.session.get(Frame, frame_id).taken == 1
+    # The mail of the answer given, and nothing the first run planned.
+    assert _mails() == [f"registration:{answer['id']}:waitlisted:0"]
+
+
+@pytest.mark.postgres
+def test_a_seat_freed_meanwhile_is_taken(postgres_url, client, make_event, make_user, monkeypatch):
+    event = make_event(capacity=1)
+    frame_id = event.frames[0].id
+    holder, member = make_user("member"), make_user("member")
+    held = _register(client, event, holder)
+    holder_id = holder.id
+
+    def free_the_seat(conn):
+        # A cancellation that found nobody waiting (the newcomer has not written its row yet).
+        conn.execute(
+            update(Registration)
+            .where(Registration.id == held["id"])
+            .values(status="cancelled", active_user_id=None, cancelled_at=now_utc())
+        )
+        conn.execute(update(Frame).where(Frame.id == frame_id).values(taken=0))
+
+    runs = _meanwhile(monkeypatch, free_the_seat)
+    answer = _register(client, event, member)
+
+    assert answer["status"] == "confirmed" and answer["position"] is None
+    assert runs == [1, 0]  # the first run read the frame full, then saw the seat free
+    assert _statuses(frame_id) == {holder_id: "cancelled", member.id: "confirmed"}
+    assert db.session.get(Frame, frame_id).taken == 1
+    assert f"registration:{answer['id']}:waitlisted:0" not in _mails()
+    assert f"registration:{answer['id']}:confirmed:0" in _mails()
+
+
+def test_a_clash_of_reference_numbers_runs_again_with_a_new_one(
+    client, make_event, make_user, monkeypatch
+):
+    event = make_event()
+    first = _register(client, event, make_user("member"))
+    drawn = iter([first["reference"], "ZZZZ-9999"])
+    monkeypatch.setattr(registrations, "new_reference", lambda: next(drawn))
+
+    second = _register(client, event, make_user("member"))
+
+    assert second["status"] == "confirmed" and second["reference"] == "ZZZZ-9999"
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Registration)) == 2
+    assert db.session.get(Frame, event.frames[0].id).taken == 2
