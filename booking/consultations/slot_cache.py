@@ -49,8 +49,9 @@ class SlotCache:
             while len(self._entries) > self.size:
                 self._entries.popitem(last=False)
 
-    def __len__(self) -> int:
-        return len(self._entries)
+    def values(self) -> list:
+        with self._lock:
+            return list(self._entries.values())
 
 
 def _cache(name: str, setting: str, default: int) -> SlotCache:

@@ -3,7 +3,9 @@
 One function, `free_slots`, answers every question the pages, the API and the booking service
 ask. It reads everything it needs in a fixed number of queries (advisors with their branches
 and channels, weekly intervals, exceptions, consultation days, bookings: `slot_reads`),
-whatever the number of advisors, and then works in memory.
+whatever the number of advisors, and then works in memory. Each advisor's slots are computed
+on their own rows alone, so a worker keeps them per advisor and answers "any advisor" with
+their merge (`slot_cache`): a change to one advisor recomputes that advisor only.
 
 Rules, in local time (Asia/Tokyo):
 - the weekly schedule applies on working days; Japanese public holidays (jpholiday) and the
