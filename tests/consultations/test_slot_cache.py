@@ -96,6 +96,9 @@ def test_the_window_moves_with_now_on_the_same_entry(desk):
     assert statements(call) == 1
     assert call() == listing(t, now=later)
     assert not at(call(), TUESDAY_10, advisor) and at(listing(t), TUESDAY_10, advisor)
+    # The notice ends half a minute after a slot's start: cut as the window's own computation.
+    edge = NOW + timedelta(hours=1, seconds=30)
+    assert free_slots(t, NOW, NOW + timedelta(days=14), edge) == listing(t, now=edge)
 
 
 def test_a_booking_made_cancelled_and_moved_is_seen(desk, member):
