@@ -70,3 +70,9 @@ def slot_cache() -> SlotCache:
 def advisor_slot_cache() -> SlotCache:
     """The current app's whole days of single advisors (made on first use)."""
     return _cache("tsunagu.advisor_slot_cache", "SLOT_CACHE_ADVISOR_SIZE", 640)
+
+
+def gaps_cache() -> SlotCache:
+    """The current app's branch withdrawals of themes, by catalogue version (small: one per
+    theme asked about since the last catalogue change)."""
+    return _cache("tsunagu.slot_gaps_cache", "SLOT_CACHE_SIZE", 16)

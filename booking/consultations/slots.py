@@ -35,7 +35,7 @@ import jpholiday
 from booking.consultations.covering import covering_params, versions_statement
 from booking.consultations.models import Theme
 from booking.consultations.offers import BranchGaps, gaps_for
-from booking.consultations.slot_cache import advisor_slot_cache, slot_cache
+from booking.consultations.slot_cache import advisor_slot_cache, gaps_cache, slot_cache
 from booking.consultations.slot_reads import read
 from booking.extensions import db
 from booking.slotgrid import EPOCH, from_minutes, outside, slot_starts, subtract, to_minutes
@@ -154,11 +154,23 @@ def _whole_days(key, found, args) -> list[Slot]:
         midnight = time(tzinfo=local_zone())
         computed = _compute(theme, [aid for aid, _v, _c in missing], *args[1:],
                             datetime.combine(first_day, midnight),
-                            datetime.combine(last_day + timedelta(days=1), midnight))  # fmt: skip
+                            datetime.combine(last_day + timedelta(days=1), midnight),
+                            gaps=_kept_gaps(theme.id, missing[0][2]))  # fmt: skip
         for found_one in missing:
             kept.put((key, found_one), computed[found_one[0]])
         each.update(computed)
     return _merge([aid for aid, _v, _c in found], each)
+
+
+def _kept_gaps(theme_id: int, catalogue_version: int) -> BranchGaps:
+    """The theme's branch withdrawals, kept by the catalogue's version (they are catalogue
+    rows: any change to them gives the catalogue a new version)."""
+    cache = gaps_cache()
+    gaps = cache.get((theme_id, catalogue_version))
+    if gaps is None:
+        gaps = gaps_for(theme_id)
+        cache.put((theme_id, catalogue_version), gaps)
+    return gaps
 
 
 def _merge(ids, each) -> list[Slot]:
@@ -176,10 +188,11 @@ def _merge(ids, each) -> list[Slot]:
 
 def _compute(theme, ids, branch_id, channel_slug, ignore_bookings, exclude_consultation_id,
              as_offered, first_day, last_day, start,
-             end) -> dict[int, list[Slot]]:  # fmt: skip
+             end, gaps: BranchGaps | None = None) -> dict[int, list[Slot]]:  # fmt: skip
     """For each of `ids`: its free slots starting in [start, end), by time, channel, branch
     and consultation day. An advisor's slots depend on its own rows and the catalogue only,
-    never on which other advisors are computed with it."""
+    never on which other advisors are computed with it. `gaps`: the theme's branch
+    withdrawals when the caller has them (else read here)."""
     zone = local_zone()
     length = timedelta(minutes=theme.slot_minutes)
     buffer = timedelta(minutes=theme.buffer_minutes)
@@ -189,7 +202,10 @@ def _compute(theme, ids, branch_id, channel_slug, ignore_bookings, exclude_consu
         since=None if ignore_bookings else start - buffer, until=end + length + buffer,
         buffer=buf_m, exclude=exclude_consultation_id,
     )  # fmt: skip
-    gaps = gaps_for(theme.id) if as_offered else BranchGaps()
+    if not as_offered:
+        gaps = BranchGaps()
+    elif gaps is None:
+        gaps = gaps_for(theme.id)
 
     # The hot loop works in whole minutes since the epoch (ints are far cheaper to add,
     # compare, hash and sort than aware datetimes); datetimes are made once per distinct time.
