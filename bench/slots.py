@@ -51,6 +51,7 @@ NOW = datetime(2026, 6, 1, 0, 0, tzinfo=UTC)  # Monday 09:00 in Tokyo; no holida
 
 def build(n_advisors: int, n_bookings: int, seed: int = 7) -> None:
     db.session.remove()
+    # Each build starts with the caches of a new worker.
     for cache in ("tsunagu.slot_cache", "tsunagu.advisor_slot_cache", "tsunagu.slot_gaps_cache"):
         current_app.extensions.pop(cache, None)
     db.drop_all()
