@@ -210,10 +210,12 @@ def main() -> int:
         f"{a.advisors}x advisors; queries {'constant' if constant else 'GROW'} "
         f"(cold {many['cold']['queries']}, warm {w['queries']}, changed {many['changed']['queries']})"
     )
+    c = many["changed"]
     print(
-        f"target median < 10 ms (warm): {'met' if w['median'] < 10 else 'NOT met'}; "
-        f"after a change: median {many['changed']['median']:.2f} ms, "
-        f"cpu {many['changed']['cpu']:.2f} ms"
+        f"target median < 10 ms: warm {w['median']:.2f} ms "
+        f"{'met' if w['median'] < 10 else 'NOT met'}; after a change {c['median']:.2f} ms "
+        f"(cpu {c['cpu']:.2f} ms, {c['queries']} statements) "
+        f"{'met' if c['median'] < 10 else 'NOT met'}"
     )
     return 0 if constant else 1
 
