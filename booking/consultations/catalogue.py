@@ -7,9 +7,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from booking.accounts.models import User
+from booking.consultations.covering import advisors_covering
 from booking.consultations.models import Advisor, Channel, ConsultationDay, Theme
 from booking.consultations.offers import gaps_for
-from booking.consultations.slots import advisors_covering
 from booking.errors import NotFound
 from booking.extensions import db
 from booking.localnames import localized as local_name  # noqa: F401 - pages and mails ask here

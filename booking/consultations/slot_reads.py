@@ -78,6 +78,7 @@ def _statements() -> dict:
     ids = bindparam("ids", expanding=True)
     ab, ac, cda = advisor_branches.c, advisor_channels.c, consultation_day_advisors.c
     units, channels = Unit.__table__, Channel.__table__
+    rule_units = units.alias("rule_units")
     unit, channel = units.c, channels.c
     w, e = WeeklyAvailability.__table__.c, Exc.__table__.c
     cdays, c = ConsultationDay.__table__, Consultation.__table__.c
@@ -92,6 +93,8 @@ def _statements() -> dict:
         .join(channels, channel.id == ac.channel_id)
         .where(ac.advisor_id.in_(ids))
         .order_by(channel.position),
+        # Hours at a branch carry its slug: an advisor's slots never borrow it from another
+        # advisor's rows (each advisor's slots are computed and kept on their own).
         "weekly": select(
             w.advisor_id,
             w.weekday,
@@ -101,14 +104,26 @@ def _statements() -> dict:
             w.channel_id,
             w.valid_from,
             w.valid_until,
-        ).where(
+            rule_units.c.slug,
+        )
+        .outerjoin(rule_units, rule_units.c.id == w.branch_id)
+        .where(
             w.advisor_id.in_(ids),
             or_(w.valid_from.is_(None), w.valid_from <= last),
             or_(w.valid_until.is_(None), w.valid_until >= first),
         ),
         "exceptions": select(
-            e.advisor_id, e.day, e.kind, e.starts, e.ends, e.branch_id, e.channel_id
-        ).where(e.advisor_id.in_(ids), e.day.between(first, last)),
+            e.advisor_id,
+            e.day,
+            e.kind,
+            e.starts,
+            e.ends,
+            e.branch_id,
+            e.channel_id,
+            rule_units.c.slug,
+        )
+        .outerjoin(rule_units, rule_units.c.id == e.branch_id)
+        .where(e.advisor_id.in_(ids), e.day.between(first, last)),
         "days": select(
             cda.advisor_id, cday.id, cday.day, cday.starts, cday.ends, cday.branch_id, unit.slug
         )
@@ -151,11 +166,17 @@ def read(ids: list[int], theme_id: int, first_day: date, last_day: date, *, acti
             offered[aid][channel_id] = slug
     days = {"ids": ids, "first_day": first_day, "last_day": last_day}
     weekly: dict[int, list] = defaultdict(list)
-    for aid, weekday, starts, ends, b_id, c_id, valid_from, valid_until in run(q["weekly"], days):
+    for aid, weekday, starts, ends, b_id, c_id, valid_from, valid_until, b_slug in run(
+        q["weekly"], days
+    ):
         weekly[aid].append((weekday, valid_from, valid_until, Rule(starts, ends, b_id, c_id)))
+        if b_slug:
+            branch_slugs[b_id] = b_slug
     exceptions: dict[int, list] = defaultdict(list)
-    for aid, day, kind, starts, ends, b_id, c_id in run(q["exceptions"], days):
+    for aid, day, kind, starts, ends, b_id, c_id, b_slug in run(q["exceptions"], days):
         exceptions[aid].append((day, kind, Rule(starts, ends, b_id, c_id) if starts else None))
+        if b_slug:
+            branch_slugs[b_id] = b_slug
     by_day: dict[int, list] = defaultdict(list)
     for aid, day_id, day, starts, ends, b_id, b_slug in run(
         q["days"], dict(days, theme_id=theme_id)

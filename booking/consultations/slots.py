@@ -3,7 +3,9 @@
 One function, `free_slots`, answers every question the pages, the API and the booking service
 ask. It reads everything it needs in a fixed number of queries (advisors with their branches
 and channels, weekly intervals, exceptions, consultation days, bookings: `slot_reads`),
-whatever the number of advisors, and then works in memory.
+whatever the number of advisors, and then works in memory. Each advisor's slots are computed
+on their own rows alone, so a worker keeps them per advisor and answers "any advisor" with
+their merge (`slot_cache`): a change to one advisor recomputes that advisor only.
 
 Rules, in local time (Asia/Tokyo):
 - the weekly schedule applies on working days; Japanese public holidays (jpholiday) and the
@@ -25,29 +27,18 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
+from operator import itemgetter
 from typing import NamedTuple
 
 import jpholiday
-from sqlalchemy import bindparam, or_, select
-from sqlalchemy.orm import selectinload
 
-from booking.consultations.models import (
-    Advisor,
-    Channel,
-    ConsultationDay,
-    Theme,
-    WeeklyAvailability,
-    advisor_branches,
-    advisor_channels,
-    advisor_themes,
-    consultation_day_advisors,
-)
+from booking.consultations.covering import covering_params, versions_statement
+from booking.consultations.models import Theme
 from booking.consultations.offers import BranchGaps, gaps_for
-from booking.consultations.slot_cache import slot_cache
+from booking.consultations.slot_cache import advisor_slot_cache, gaps_cache, slot_cache
 from booking.consultations.slot_reads import read
-from booking.consultations.slot_versions import CATALOGUE_VERSION
 from booking.extensions import db
-from booking.slotgrid import EPOCH, outside, slot_starts, subtract, to_minutes
+from booking.slotgrid import EPOCH, from_minutes, outside, slot_starts, subtract, to_minutes
 from booking.timefmt import as_utc, local_zone
 
 
@@ -61,6 +52,8 @@ class Slot(NamedTuple):
     branch: str | None
     consultation_day_id: int | None = None
 
+
+_START = itemgetter(0)  # a slot's start
 
 # Shorter windows are computed directly: a booking checks one start, a whole day costs more.
 CACHED_FROM = timedelta(days=1)
@@ -119,36 +112,87 @@ def free_slots(
     last_day = end.astimezone(zone).date()
 
     # The advisors, with the versions of everything their slots depend on (`slot_versions`).
-    _conds, params = _covering_params(theme, advisor_id, branch_id, channel_slug)
-    statement = _versions_statement(
+    _conds, params = covering_params(theme, advisor_id, branch_id, channel_slug)
+    statement = versions_statement(
         advisor_id is not None, bool(channel_slug), branch_id is not None
     )
     found = [tuple(row) for row in db.session.connection().execute(statement, params)]
     if not found:
         return []
     ids = [aid for aid, _v, _c in found]
-    args = (theme, ids, branch_id, channel_slug, ignore_bookings, exclude_consultation_id,
+    args = (theme, branch_id, channel_slug, ignore_bookings, exclude_consultation_id,
             as_offered, first_day, last_day)  # fmt: skip
-    start_m, end_m = to_minutes(start), to_minutes(end)
     if end - start < CACHED_FROM:  # a booking's check of one start: not worth an entry
-        return _compute(*args, start, end)[1]
+        return _merge(ids, _compute(theme, ids, *args[1:], start, end))
     # Whole local days are computed (and cached) and the window cut out of them: a later
     # `start` only drops slots, never shifts the grid (`slotgrid.slot_starts`).
-    key = (theme.id, theme.slot_minutes, theme.buffer_minutes, *args[2:], tuple(found))
+    key = (theme.id, theme.slot_minutes, theme.buffer_minutes, *args[1:])
     cache = slot_cache()
-    entry = cache.get(key)
+    entry = cache.get((key, tuple(found)))
     if entry is None:
-        midnight = time(tzinfo=zone)
-        entry = _compute(*args, datetime.combine(first_day, midnight),
-                         datetime.combine(last_day + timedelta(days=1), midnight))  # fmt: skip
-        cache.put(key, entry)
-    starts, slots = entry
-    return slots[bisect_left(starts, start_m) : bisect_left(starts, end_m)]
+        entry = _whole_days(key, found, args)
+        cache.put((key, tuple(found)), entry)
+    # Cut as the computation of the window itself would: from its first whole minute.
+    first, stop = (from_minutes(to_minutes(t)) for t in (start, end))
+    return entry[bisect_left(entry, first, key=_START) : bisect_left(entry, stop, key=_START)]
+
+
+def _whole_days(key, found, args) -> list[Slot]:
+    """The merged whole days of the advisors `found` (id, version, catalogue version): each
+    advisor's from its own entry while its versions are unchanged, the others computed
+    together (reading only their rows)."""
+    kept = advisor_slot_cache()
+    each, missing = {}, []
+    for found_one in found:
+        entry = kept.get((key, found_one))
+        if entry is None:
+            missing.append(found_one)
+        else:
+            each[found_one[0]] = entry
+    if missing:
+        theme, first_day, last_day = args[0], args[-2], args[-1]
+        midnight = time(tzinfo=local_zone())
+        computed = _compute(theme, [aid for aid, _v, _c in missing], *args[1:],
+                            datetime.combine(first_day, midnight),
+                            datetime.combine(last_day + timedelta(days=1), midnight),
+                            gaps=_kept_gaps(theme.id, missing[0][2]))  # fmt: skip
+        for found_one in missing:
+            kept.put((key, found_one), computed[found_one[0]])
+        each.update(computed)
+    return _merge([aid for aid, _v, _c in found], each)
+
+
+def _kept_gaps(theme_id: int, catalogue_version: int) -> BranchGaps:
+    """The theme's branch withdrawals, kept by the catalogue's version (they are catalogue
+    rows: any change to them gives the catalogue a new version)."""
+    cache = gaps_cache()
+    gaps = cache.get((theme_id, catalogue_version))
+    if gaps is None:
+        gaps = gaps_for(theme_id)
+        cache.put((theme_id, catalogue_version), gaps)
+    return gaps
+
+
+def _merge(ids, each) -> list[Slot]:
+    """Every advisor's slots in one list: by time, then advisor id, then each advisor's own
+    order (channel, branch, consultation day). Each advisor's list is in time order: joined
+    by ascending id, a stable sort by time alone gives that order (one merge of sorted runs)."""
+    if len(ids) == 1:
+        return each[ids[0]]
+    slots: list[Slot] = []
+    for aid in sorted(ids):
+        slots += each[aid]
+    slots.sort(key=_START)
+    return slots
 
 
 def _compute(theme, ids, branch_id, channel_slug, ignore_bookings, exclude_consultation_id,
-             as_offered, first_day, last_day, start, end) -> tuple[list[int], list[Slot]]:  # fmt: skip
-    """The free slots of `ids` starting in [start, end), and their starts in epoch minutes."""
+             as_offered, first_day, last_day, start,
+             end, gaps: BranchGaps | None = None) -> dict[int, list[Slot]]:  # fmt: skip
+    """For each of `ids`: its free slots starting in [start, end), by time, channel, branch
+    and consultation day. An advisor's slots depend on its own rows and the catalogue only,
+    never on which other advisors are computed with it. `gaps`: the theme's branch
+    withdrawals when the caller has them (else read here)."""
     zone = local_zone()
     length = timedelta(minutes=theme.slot_minutes)
     buffer = timedelta(minutes=theme.buffer_minutes)
@@ -158,17 +202,21 @@ def _compute(theme, ids, branch_id, channel_slug, ignore_bookings, exclude_consu
         since=None if ignore_bookings else start - buffer, until=end + length + buffer,
         buffer=buf_m, exclude=exclude_consultation_id,
     )  # fmt: skip
-    gaps = gaps_for(theme.id) if as_offered else BranchGaps()
+    if not as_offered:
+        gaps = BranchGaps()
+    elif gaps is None:
+        gaps = gaps_for(theme.id)
 
     # The hot loop works in whole minutes since the epoch (ints are far cheaper to add,
     # compare, hash and sort than aware datetimes); datetimes are made once per distinct time.
     start_m, end_m = to_minutes(start), to_minutes(end)
-    found: list[tuple] = []
+    of_advisor: dict[int, list[tuple]] = {}
     starts_cache: dict = {}
     clock_cache: dict = {}
     interval_cache: dict = {}
     chans_cache: dict = {}
     for aid in ids:
+        found: list[tuple] = []
         # Buffered bookings of one advisor never overlap, so sorted by start their ends are
         # sorted too: bisect finds the first that can touch an interval.
         taken = sorted(r.busy[aid]) if aid in r.busy else []
@@ -205,101 +253,22 @@ def _compute(theme, ids, branch_id, channel_slug, ignore_bookings, exclude_consu
             day_key = day_id or 0
             if len(usable) == 1:
                 [chan] = usable
-                found += [(t, aid, chan, slug, day_key) for t in starts]
+                found += [(t, chan, slug, day_key) for t in starts]
             else:
-                found += [(t, aid, chan, slug, day_key) for t in starts for chan in usable]
-    # Each advisor's slots are in time order: the sort merges 1 run per advisor.
-    found.sort()
-    # Two overlapping rules can offer the same slot twice: keep one.
-    ordered = list(dict.fromkeys(found))
-    made = {m: EPOCH + timedelta(minutes=m) for m in {x[0] for x in ordered}}
+                found += [(t, chan, slug, day_key) for t in starts for chan in usable]
+        # Intervals come in day order, but rules of one day in any order: sort. Two
+        # overlapping rules can offer the same slot twice: keep one.
+        found.sort()
+        of_advisor[aid] = list(dict.fromkeys(found))
+    made = {m: EPOCH + timedelta(minutes=m)
+            for m in {x[0] for found in of_advisor.values() for x in found}}  # fmt: skip
     made.update({m + len_m: EPOCH + timedelta(minutes=m + len_m) for m in list(made)})
     new = tuple.__new__  # Slot(...) without the keyword handling, for thousands of slots
-    return [x[0] for x in ordered], [
-        new(Slot, (made[t], made[t + len_m], aid, chan, slug or None, day_id or None))
-        for t, aid, chan, slug, day_id in ordered
-    ]
-
-
-@lru_cache(maxsize=16)
-def _covering(by_advisor: bool, by_channel: bool, by_branch: bool) -> list:
-    """WHERE conditions for the active advisors covering a theme (at a branch, by a channel),
-    with bound parameters (`_covering_params`): built once per combination of filters."""
-    conds = [
-        Advisor.active.is_(True),
-        Advisor.id.in_(
-            select(advisor_themes.c.advisor_id).where(
-                advisor_themes.c.theme_id == bindparam("theme_id")
-            )
-        ),
-    ]
-    if by_advisor:
-        conds.append(Advisor.id == bindparam("advisor_id"))
-    if by_channel:
-        conds.append(
-            Advisor.id.in_(
-                select(advisor_channels.c.advisor_id)
-                .join(Channel, Channel.id == advisor_channels.c.channel_id)
-                .where(Channel.slug == bindparam("channel_slug"))
-            )
-        )
-    if by_branch:
-        # Advisors of that branch, and anyone staffing a consultation day or hours there.
-        branch = bindparam("branch_id")
-        conds.append(
-            or_(
-                Advisor.id.in_(
-                    select(advisor_branches.c.advisor_id).where(
-                        advisor_branches.c.unit_id == branch
-                    )
-                ),
-                Advisor.id.in_(
-                    select(consultation_day_advisors.c.advisor_id)
-                    .join(ConsultationDay)
-                    .where(ConsultationDay.branch_id == branch)
-                ),
-                Advisor.id.in_(
-                    select(WeeklyAvailability.advisor_id).where(
-                        WeeklyAvailability.branch_id == branch
-                    )
-                ),
-            )
-        )
-    return conds
-
-
-def _covering_params(theme: Theme, advisor_id, branch_id, channel_slug) -> tuple[list, dict]:
-    conds = _covering(advisor_id is not None, bool(channel_slug), branch_id is not None)
-    params = {"theme_id": theme.id, "advisor_id": advisor_id, "channel_slug": channel_slug,
-              "branch_id": branch_id}  # fmt: skip
-    return conds, {k: v for k, v in params.items() if v is not None and v != ""}
-
-
-@lru_cache(maxsize=16)
-def _versions_statement(by_advisor: bool, by_channel: bool, by_branch: bool):
-    """The advisors covering a theme, with the versions of what their slots depend on."""
-    return (
-        select(Advisor.id, Advisor.slots_version, CATALOGUE_VERSION)
-        .where(*_covering(by_advisor, by_channel, by_branch))
-        .order_by(Advisor.id)
-    )
-
-
-def advisors_covering(
-    theme: Theme, advisor_id: int | None, branch_id: int | None, channel_slug: str | None
-) -> list[Advisor]:
-    """The advisors (as objects, for pages) that `free_slots` would consider."""
-    conds, params = _covering_params(theme, advisor_id, branch_id, channel_slug)
-    return list(
-        db.session.scalars(
-            select(Advisor)
-            .where(*conds)
-            .options(selectinload(Advisor.branches), selectinload(Advisor.channels),
-                     selectinload(Advisor.user))
-            .order_by(Advisor.id),
-            params,
-        )
-    )  # fmt: skip
+    return {
+        aid: [new(Slot, (made[t], made[t + len_m], aid, chan, slug or None, day_id or None))
+              for t, chan, slug, day_id in found]
+        for aid, found in of_advisor.items()
+    }  # fmt: skip
 
 
 def _intervals(weekly, exceptions, cdays, first_day, last_day, channels_of, home, zone,

@@ -4,6 +4,7 @@ from datetime import date, time, timedelta
 
 from sqlalchemy import event
 
+from booking.consultations.availability import add_weekly_interval
 from booking.consultations.models import AvailabilityException, ConsultationDay
 from booking.consultations.slots import free_slots, is_closed_day
 from booking.extensions import db
@@ -188,7 +189,24 @@ def test_the_number_of_queries_does_not_grow_with_advisors(app, make_advisor, th
         return len(seen)
 
     make_advisor()
-    few = count_queries()
+    count_queries()  # the first call also reads the theme's branch withdrawals, kept after it
+    make_advisor()
+    few = count_queries()  # one new advisor computed
     for _ in range(6):
         make_advisor(branches=("minato", "chuo"))
-    assert count_queries() == few
+    assert count_queries() == few  # six new advisors computed
+
+
+def test_hours_at_another_branch_carry_its_name_alone_or_among_advisors(make_advisor, theme):
+    """An advisor's hours at a branch that is not theirs name that branch whether or not
+    another advisor of the answer works there (each advisor's slots are computed alone)."""
+    away = make_advisor(branches=("chiyoda",))
+    add_weekly_interval(away, 5, time(10), time(12), branch_id=unit_by_key("branch:minato").id)
+    make_advisor(branches=("minato",))
+    db.session.commit()
+    t = theme()
+    saturday_10 = jst(2026, 6, 6, 10)
+    for filters in ({"advisor_id": away.id}, {}):
+        slots = free_slots(t, NOW, NOW + timedelta(days=7), NOW, **filters)
+        mine = [s for s in slots if s.start == saturday_10 and s.advisor_id == away.id]
+        assert mine and {s.branch for s in mine} == {"minato"}, filters

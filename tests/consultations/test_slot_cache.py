@@ -7,6 +7,7 @@ from datetime import date, time, timedelta
 import pytest
 from sqlalchemy import event
 
+from booking.consultations import slots as engine
 from booking.consultations.advisor_admin import Assignment, apply_assignment, set_advisor_active
 from booking.consultations.availability import (
     add_exception,
@@ -56,6 +57,19 @@ def statements(call) -> int:
     return len(seen)
 
 
+def advisors_read(monkeypatch) -> list[list[int]]:
+    """The advisors whose rows each computation of slots reads (the real reads still run)."""
+    seen: list[list[int]] = []
+    real = engine.read
+
+    def spy(ids, *args, **kwargs):
+        seen.append(sorted(ids))
+        return real(ids, *args, **kwargs)
+
+    monkeypatch.setattr(engine, "read", spy)
+    return seen
+
+
 @pytest.fixture
 def desk(make_advisor, theme):
     """One advisor at Chiyoda (Mon–Fri 10–12, 13–17), the management theme, a warm cache."""
@@ -82,6 +96,9 @@ def test_the_window_moves_with_now_on_the_same_entry(desk):
     assert statements(call) == 1
     assert call() == listing(t, now=later)
     assert not at(call(), TUESDAY_10, advisor) and at(listing(t), TUESDAY_10, advisor)
+    # The notice ends half a minute after a slot's start: cut as the window's own computation.
+    edge = NOW + timedelta(hours=1, seconds=30)
+    assert free_slots(t, NOW, NOW + timedelta(days=14), edge) == listing(t, now=edge)
 
 
 def test_a_booking_made_cancelled_and_moved_is_seen(desk, member):
@@ -196,3 +213,34 @@ def test_slots_computed_inside_a_rolled_back_booking_are_never_served(desk, memb
     add_weekly_interval(advisor, 5, time(10), time(11))  # another change of the same advisor
     db.session.commit()
     assert at(listing(t), TUESDAY_10, advisor)
+
+
+def test_a_booking_recomputes_only_its_advisors_days(desk, make_advisor, member, monkeypatch):
+    advisor, t = desk
+    others = [make_advisor(), make_advisor()]
+    call = lambda: free_slots(t, NOW, NOW + timedelta(days=14), NOW)  # noqa: E731
+    before = call()
+    assert all(at(before, TUESDAY_10, a) for a in (advisor, *others))
+    read = advisors_read(monkeypatch)
+    c = book_consultation(member, t, "online", TUESDAY_10, NOW, intake=Intake(topic="資金"))
+    db.session.commit()
+    del read[:]  # the booking's own check of its start (never cached)
+    got = call()
+    assert read == [[c.advisor_id]]  # the other advisors' days come from their entries
+    assert got == reference(t, NOW, NOW + timedelta(days=14), NOW)
+    taken = [a for a in (advisor, *others) if a.id == c.advisor_id]
+    assert not at(got, TUESDAY_10, *taken)
+    assert len(got) == len(before) - 3  # the 10:00 slot of each of its 3 channels
+    del read[:]
+    assert call() == got and read == []  # asked again: the merged answer, nothing computed
+
+
+def test_a_catalogue_edit_recomputes_every_advisor(desk, make_advisor, monkeypatch):
+    advisor, t = desk
+    other = make_advisor()
+    free_slots(t, NOW, NOW + timedelta(days=14), NOW)
+    read = advisors_read(monkeypatch)
+    set_active(channel_by_slug("online"), False)
+    db.session.commit()
+    free_slots(t, NOW, NOW + timedelta(days=14), NOW)
+    assert read == [sorted([advisor.id, other.id])]
