@@ -9,7 +9,9 @@ Views, commands and jobs never call `commit` or `rollback` (a test fails if one 
 A service that loses a rare race in a way only a fresh start undoes (a lock it must give back,
 rows it wrote for an answer that is now wrong) raises `RunAgain`: the request's unit of work
 rolls back and runs the view again from the start, reading afresh. The common path pays nothing
-for that (no savepoint around every attempt).
+for that (no savepoint around every attempt). A view that may run again does nothing outside the
+database before its last service call (no mail sent, no file stored, no upload read: a second
+run finds the request's stream used up).
 
 Mail is an outbox row written in the same session, so a mail exists exactly when the change
 that planned it committed. (The outbox dispatcher is the one exception: leasing, sending and

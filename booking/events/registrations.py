@@ -111,6 +111,11 @@ def register_for_frame(
     :raises AlreadyRegistered: the person has an active registration for the event.
     :raises NotAllowed: the frame's audience excludes the person.
     :raises WindowClosed | CompanyLimit | Full | Invalid: other rules said no.
+    :raises RunAgain: a rare race was lost (`seek_seat`); the unit of work runs it again.
+
+    A refusal may come after the row was written (and on PostgreSQL a concurrent twin aborts
+    the transaction): a caller that goes on after catching one calls this inside
+    `db.session.begin_nested()` (as walk-ins do); otherwise the unit of work rolls back.
     """
     event = db.session.get(Event, event_id)
     if isinstance(frame_id, bool) or not isinstance(frame_id, int):
