@@ -145,4 +145,4 @@ def frame_columns_named(connection) -> set[str]:
         sql = f"SELECT sql FROM sqlite_master WHERE name = '{_PREFIX}frames_update'"
     definition = connection.exec_driver_sql(sql).scalar() or ""
     named = definition.partition("UPDATE OF ")[2].partition(" ON ")[0]
-    return {column.strip() for column in named.split(",") if column.strip()}
+    return {column.strip().strip('"') for column in named.split(",") if column.strip()}
