@@ -87,6 +87,12 @@ class Config:
     # Event materials (資料) staff upload: where the files are kept, and how big one may be.
     MATERIALS_DIR = os.environ.get("MATERIALS_DIR") or str(INSTANCE / "materials")
     MATERIALS_MAX_MB = env_int("MATERIALS_MAX_MB", 20)
+    # Each worker's caches, in entries (memory only: their keys are versions the database
+    # keeps, so no entry is ever stale): free-slot answers and advisors' days, and events as a
+    # registration reads them.
+    SLOT_CACHE_SIZE = env_int("SLOT_CACHE_SIZE", 16)
+    SLOT_CACHE_ADVISOR_SIZE = env_int("SLOT_CACHE_ADVISOR_SIZE", 640)
+    EVENT_CACHE_SIZE = env_int("EVENT_CACHE_SIZE", 256)
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_FAILURES_PER_MINUTE = env_int("LOGIN_FAILURES_PER_MINUTE", 5)
     API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600 per minute")

@@ -11,6 +11,8 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
 from booking.consultations import slot_versions as slot_triggers
+from booking.events import cache_version as event_triggers
+from booking.events.models import Frame
 from booking.extensions import db
 from tests.conftest import make_app
 
@@ -46,12 +48,18 @@ def test_migrations_upgrade_a_blank_database_to_the_models(database_url, tmp_pat
                 )
                 tables = set(inspect(conn).get_table_names())
                 triggers = slot_triggers.installed(conn)
+                event_triggers_there = event_triggers.installed(conn)
+                frame_columns_watched = event_triggers.frame_columns_named(conn)
             db.engine.dispose()
     assert diff == [], f"models and migrations disagree: {diff}"
     assert {"users", "companies", "units", "events", "frames", "outbox_messages"} <= tables
     # The free-slot cache's versions are kept by triggers (a table rebuilt by a later SQLite
     # batch migration would silently lose them).
     assert triggers == slot_triggers.expected(make_url(url).get_backend_name())
+    # So is the event cache's; a column added to frames since they were installed would not
+    # change the version until a migration installs them again.
+    assert event_triggers_there == event_triggers.expected(make_url(url).get_backend_name())
+    assert frame_columns_watched == {c.name for c in Frame.__table__.columns} - {"taken"}
 
 
 @pytest.mark.parametrize("kind", ["sqlite"])

@@ -14,16 +14,16 @@ from booking.api.blueprint import bp, json_body
 from booking.api.serialise import iso
 from booking.errors import Invalid, NotAllowed, NotFound
 from booking.events.authoring import create_event
-from booking.events.catalogue import EventFilters, find_events, get_visible_event
+from booking.events.catalogue import EventFilters, find_events, get_visible_event, visible_event
 from booking.events.changes import update_event
 from booking.events.door import check_in_at_door, undo_check_in
+from booking.events.event_cache import registering_event
 from booking.events.models import (
     Registration,
 )
 from booking.events.payload import event_from_payload
 from booking.events.policy import may_join
 from booking.events.registrations import (
-    REGISTERING,
     cancel_registration,
     get_own_registration,
     register_for_frame,
@@ -143,8 +143,8 @@ def post_registration(event_id: int):
     user = api_user()
     body = json_body()
     # Held, not dropped: the session keeps only referenced objects, and the registration
-    # would read the event again.
-    event = get_visible_event(event_id, user, REGISTERING)
+    # would read the event again. A worker's copy when nothing in it changed (`event_cache`).
+    event = visible_event(registering_event(event_id), user)
     attestation = body.get("attestation", False)
     if not isinstance(attestation, bool):
         raise Invalid(_l("attestation は true か false で指定してください。"), field="attestation")

@@ -29,56 +29,20 @@ of one advisor the new answer adds only that advisor's days and its list. Were n
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from threading import Lock
-
-from flask import current_app
+from booking.lru import LRU, app_cache
 
 
-class SlotCache:
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._entries: OrderedDict = OrderedDict()
-        self._lock = Lock()
-
-    def get(self, key):
-        with self._lock:
-            value = self._entries.get(key)
-            if value is not None:
-                self._entries.move_to_end(key)
-            return value
-
-    def put(self, key, value) -> None:
-        with self._lock:
-            self._entries[key] = value
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
-
-    def values(self) -> list:
-        with self._lock:
-            return list(self._entries.values())
-
-
-def _cache(name: str, setting: str, default: int) -> SlotCache:
-    extensions = current_app.extensions
-    cache = extensions.get(name)
-    if cache is None:
-        cache = extensions.setdefault(name, SlotCache(current_app.config.get(setting, default)))
-    return cache
-
-
-def slot_cache() -> SlotCache:
+def slot_cache() -> LRU:
     """The current app's merged answers (made on first use)."""
-    return _cache("tsunagu.slot_cache", "SLOT_CACHE_SIZE", 16)
+    return app_cache("tsunagu.slot_cache", "SLOT_CACHE_SIZE", 16)
 
 
-def advisor_slot_cache() -> SlotCache:
+def advisor_slot_cache() -> LRU:
     """The current app's whole days of single advisors (made on first use)."""
-    return _cache("tsunagu.advisor_slot_cache", "SLOT_CACHE_ADVISOR_SIZE", 640)
+    return app_cache("tsunagu.advisor_slot_cache", "SLOT_CACHE_ADVISOR_SIZE", 640)
 
 
-def gaps_cache() -> SlotCache:
+def gaps_cache() -> LRU:
     """The current app's branch withdrawals of themes, by catalogue version (small: one per
     theme asked about since the last catalogue change)."""
-    return _cache("tsunagu.slot_gaps_cache", "SLOT_CACHE_SIZE", 16)
+    return app_cache("tsunagu.slot_gaps_cache", "SLOT_CACHE_SIZE", 16)

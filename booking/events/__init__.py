@@ -7,6 +7,7 @@ def init_app(app) -> None:
     about in the delivery log."""
     from booking.events import (
         audit,
+        cache_version,  # noqa: F401 - its triggers come with `create_all`
         certificates,
         mail_concerns,
         member_frames,

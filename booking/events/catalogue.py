@@ -115,7 +115,11 @@ def get_visible_event(event_id: int, viewer, options=()) -> Event:
 
     `options`: loader options for what the caller reads next (in the same statement).
     """
-    event = db.session.get(Event, event_id, options=options)
+    return visible_event(db.session.get(Event, event_id, options=options), viewer)
+
+
+def visible_event(event: Event | None, viewer) -> Event:
+    """`event` if the viewer may see it (staff see drafts too). :raises NotFound:"""
     if event is None:
         raise NotFound(_l("イベントが見つかりません。"))
     if getattr(viewer, "is_authenticated", False) and viewer.is_staff:

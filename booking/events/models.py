@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     CheckConstraint,
     Column,
     ForeignKey,
@@ -76,6 +77,10 @@ class Event(db.Model):
     sequence: Mapped[int] = mapped_column(default=0)
     # Grows with every staff save (the edit forms carry it: a stale save is refused, not lost).
     version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # What registering reads of the event changed (its row, frames but their seats, questions,
+    # sessions, survey questions, reminder rules): set by database triggers (`cache_version`),
+    # never by code; a worker's copy of the event (`event_cache`) is keyed by it.
+    cache_version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
 
