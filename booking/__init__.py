@@ -88,10 +88,16 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
     with app.app_context():
-        from booking.database import check_liveness_on_checkout, configure_sqlite, is_sqlite
+        from booking.database import (
+            check_liveness_on_checkout,
+            configure_sqlite,
+            describe_columns_lazily,
+            is_sqlite,
+        )
 
         if is_sqlite(db.engine):
             configure_sqlite(db.engine)
+        describe_columns_lazily(db.engine)
         check_liveness_on_checkout(db.engine)
     from booking.accounts.services import load_user
 

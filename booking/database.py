@@ -59,6 +59,18 @@ def session_state_allowed() -> bool:
     return not current_app.config.get("DATABASE_PGBOUNCER", False)
 
 
+def describe_columns_lazily(engine: Engine) -> None:
+    """PostgreSQL connections make cursors that build `cursor.description` only when it is
+    read (see `booking.pgcursor`)."""
+    if engine.dialect.name != "postgresql" or engine.dialect.driver != "psycopg":
+        return
+    from booking.pgcursor import LazyDescriptionCursor
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.cursor_factory = LazyDescriptionCursor
+
+
 def check_liveness_on_checkout(engine: Engine) -> None:
     """A pooled PostgreSQL connection is pinged only when the server spoke to it while idle.
 
