@@ -7,9 +7,13 @@ account or token and fall back to the address only for anonymous requests.
 from __future__ import annotations
 
 import hashlib
+import time
 
-from flask import request
+from flask import Flask, has_request_context, request
 from flask_limiter.util import get_remote_address
+from limits import RateLimitItem, WindowStats
+from limits.storage import RedisStorage
+from limits.strategies import STRATEGIES, FixedWindowRateLimiter
 
 
 def client_key() -> str:
@@ -31,3 +35,69 @@ def login_key() -> str:
 
     email = normalise_email(request.form.get("email", ""))
     return f"login:{email}:{get_remote_address()}"
+
+
+# Redis: the fixed window's count and, in the same trip, how long the window has left (the
+# script of `limits`' own `incr`, answering with the TTL too).
+_INCR_AND_TTL = """
+local amount = tonumber(ARGV[2])
+local current = redis.call("incrby", KEYS[1], amount)
+if tonumber(current) == amount then
+    redis.call("expire", KEYS[1], ARGV[1])
+end
+return {current, redis.call("ttl", KEYS[1])}
+"""
+
+
+class OneTripFixedWindow(FixedWindowRateLimiter):
+    """`limits`' fixed window, whose hit brings back what the answer's headers need.
+
+    Flask-Limiter counts the request before the view, then, for the `X-RateLimit-*` and
+    `Retry-After` headers, asks the storage again for the count and for the window's end:
+    on Redis three trips a request. Here the hit's own answer (the count it made, the
+    window's end) is kept for the rest of the request and answers the second question, so
+    Redis sees one trip; the limits, the counting and the 429s are `limits`' own.
+    """
+
+    def __init__(self, storage) -> None:
+        super().__init__(storage)
+        self._script = None
+        if isinstance(storage, RedisStorage):
+            self._script = storage.get_connection().register_script(_INCR_AND_TTL)
+
+    def hit(self, item: RateLimitItem, *identifiers: str, cost: int = 1) -> bool:
+        key = item.key_for(*identifiers)
+        if self._script is not None:
+            count, ttl = self._script([self.storage.prefixed_key(key)], [item.get_expiry(), cost])
+            count, reset = int(count), max(int(ttl), 0) + time.time()
+        else:
+            count = self.storage.incr(key, item.get_expiry(), amount=cost)
+            reset = self.storage.get_expiry(key)
+        if has_request_context():
+            _windows()[key] = (count, reset)
+        return count <= item.amount
+
+    def get_window_stats(self, item: RateLimitItem, *identifiers: str) -> WindowStats:
+        seen = _windows().get(item.key_for(*identifiers)) if has_request_context() else None
+        if seen is None:
+            return super().get_window_stats(item, *identifiers)
+        count, reset = seen
+        return WindowStats(reset, max(0, item.amount - count))
+
+
+def _windows() -> dict[str, tuple[int, float]]:
+    """This request's hits: key → (count after the hit, the window's end)."""
+    try:
+        return request.rate_windows
+    except AttributeError:
+        request.rate_windows = {}
+        return request.rate_windows
+
+
+ONE_TRIP_FIXED_WINDOW = "fixed-window-one-trip"
+STRATEGIES.setdefault(ONE_TRIP_FIXED_WINDOW, OneTripFixedWindow)
+
+
+def init_app(app: Flask) -> None:
+    """Before the limiter is bound: the fixed window (Flask-Limiter's default), in one trip."""
+    app.config.setdefault("RATELIMIT_STRATEGY", ONE_TRIP_FIXED_WINDOW)
