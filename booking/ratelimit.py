@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import time
 
-from flask import Flask, has_request_context, request
+from flask import Flask, request
 from flask_limiter.util import get_remote_address
 from limits import RateLimitItem, WindowStats
 from limits.storage import RedisStorage
@@ -73,25 +73,30 @@ class OneTripFixedWindow(FixedWindowRateLimiter):
         else:
             count = self.storage.incr(key, item.get_expiry(), amount=cost)
             reset = self.storage.get_expiry(key)
-        if has_request_context():
-            _windows()[key] = (count, reset)
+        windows = _windows()
+        if windows is not None:
+            windows[key] = (count, reset)
         return count <= item.amount
 
     def get_window_stats(self, item: RateLimitItem, *identifiers: str) -> WindowStats:
-        seen = _windows().get(item.key_for(*identifiers)) if has_request_context() else None
+        windows = _windows()
+        seen = windows.get(item.key_for(*identifiers)) if windows is not None else None
         if seen is None:
             return super().get_window_stats(item, *identifiers)
         count, reset = seen
         return WindowStats(reset, max(0, item.amount - count))
 
 
-def _windows() -> dict[str, tuple[int, float]]:
-    """This request's hits: key → (count after the hit, the window's end)."""
+def _windows() -> dict[str, tuple[int, float]] | None:
+    """This request's hits: key → (count after the hit, the window's end); None outside one."""
     try:
-        return request.rate_windows
-    except AttributeError:
-        request.rate_windows = {}
-        return request.rate_windows
+        current = request._get_current_object()
+    except RuntimeError:  # no request
+        return None
+    windows = getattr(current, "rate_windows", None)
+    if windows is None:
+        windows = current.rate_windows = {}
+    return windows
 
 
 ONE_TRIP_FIXED_WINDOW = "fixed-window-one-trip"
