@@ -61,9 +61,7 @@ class OneTripFixedWindow(FixedWindowRateLimiter):
 
     def __init__(self, storage) -> None:
         super().__init__(storage)
-        self._script = None
-        if isinstance(storage, RedisStorage):
-            self._script = storage.get_connection().register_script(_INCR_AND_TTL)
+        self._script = _incr_and_ttl(storage)
 
     def hit(self, item: RateLimitItem, *identifiers: str, cost: int = 1) -> bool:
         key = item.key_for(*identifiers)
@@ -87,6 +85,13 @@ class OneTripFixedWindow(FixedWindowRateLimiter):
         return WindowStats(reset, max(0, item.amount - count))
 
 
+def _incr_and_ttl(storage):
+    """The script on this storage's Redis (registering it costs no trip), or None."""
+    if isinstance(storage, RedisStorage):
+        return storage.get_connection().register_script(_INCR_AND_TTL)
+    return None
+
+
 def _windows() -> dict[str, tuple[int, float]] | None:
     """This request's hits: key → (count after the hit, the window's end); None outside one."""
     try:
@@ -100,9 +105,9 @@ def _windows() -> dict[str, tuple[int, float]] | None:
 
 
 ONE_TRIP_FIXED_WINDOW = "fixed-window-one-trip"
-STRATEGIES.setdefault(ONE_TRIP_FIXED_WINDOW, OneTripFixedWindow)
 
 
 def init_app(app: Flask) -> None:
     """Before the limiter is bound: the fixed window (Flask-Limiter's default), in one trip."""
+    STRATEGIES.setdefault(ONE_TRIP_FIXED_WINDOW, OneTripFixedWindow)
     app.config.setdefault("RATELIMIT_STRATEGY", ONE_TRIP_FIXED_WINDOW)
