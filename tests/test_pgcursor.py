@@ -7,6 +7,7 @@ from sqlalchemy import text
 
 from booking.extensions import db
 from booking.pgcursor import LazyDescriptionCursor
+from tests.conftest import make_app
 
 QUERY = "SELECT 1 AS one, 'x'::varchar(3) AS letter, now() AS at, NULL::numeric(5, 2) AS money"
 
@@ -51,3 +52,10 @@ def test_sqlalchemy_results_keep_their_names(postgres_url, app):
     for _ in range(2):  # the second time from SQLAlchemy's cached result metadata
         row = db.session.execute(text(QUERY)).mappings().one()
         assert row["one"] == 1 and row["letter"] == "x" and row["money"] is None
+
+
+def test_a_cursor_class_chosen_in_the_engine_options_is_kept(postgres_url, app):
+    options = {"connect_args": {"cursor_factory": psycopg.ClientCursor}}
+    other = make_app(postgres_url, SQLALCHEMY_ENGINE_OPTIONS=options)
+    with other.app_context(), db.engine.connect() as conn:
+        assert conn.connection.dbapi_connection.cursor_factory is psycopg.ClientCursor
