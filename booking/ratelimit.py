@@ -1,4 +1,4 @@
-"""Keys for rate limits.
+"""Keys for rate limits, and the fixed window counted in one trip to the storage.
 
 A whole office, or the chamber's own systems, may share one address, so limits count per
 account or token and fall back to the address only for anonymous requests.
