@@ -72,6 +72,7 @@ def register_extensions(app: Flask) -> None:
     from pathlib import Path
 
     import booking.models  # noqa: F401 - registers every table on the metadata
+    from booking import ratelimit
     from booking.database import configure_pooler
 
     configure_pooler(app.config)
@@ -86,12 +87,19 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "accounts.login"
     login_manager.login_message = None
     babel.init_app(app, locale_selector=select_locale)
+    ratelimit.init_app(app)
     limiter.init_app(app)
     with app.app_context():
-        from booking.database import check_liveness_on_checkout, configure_sqlite, is_sqlite
+        from booking.database import (
+            check_liveness_on_checkout,
+            configure_sqlite,
+            describe_columns_lazily,
+            is_sqlite,
+        )
 
         if is_sqlite(db.engine):
             configure_sqlite(db.engine)
+        describe_columns_lazily(db.engine)
         check_liveness_on_checkout(db.engine)
     from booking.accounts.services import load_user
 

@@ -59,6 +59,21 @@ def session_state_allowed() -> bool:
     return not current_app.config.get("DATABASE_PGBOUNCER", False)
 
 
+def describe_columns_lazily(engine: Engine) -> None:
+    """PostgreSQL connections make cursors that build `cursor.description` only when it is
+    read (see `booking.pgcursor`); a cursor class chosen in the engine options is kept."""
+    if engine.dialect.name != "postgresql" or engine.dialect.driver != "psycopg":
+        return
+    import psycopg
+
+    from booking.pgcursor import LazyDescriptionCursor
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        if dbapi_connection.cursor_factory is psycopg.Cursor:
+            dbapi_connection.cursor_factory = LazyDescriptionCursor
+
+
 def check_liveness_on_checkout(engine: Engine) -> None:
     """A pooled PostgreSQL connection is pinged only when the server spoke to it while idle.
 

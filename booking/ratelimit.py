@@ -1,4 +1,4 @@
-"""Keys for rate limits.
+"""Keys for rate limits, and the fixed window counted in one trip to the storage.
 
 A whole office, or the chamber's own systems, may share one address, so limits count per
 account or token and fall back to the address only for anonymous requests.
@@ -7,9 +7,13 @@ account or token and fall back to the address only for anonymous requests.
 from __future__ import annotations
 
 import hashlib
+import time
 
-from flask import request
+from flask import Flask, request
 from flask_limiter.util import get_remote_address
+from limits import RateLimitItem, WindowStats
+from limits.storage import RedisStorage
+from limits.strategies import STRATEGIES, FixedWindowRateLimiter
 
 
 def client_key() -> str:
@@ -31,3 +35,79 @@ def login_key() -> str:
 
     email = normalise_email(request.form.get("email", ""))
     return f"login:{email}:{get_remote_address()}"
+
+
+# Redis: the fixed window's count and, in the same trip, how long the window has left (the
+# script of `limits`' own `incr`, answering with the TTL too).
+_INCR_AND_TTL = """
+local amount = tonumber(ARGV[2])
+local current = redis.call("incrby", KEYS[1], amount)
+if tonumber(current) == amount then
+    redis.call("expire", KEYS[1], ARGV[1])
+end
+return {current, redis.call("ttl", KEYS[1])}
+"""
+
+
+class OneTripFixedWindow(FixedWindowRateLimiter):
+    """`limits`' fixed window, whose hit brings back what the answer's headers need.
+
+    Flask-Limiter counts the request before the view, then, for the `X-RateLimit-*` and
+    `Retry-After` headers, asks the storage again for the count and for the window's end:
+    on Redis three trips a request. Here the hit's own answer (the count it made, the
+    window's end) is kept for the rest of the request and answers the second question, so
+    Redis sees one trip; the limits, the counting and the 429s are `limits`' own.
+    """
+
+    def __init__(self, storage) -> None:
+        super().__init__(storage)
+        self._script = _incr_and_ttl(storage)
+
+    def hit(self, item: RateLimitItem, *identifiers: str, cost: int = 1) -> bool:
+        key = item.key_for(*identifiers)
+        if self._script is not None:
+            count, ttl = self._script([self.storage.prefixed_key(key)], [item.get_expiry(), cost])
+            count, reset = int(count), max(int(ttl), 0) + time.time()
+        else:
+            count = self.storage.incr(key, item.get_expiry(), amount=cost)
+            reset = self.storage.get_expiry(key)
+        windows = _windows()
+        if windows is not None:
+            windows[key] = (count, reset)
+        return count <= item.amount
+
+    def get_window_stats(self, item: RateLimitItem, *identifiers: str) -> WindowStats:
+        windows = _windows()
+        seen = windows.get(item.key_for(*identifiers)) if windows is not None else None
+        if seen is None:
+            return super().get_window_stats(item, *identifiers)
+        count, reset = seen
+        return WindowStats(reset, max(0, item.amount - count))
+
+
+def _incr_and_ttl(storage):
+    """The script on this storage's Redis (registering it costs no trip), or None."""
+    if isinstance(storage, RedisStorage):
+        return storage.get_connection().register_script(_INCR_AND_TTL)
+    return None
+
+
+def _windows() -> dict[str, tuple[int, float]] | None:
+    """This request's hits: key → (count after the hit, the window's end); None outside one."""
+    try:
+        current = request._get_current_object()
+    except RuntimeError:  # no request
+        return None
+    windows = getattr(current, "rate_windows", None)
+    if windows is None:
+        windows = current.rate_windows = {}
+    return windows
+
+
+ONE_TRIP_FIXED_WINDOW = "fixed-window-one-trip"
+
+
+def init_app(app: Flask) -> None:
+    """Before the limiter is bound: the fixed window (Flask-Limiter's default), in one trip."""
+    STRATEGIES.setdefault(ONE_TRIP_FIXED_WINDOW, OneTripFixedWindow)
+    app.config.setdefault("RATELIMIT_STRATEGY", ONE_TRIP_FIXED_WINDOW)

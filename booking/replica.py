@@ -39,11 +39,12 @@ def init_app(app: Flask) -> None:
     url = app.config.get("DATABASE_REPLICA_URL")
     if not url:
         return
-    from booking.database import check_liveness_on_checkout
+    from booking.database import check_liveness_on_checkout, describe_columns_lazily
     from config import normalise_database_url
 
     options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
     engine = create_engine(normalise_database_url(url), **options)
+    describe_columns_lazily(engine)
     check_liveness_on_checkout(engine)
     app.extensions[EXTENSION] = engine
     app.before_request(_choose_database)

@@ -1,0 +1,55 @@
+"""The API's limit as a client sees it: the count in the headers down to the 429, on either
+storage. The hit brings back what the headers say (one trip to Redis a request)."""
+
+from __future__ import annotations
+
+import pytest
+
+from booking.accounts.services import issue_api_token
+from booking.extensions import db
+from tests.conftest import make_app
+
+
+def _bearer(user) -> dict:
+    token = issue_api_token(user)
+    db.session.commit()
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture(params=["memory", "redis"])
+def limited_app(request, app, database_url):
+    if request.param == "memory":
+        limited = app
+    else:
+        limited = make_app(database_url, RATELIMIT_STORAGE_URI=request.getfixturevalue("redis_url"))
+    limited.config["API_RATE_LIMIT"] = "3 per minute"
+    return limited
+
+
+def test_the_headers_count_down_to_the_429(limited_app, make_user):
+    with limited_app.app_context():
+        mine, other = _bearer(make_user("member")), _bearer(make_user("member"))
+    client = limited_app.test_client()
+    answers = [client.get("/api/v1/me", headers=mine) for _ in range(4)]
+    assert [a.status_code for a in answers] == [200, 200, 200, 429]
+    assert answers[3].json["error"]["code"] == "too_many_requests"
+    assert [a.headers["X-RateLimit-Limit"] for a in answers] == ["3"] * 4
+    assert [a.headers["X-RateLimit-Remaining"] for a in answers] == ["2", "1", "0", "0"]
+    resets = [int(a.headers["X-RateLimit-Reset"]) for a in answers]
+    assert max(resets) - min(resets) <= 1  # one window, its end read back each time
+    assert all(0 <= int(a.headers["Retry-After"]) <= 60 for a in answers)
+    fresh = client.get("/api/v1/me", headers=other)  # another token, its own window
+    assert fresh.status_code == 200 and fresh.headers["X-RateLimit-Remaining"] == "2"
+
+
+def test_a_second_worker_sees_the_first_ones_count_through_redis(app, database_url, redis_url,
+                                                                  make_user):  # fmt: skip
+    worker_a = make_app(database_url, RATELIMIT_STORAGE_URI=redis_url, API_RATE_LIMIT="3/minute")
+    worker_b = make_app(database_url, RATELIMIT_STORAGE_URI=redis_url, API_RATE_LIMIT="3/minute")
+    with worker_a.app_context():
+        mine = _bearer(make_user("member"))
+    a, b = worker_a.test_client(), worker_b.test_client()
+    remaining = [c.get("/api/v1/me", headers=mine).headers["X-RateLimit-Remaining"]
+                 for c in (a, b, a)]  # fmt: skip
+    assert remaining == ["2", "1", "0"]
+    assert b.get("/api/v1/me", headers=mine).status_code == 429
