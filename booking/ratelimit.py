@@ -12,7 +12,7 @@ import time
 from flask import Flask, request
 from flask_limiter.util import get_remote_address
 from limits import RateLimitItem, WindowStats
-from limits.storage import RedisStorage
+from limits.storage import MemoryStorage, RedisStorage
 from limits.strategies import STRATEGIES, FixedWindowRateLimiter
 
 
@@ -68,6 +68,8 @@ class OneTripFixedWindow(FixedWindowRateLimiter):
         if self._script is not None:
             count, ttl = self._script([self.storage.prefixed_key(key)], [item.get_expiry(), cost])
             count, reset = int(count), max(int(ttl), 0) + time.time()
+        elif isinstance(self.storage, MemoryStorage):
+            count, reset = _memory_hit(self.storage, key, item.get_expiry(), cost, time.time())
         else:
             count = self.storage.incr(key, item.get_expiry(), amount=cost)
             reset = self.storage.get_expiry(key)
@@ -83,6 +85,43 @@ class OneTripFixedWindow(FixedWindowRateLimiter):
             return super().get_window_stats(item, *identifiers)
         count, reset = seen
         return WindowStats(reset, max(0, item.amount - count))
+
+
+# How often a worker's memory counters drop the windows that ended (the keys of clients gone).
+SWEEP_EVERY = 10.0
+
+
+def _memory_hit(
+    storage: MemoryStorage, key: str, expiry: int, amount: int, now: float
+) -> tuple[int, float]:
+    """Count a hit in a worker's memory: (the count after it, the window's end).
+
+    `MemoryStorage.incr` counts the same way but first makes sure its expiry timer runs: a
+    new thread, started (and waited for) whenever the last one finished 10 ms after the
+    previous hit, so nearly every request of a worker started one. Here an ended window is
+    dropped when its key is hit, as `MemoryStorage.get` does, and the windows of other keys
+    are swept in the request now and then (`SWEEP_EVERY` seconds), not in a thread.
+    """
+    if storage.expirations.get(key, 0) <= now:
+        storage.storage.pop(key, None)
+        storage.expirations.pop(key, None)
+    if now >= getattr(storage, "swept_at", 0.0) + SWEEP_EVERY:
+        sweep(storage, now)
+    with storage.locks[key]:
+        storage.storage[key] += amount
+        if storage.storage[key] == amount:
+            storage.expirations[key] = now + expiry
+        return storage.storage[key], storage.expirations[key]
+
+
+def sweep(storage: MemoryStorage, now: float) -> None:
+    """Drop the counters whose window ended by `now` (memory of clients that went away)."""
+    storage.swept_at = now
+    for key, ends in list(storage.expirations.items()):
+        if ends <= now:
+            storage.storage.pop(key, None)
+            storage.expirations.pop(key, None)
+            storage.locks.pop(key, None)
 
 
 def _incr_and_ttl(storage):

@@ -4,9 +4,11 @@ storage. The hit brings back what the headers say (one trip to Redis a request).
 from __future__ import annotations
 
 import pytest
+from limits.storage import MemoryStorage
 
 from booking.accounts.services import issue_api_token
 from booking.extensions import db
+from booking.ratelimit import SWEEP_EVERY, _memory_hit, sweep
 from tests.conftest import make_app
 
 
@@ -53,3 +55,30 @@ def test_a_second_worker_sees_the_first_ones_count_through_redis(app, database_u
                  for c in (a, b, a)]  # fmt: skip
     assert remaining == ["2", "1", "0"]
     assert b.get("/api/v1/me", headers=mine).status_code == 429
+
+
+def test_a_worker_counts_in_memory_without_starting_a_thread_a_request(app, client, make_user):
+    from booking.extensions import limiter
+
+    headers = _bearer(make_user("member"))
+    storage = limiter.storage
+    assert isinstance(storage, MemoryStorage)
+    storage.timer.join()  # the expiry timer its constructor started has run out
+    timer = storage.timer
+    answers = [client.get("/api/v1/me", headers=headers) for _ in range(3)]
+    assert [a.headers["X-RateLimit-Remaining"] for a in answers] == ["599", "598", "597"]
+    assert storage.timer is timer  # `MemoryStorage.incr` would have started a new one
+
+
+def test_a_window_ends_and_the_windows_of_clients_gone_are_swept():
+    storage = MemoryStorage()
+    assert _memory_hit(storage, "a", 60, 1, now=1000.0) == (1, 1060.0)
+    assert _memory_hit(storage, "a", 60, 1, now=1030.0) == (2, 1060.0)
+    assert _memory_hit(storage, "b", 5, 1, now=1000.0) == (1, 1005.0)
+    sweep(storage, now=1010.0)
+    assert set(storage.storage) == {"a"}
+    assert _memory_hit(storage, "a", 60, 1, now=1060.0) == (1, 1120.0)  # a new window
+    # A hit sweeps the others once `SWEEP_EVERY` seconds passed since the last sweep.
+    _memory_hit(storage, "c", 1, 1, now=1061.0)
+    _memory_hit(storage, "a", 60, 1, now=1061.0 + SWEEP_EVERY)
+    assert set(storage.storage) == {"a"}
