@@ -28,6 +28,7 @@ from types import SimpleNamespace
 from flask import current_app
 from sqlalchemy import and_, bindparam, func, or_, select, update
 
+from booking.clock import current_clock
 from booking.extensions import db
 from booking.notifications import mailer
 from booking.notifications.hooks import MissingHook, still_holds
@@ -40,7 +41,7 @@ from booking.notifications.render import (  # noqa: F401 (where callers have imp
 )
 from booking.notifications.wire import prepare
 from booking.notifications.writes import MarkFailed, Writes
-from booking.timefmt import as_utc, now_utc
+from booking.timefmt import as_utc
 from booking.tokens import new_token
 
 log = logging.getLogger(__name__)
@@ -145,6 +146,7 @@ class _Pass:
         cfg = current_app.config
         self.lease = cfg.get("MAIL_LEASE", LEASE)
         self.max_attempts = cfg.get("MAIL_MAX_ATTEMPTS", MAX_ATTEMPTS)
+        self.clock = current_clock()  # the app's, found once (`now_utc` looks it up each time)
         self.writes = Writes(autocommit=True)  # the marks, made by the sender
         # The claims, on a connection of their own: the next batch is claimed while the
         # sender still sends (and marks) the last mails of the one before.
@@ -152,7 +154,7 @@ class _Pass:
         self.timings = Counter()  # seconds spent: claim, check, render, smtp (the bench's)
 
     def now(self) -> datetime:
-        return self.fixed_now or now_utc()
+        return self.fixed_now or self.clock.now()
 
     def stopping(self) -> bool:
         return self.stop is not None and self.stop.is_set()
@@ -359,19 +361,20 @@ def _mark_statement():
     )
 
 
-def _mine(msg_id: int, owner: str, **values) -> tuple:
+def _mine(msg_id: int, owner: str, at: datetime, **values) -> tuple:
     """(statement, parameters): set `values` on the row while this claim holds it."""
-    return _mark_statement(), dict(values, updated_at=now_utc(), mark_id=msg_id, mark_owner=owner)
+    return _mark_statement(), dict(values, updated_at=at, mark_id=msg_id, mark_owner=owner)
 
 
 def _finish(msg: OutboxMessage, run: _Pass, status: str, error: str | None = None,
             message_id=None, write=None, background: bool = False) -> None:  # fmt: skip
     values: dict = {"status": status, "lease_until": None, "lease_owner": None}
+    at = run.clock.now()
     if status == "sent":
-        values.update(sent_at=now_utc(), message_id=message_id)
+        values.update(sent_at=at, message_id=message_id)
     if error:
         values["last_error"] = error[:2000]
-    mark = _mine(msg.id, run.owner, **values)
+    mark = _mine(msg.id, run.owner, at, **values)
     (write or (run.writes.submit if background else run.writes.run))(*mark)
 
 
@@ -382,6 +385,7 @@ def _retry(msg: OutboxMessage, run: _Pass, error: str, write=None) -> None:
     mark = _mine(
         msg.id,
         run.owner,
+        run.clock.now(),
         status="pending",
         due_at=run.now() + retry_delay(msg.attempts),
         lease_until=None,

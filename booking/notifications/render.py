@@ -25,10 +25,15 @@ from booking.timefmt import now_utc, to_local
 
 def message_id_for(dedupe_key: str, resends: int = 0) -> str:
     """Deterministic: a message re-sent after a crash carries the same Message-ID."""
-    host = urlsplit(current_app.config["BASE_URL"]).hostname or "tsunagu.local"
+    host = _message_id_host(current_app.config["BASE_URL"])
     seed = dedupe_key if not resends else f"{dedupe_key}/r{resends}"
     digest = hashlib.sha256(seed.encode()).hexdigest()[:32]
     return f"<{digest}@{host}>"
+
+
+@lru_cache(maxsize=8)
+def _message_id_host(base_url: str) -> str:
+    return urlsplit(base_url).hostname or "tsunagu.local"
 
 
 def render_message(msg: OutboxMessage, now: datetime | None = None) -> Message:
@@ -45,14 +50,15 @@ def render_message(msg: OutboxMessage, now: datetime | None = None) -> Message:
         subject = _render(env, f"emails/{msg.template}.subject.txt", ctx).strip()
         text = _render(env, f"emails/{msg.template}.txt", ctx)
         html = _render(env, f"emails/{msg.template}.html", ctx)
-    body = MIMEMultipart(
-        "alternative", _subparts=[text_part(text, "plain"), text_part(html, "html")]
-    )
     # Our own boundaries: every part is base64, so no line can start with "--=_"; and the
     # generator need not search each message for a free random one (a regex per message).
     message_id = message_id_for(msg.dedupe_key, msg.resends or 0)
     tag = message_id[1:17]
-    body.set_boundary(f"=_alt_{tag}")
+    body = MIMEMultipart(
+        "alternative",
+        _subparts=[text_part(text, "plain"), text_part(html, "html")],
+        boundary=f"=_alt_{tag}",
+    )
     ics = msg.ics or (
         build_invitation(msg.about, msg.invite, msg.recipient) if msg.invite else None
     )

@@ -260,7 +260,7 @@ def test_a_sent_mark_the_database_refuses_is_raised_before_the_next_delivery(
     msg_id = make_message()
     writes = Writes(autocommit=True)
     try:
-        statement, params = dispatcher._mine(msg_id, "owner", status="x" * 40)  # too long
+        statement, params = dispatcher._mine(msg_id, "owner", now_utc(), status="x" * 40)
         writes.submit(statement, params)
         with pytest.raises(MarkFailed, match="too long"):
             writes.wait()
