@@ -6,7 +6,7 @@
 Plans the messages of `bench/dispatch.py` in PostgreSQL and delivers them with one
 `dispatch_due` pass in this process to an aiosmtpd sink in a process of its own, `--rounds`
 times, then sends them with the bench's bare smtplib loop. CPU per mail is this process's
-(every thread: the dispatching thread, the sender thread and the marks' thread), which depends
+(both threads: the dispatching one and the sender, which makes the marks too), which depends
 far less on how loaded a shared machine is than the messages/s of `bench/dispatch.py`; the
 sink's CPU and the wall time per mail are printed beside it. Compare two checkouts by running
 it in each, one after the other. `--profile` runs one more pass under cProfile, the sender

@@ -28,6 +28,7 @@ from types import SimpleNamespace
 from flask import current_app
 from sqlalchemy import and_, bindparam, func, or_, select, update
 
+from booking.clock import current_clock
 from booking.extensions import db
 from booking.notifications import mailer
 from booking.notifications.hooks import MissingHook, still_holds
@@ -40,7 +41,7 @@ from booking.notifications.render import (  # noqa: F401 (where callers have imp
 )
 from booking.notifications.wire import prepare
 from booking.notifications.writes import MarkFailed, Writes
-from booking.timefmt import as_utc, now_utc
+from booking.timefmt import as_utc
 from booking.tokens import new_token
 
 log = logging.getLogger(__name__)
@@ -77,7 +78,7 @@ def _claim_rows(run: _Pass, limit: int) -> list[SimpleNamespace]:
     snapshots (not ORM objects: the marks must not reload them, and a caller's session keeps
     its own objects untouched); the claim's own RETURNING, so no second read."""
     statement = _claim(run.now(), limit, run.owner).returning(*OutboxMessage.__table__.c)
-    rows = run.writes.run(statement, rows=True)
+    rows = run.claims.run(statement, rows=True)
     return [SimpleNamespace(**row) for row in sorted(rows, key=lambda r: (r["due_at"], r["id"]))]
 
 
@@ -104,7 +105,7 @@ def _claim_size(run: _Pass, limit: int) -> int:
     if limit <= MIN_CLAIM:
         return limit
     due = select(OutboxMessage.id).where(_is_due(run.now())).limit(4 * limit).subquery()
-    (count,) = run.writes.run(select(func.count()).select_from(due), returning=True)
+    (count,) = run.claims.run(select(func.count()).select_from(due), returning=True)
     return claim_size(count, limit)
 
 
@@ -145,11 +146,15 @@ class _Pass:
         cfg = current_app.config
         self.lease = cfg.get("MAIL_LEASE", LEASE)
         self.max_attempts = cfg.get("MAIL_MAX_ATTEMPTS", MAX_ATTEMPTS)
-        self.writes = Writes(autocommit=True)
+        self.clock = current_clock()  # the app's, found once (`now_utc` looks it up each time)
+        self.writes = Writes(autocommit=True)  # the marks, made by the sender
+        # The claims, on a connection of their own: the next batch is claimed while the
+        # sender still sends (and marks) the last mails of the one before.
+        self.claims = Writes(autocommit=True, background=False)
         self.timings = Counter()  # seconds spent: claim, check, render, smtp (the bench's)
 
     def now(self) -> datetime:
-        return self.fixed_now or now_utc()
+        return self.fixed_now or self.clock.now()
 
     def stopping(self) -> bool:
         return self.stop is not None and self.stop.is_set()
@@ -160,12 +165,12 @@ class _Pass:
 
 
 class _Sender:
-    """Sends a batch's rendered messages in order and makes every mark of the batch.
+    """Sends the rendered messages in order and makes every mark of the pass.
 
     On PostgreSQL it is a thread of its own: an SMTP exchange is mostly waiting (the GIL is
     free), so the next messages are checked and rendered meanwhile — at most `AHEAD` of them
     queued, so a check is never more than a few messages older than its send. It is the only
-    user of the marks' connection while a batch is out, and each message's "sent" mark is
+    user of the marks' connection (claims have their own), and each message's "sent" mark is
     committed before the next one is delivered (before its final "."): a crash still repeats
     only the message in hand. On SQLite (one writer) each item runs at once in the caller's
     thread.
@@ -176,6 +181,7 @@ class _Sender:
     def __init__(self, run: _Pass, connection: mailer.Connection):
         self.run, self.connection = run, connection
         connection.before_data = run.writes.wait
+        connection.before_data_ready = run.writes.settled
         self.unsent: list[int] = []  # given back untried: stop, or a lease running out
         self.stopped = False
         self.error: BaseException | None = None
@@ -192,6 +198,10 @@ class _Sender:
             self._do(item)
         else:
             self.queue.put(item)
+
+    def halted(self) -> bool:
+        """Stopped (a stop request or a lease running out) or failed: put nothing more."""
+        return self.stopped or self.error is not None
 
     def join(self) -> None:
         """Wait for everything put so far; a failure of the thread is raised here."""
@@ -241,32 +251,37 @@ def dispatch_due(now: datetime | None = None, limit: int = 50, stop=None, timing
     try:
         _drain(run, limit)
     finally:
-        run.writes.close()
+        try:
+            run.writes.close()
+        finally:
+            run.claims.close()
         if timings is not None:
             timings.update(run.timings, mark=run.writes.blocked)
     return run.sent
 
 
 def _drain(run: _Pass, limit: int) -> None:
+    """Claim, check and render here, batch after batch, while the sender sends: the next
+    batch is claimed as soon as this one is rendered, the sender still holding its last
+    mails, so it never waits on a claim (nor on a first rendering) between batches."""
+    rest: list[int] = []
     with mailer.Connection() as connection:
         sender = _Sender(run, connection)
         try:
-            while not run.stopping() and not sender.stopped:
+            while not rest and not run.stopping() and not sender.halted():
                 started = time.perf_counter()
                 batch = _claim_rows(run, _claim_size(run, limit))
                 if not batch:
                     break
                 claimed_at = time.monotonic()
                 run.timings["claim"] += time.perf_counter() - started
-                rest: list[int] = []
                 for index, msg in enumerate(batch):
-                    if run.stopping() or sender.stopped or run.late(claimed_at):
+                    if run.stopping() or sender.halted() or run.late(claimed_at):
                         rest = [m.id for m in batch[index:]]
                         break
                     _prepare(msg, run, sender, claimed_at)
-                sender.join()
-                _release(run, sender.unsent + rest)
-                sender.unsent = []
+            sender.join()
+            _release(run, sender.unsent + rest)
         finally:
             sender.close()
 
@@ -298,7 +313,9 @@ def _prepare(msg: OutboxMessage, run: _Pass, sender: _Sender, claimed_at: float)
     if not holds:
         _finish(msg, run, "cancelled", error="no longer applies", write=write)
         return
-    db.session.commit()  # end any read transaction before talking to the mail server
+    session = db.session()
+    if session.in_transaction():  # a check read rows: end that transaction before the send
+        session.commit()
     rendered = time.perf_counter()
     run.timings["check"] += rendered - started
     try:
@@ -344,19 +361,20 @@ def _mark_statement():
     )
 
 
-def _mine(msg_id: int, owner: str, **values) -> tuple:
+def _mine(msg_id: int, owner: str, at: datetime, **values) -> tuple:
     """(statement, parameters): set `values` on the row while this claim holds it."""
-    return _mark_statement(), dict(values, updated_at=now_utc(), mark_id=msg_id, mark_owner=owner)
+    return _mark_statement(), dict(values, updated_at=at, mark_id=msg_id, mark_owner=owner)
 
 
 def _finish(msg: OutboxMessage, run: _Pass, status: str, error: str | None = None,
             message_id=None, write=None, background: bool = False) -> None:  # fmt: skip
     values: dict = {"status": status, "lease_until": None, "lease_owner": None}
+    at = run.clock.now()
     if status == "sent":
-        values.update(sent_at=now_utc(), message_id=message_id)
+        values.update(sent_at=at, message_id=message_id)
     if error:
         values["last_error"] = error[:2000]
-    mark = _mine(msg.id, run.owner, **values)
+    mark = _mine(msg.id, run.owner, at, **values)
     (write or (run.writes.submit if background else run.writes.run))(*mark)
 
 
@@ -367,6 +385,7 @@ def _retry(msg: OutboxMessage, run: _Pass, error: str, write=None) -> None:
     mark = _mine(
         msg.id,
         run.owner,
+        run.clock.now(),
         status="pending",
         due_at=run.now() + retry_delay(msg.attempts),
         lease_until=None,

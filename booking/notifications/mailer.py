@@ -41,12 +41,18 @@ class _BeforeData:
     not delivered until the server has its final "." (without it, the server drops what it
     has when the connection goes), so whatever must precede a delivery (the previous
     message's "sent" mark) may overlap the MAIL, RCPT and DATA round trips and the sending of
-    the data itself. If the hook fails, the connection is closed with the data unended."""
+    the data itself. If the hook fails, the connection is closed with the data unended.
+
+    `before_data_ready` (optional) says whether the hook would return at once: then the data
+    and its final line go out together, one write (and one read for the server) instead of
+    two; otherwise the data goes first and the wait overlaps it."""
 
     before_data = None
+    before_data_ready = None
 
     def data(self, msg):
         hook, self.before_data = self.before_data, None
+        ready, self.before_data_ready = self.before_data_ready, None
         if hook is None:
             return super().data(msg)
         # smtplib's `data`, with the hook between the data and its final line.
@@ -57,16 +63,20 @@ class _BeforeData:
         if isinstance(msg, str):
             msg = msg.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\r\n")
             msg = msg.encode("ascii")
-        data = _DOT_AT_LINE_START.sub(b"..", msg)
+        data = msg
+        if msg.startswith(b".") or b"\n." in msg:  # the regex only where it has work to do
+            data = _DOT_AT_LINE_START.sub(b"..", msg)
         if not data.endswith(b"\r\n"):
             data += b"\r\n"
-        self.send(data)
+        if ready is None or not ready():
+            self.send(data)  # the wait overlaps the data's way to the server
+            data = b""
         try:
             hook()
         except BaseException:
             self.close()  # not QUIT: inside DATA that would be taken as more of the message
             raise
-        self.send(b".\r\n")
+        self.send(data + b".\r\n")
         return self.getreply()
 
 
@@ -111,6 +121,8 @@ class Connection:
         # Run before each message can be delivered (the dispatcher waits there for the
         # previous message's "sent" mark); over SMTP, after its data, before the final ".".
         self.before_data = None
+        # Optional: whether `before_data` would return at once (see `_BeforeData`).
+        self.before_data_ready = None
 
     def __enter__(self) -> Connection:
         return self
@@ -191,6 +203,7 @@ class Connection:
     def _deliver(self, message: Message, prepared: Prepared | None) -> None:
         smtp = self._smtp
         smtp.before_data = self.before_data
+        smtp.before_data_ready = self.before_data_ready
         try:
             if prepared is not None:
                 smtp.sendmail(prepared.sender, list(prepared.recipients), prepared.data)
@@ -213,7 +226,7 @@ class Connection:
             self._drop()
             raise
         finally:
-            smtp.before_data = None
+            smtp.before_data = smtp.before_data_ready = None
 
     def _drop(self) -> None:
         if self._smtp is not None:

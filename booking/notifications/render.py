@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app, render_template
 from flask_babel import force_locale, get_translations
-from jinja2 import pass_context
+from jinja2 import Environment, pass_context
 from markupsafe import Markup
 
 from booking.notifications.hooks import build_invitation
@@ -25,10 +25,15 @@ from booking.timefmt import now_utc, to_local
 
 def message_id_for(dedupe_key: str, resends: int = 0) -> str:
     """Deterministic: a message re-sent after a crash carries the same Message-ID."""
-    host = urlsplit(current_app.config["BASE_URL"]).hostname or "tsunagu.local"
+    host = _message_id_host(current_app.config["BASE_URL"])
     seed = dedupe_key if not resends else f"{dedupe_key}/r{resends}"
     digest = hashlib.sha256(seed.encode()).hexdigest()[:32]
     return f"<{digest}@{host}>"
+
+
+@lru_cache(maxsize=8)
+def _message_id_host(base_url: str) -> str:
+    return urlsplit(base_url).hostname or "tsunagu.local"
 
 
 def render_message(msg: OutboxMessage, now: datetime | None = None) -> Message:
@@ -42,17 +47,18 @@ def render_message(msg: OutboxMessage, now: datetime | None = None) -> Message:
     with force_locale(msg.locale or "ja"):
         ctx = _template_context(msg)
         env = current_app.jinja_env
-        subject = env.get_template(f"emails/{msg.template}.subject.txt").render(ctx).strip()
-        text = env.get_template(f"emails/{msg.template}.txt").render(ctx)
-        html = env.get_template(f"emails/{msg.template}.html").render(ctx)
-    body = MIMEMultipart(
-        "alternative", _subparts=[text_part(text, "plain"), text_part(html, "html")]
-    )
+        subject = _render(env, f"emails/{msg.template}.subject.txt", ctx).strip()
+        text = _render(env, f"emails/{msg.template}.txt", ctx)
+        html = _render(env, f"emails/{msg.template}.html", ctx)
     # Our own boundaries: every part is base64, so no line can start with "--=_"; and the
     # generator need not search each message for a free random one (a regex per message).
     message_id = message_id_for(msg.dedupe_key, msg.resends or 0)
     tag = message_id[1:17]
-    body.set_boundary(f"=_alt_{tag}")
+    body = MIMEMultipart(
+        "alternative",
+        _subparts=[text_part(text, "plain"), text_part(html, "html")],
+        boundary=f"=_alt_{tag}",
+    )
     ics = msg.ics or (
         build_invitation(msg.about, msg.invite, msg.recipient) if msg.invite else None
     )
@@ -95,6 +101,31 @@ def text_part(text: str, subtype: str) -> Message:
     return part
 
 
+def _render(env: Environment, name: str, ctx: dict) -> str:
+    """`env.get_template(name).render(ctx)`, the same text without its dearest step: `render`
+    copies the template's globals into each new context through their `ChainMap`, a Python
+    call per global (some fifty: Flask's and the app's), a sixth of a mail's rendering. Here
+    the scopes of that `ChainMap` are merged as dicts (the first one wins, as in the
+    `ChainMap`), the mail's context over them, and the context is made from that (`shared`:
+    taken as it is)."""
+    template = env.get_template(name)
+    if env.is_async:
+        return template.render(ctx)
+    scopes = getattr(template.globals, "maps", None)
+    parent: dict = {}
+    if scopes is None:  # not a ChainMap: as `new_context` would copy it
+        parent.update(template.globals)
+    else:
+        for scope in reversed(scopes):
+            parent.update(scope)
+    parent.update(ctx)
+    context = template.new_context(parent, shared=True)
+    try:
+        return env.concat(template.root_render_func(context))
+    except Exception:  # as `Template.render`: the traceback points into the template
+        return env.handle_exception()
+
+
 def _template_context(msg: OutboxMessage) -> dict:
     """What `render_template` would give each of a mail's three templates, built once.
 
@@ -108,6 +139,9 @@ def _template_context(msg: OutboxMessage) -> dict:
     translations = get_translations()
     ctx["gettext"] = _newstyle(translations.ugettext)
     ctx["ngettext"] = _newstyle(translations.ungettext, plural=True)
+    # `_` is the i18n extension's alias, which looks `gettext` up in the context and calls
+    # it through the context again: two context calls per phrase; given at once, one.
+    ctx["_"] = ctx["gettext"]
     return ctx
 
 

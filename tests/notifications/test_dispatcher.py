@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 
+import pytest
+
 from booking.extensions import db
 from booking.notifications import dispatcher, hooks, mailer
 from booking.notifications.dispatcher import (
@@ -18,6 +20,7 @@ from booking.notifications.dispatcher import (
     retry_delay,
 )
 from booking.notifications.models import OutboxMessage
+from booking.notifications.writes import MarkFailed, Writes
 from booking.timefmt import as_utc, now_utc
 
 
@@ -247,3 +250,21 @@ def test_claims_shrink_as_the_backlog_drains_and_each_mail_goes_once(
     assert asked == [15, 12, 10, 10, 10, 10, 10]
     assert {_row(i).status for i in ids} == {"sent"}
     assert {_row(i).attempts for i in ids} == {1}
+
+
+def test_a_sent_mark_the_database_refuses_is_raised_before_the_next_delivery(
+    app, postgres_url, make_message
+):
+    """On PostgreSQL a "sent" mark goes out without waiting; its answer is read before the
+    next delivery, and a refusal stops there (the connection is not given back to the pool)."""
+    msg_id = make_message()
+    writes = Writes(autocommit=True)
+    try:
+        statement, params = dispatcher._mine(msg_id, "owner", now_utc(), status="x" * 40)
+        writes.submit(statement, params)
+        with pytest.raises(MarkFailed, match="too long"):
+            writes.wait()
+        assert writes.connection.invalidated
+    finally:
+        writes.close()
+    assert _row(msg_id).status == "pending"

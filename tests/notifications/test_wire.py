@@ -82,3 +82,40 @@ def test_a_failed_mark_before_the_final_line_delivers_nothing(app, smtp_app):
     with mailer.Connection() as connection:
         connection.send(prepare(render_message(msg)))
     assert len(smtp_app.messages) == 1
+
+
+def _unusual_mails():
+    """Shapes our rendering does not make, each as a full mail `prepare` accepts."""
+    from email.message import Message
+    from email.mime.message import MIMEMessage
+    from email.mime.multipart import MIMEMultipart
+
+    crlf = MIMEText("line one\r\nline two\rline three\n", "plain", "us-ascii")
+    from_line = MIMEText("From the start\nFrom here\n>From there\n", "plain", "us-ascii")
+    eight_bit = Message()
+    eight_bit["Content-Type"] = 'text/plain; charset="utf-8"'
+    eight_bit["Content-Transfer-Encoding"] = "8bit"
+    eight_bit.set_payload("日本語の本文\n")
+    with_preamble = MIMEMultipart("mixed", _subparts=[crlf], boundary="=_b1")
+    with_preamble.preamble = "This is a multi-part message.\n"
+    with_epilogue = MIMEMultipart("alternative", _subparts=[from_line], boundary="=_b2")
+    with_epilogue.epilogue = "end\n"
+    free_boundary = MIMEMultipart("alternative", _subparts=[crlf, from_line])
+    empty = MIMEMultipart("mixed", _subparts=[], boundary="=_b3")
+    forwarded = MIMEMultipart("mixed", _subparts=[MIMEMessage(MIMEText("inner\n"))])
+    no_payload = Message()
+    for mail in (crlf, from_line, eight_bit, with_preamble, with_epilogue, free_boundary, empty,
+                 forwarded, no_payload):  # fmt: skip
+        mail["From"] = "noreply@tsunagu.example.jp"
+        mail["To"] = "taro@example.jp"
+        mail["Subject"] = "shape"
+        yield mail
+
+
+def test_any_other_shape_of_mail_is_still_the_bytes_send_message_would_write():
+    for mail in _unusual_mails():
+        try:
+            expected = _as_send_message_writes(mail)
+        except UnicodeEncodeError:  # 8bit text: smtplib would refuse it without SMTPUTF8 too
+            continue
+        assert prepare(mail).data == expected
