@@ -79,8 +79,7 @@ class Prepared:
 def prepare(message: Message) -> Prepared | Message:
     """`message` ready for the wire; a message with a Bcc, Resent or Sender header, or with
     addresses that need SMTPUTF8, is left to `smtplib.send_message` as it is."""
-    names = {name.lower() for name in message}  # its header names
-    if not names.isdisjoint(("bcc", "cc", "sender", "resent-date")):
+    if any(name in message for name in ("Bcc", "Cc", "Sender", "Resent-Date")):
         return message
     to = message.get_all("To", [])
     sender = message["From"]
@@ -94,74 +93,6 @@ def prepare(message: Message) -> Prepared | Message:
     envelope = _envelope_sender(sender)
     if not "".join([envelope, *recipients]).isascii():
         return message
-    data = _flatten(message)
-    if data is None:
-        out = io.BytesIO()
-        BytesGenerator(out, policy=_WIRE).flatten(message)
-        data = out.getvalue()
-    return Prepared(message, envelope, recipients, data)
-
-
-class _Unusual(Exception):
-    """A part `_flatten` does not write the way the generator would: the generator writes it."""
-
-
-def _flatten(message: Message) -> bytes | None:
-    """What `BytesGenerator(policy=_WIRE).flatten(message)` writes, for the mails we build
-    (text parts with ASCII payloads, multiparts with their boundary set, no preamble or
-    epilogue); None for any other, which the generator then writes. The generator spends
-    most of its time around the bytes (a policy cloned per part, a write per line), a
-    fifth of a mail's preparation; the bytes are the same (`tests/notifications/test_wire.py`)."""
-    try:
-        return _part(message)
-    except _Unusual:
-        return None
-
-
-_NL = _WIRE.linesep
-_LINE_END = re.compile(r"\r\n|\r|\n")  # email.generator's NLCRE: every line end becomes CRLF
-_FROM = re.compile(r"^From ", re.MULTILINE)  # email.generator's fcre (mangle_from_)
-
-
-def _part(part: Message) -> bytes:
-    """One part as `Generator._write` writes it: its headers, a blank line, its body."""
-    if getattr(part, "_write_headers", None) is not None:
-        raise _Unusual  # the part writes its own headers
-    payload = part._payload
-    maintype = part.get_content_maintype()
-    if isinstance(payload, list) and maintype == "multipart":
-        body = _multipart(part, payload)
-    elif (payload is None or type(payload) is str) and maintype not in ("multipart", "message"):
-        body = _text(payload)
-    else:
-        raise _Unusual
-    headers = b"".join([_WIRE.fold_binary(name, value) for name, value in part._headers])
-    return headers + _NL.encode("ascii") + body
-
-
-def _text(payload: str | None) -> bytes:
-    """`BytesGenerator._handle_text`: the payload, line ends made CRLF (From_ mangled)."""
-    if not payload:
-        return b""
-    if not payload.isascii():  # surrogates (parsed bytes) or 8bit text: the generator's way
-        raise _Unusual
-    if _WIRE.mangle_from_ and "From " in payload:
-        payload = _FROM.sub(">From ", payload)
-    # Base64 and our own text have "\n" only: replaced at a tenth of the regex's cost.
-    lines = _LINE_END.sub(_NL, payload) if "\r" in payload else payload.replace("\n", _NL)
-    return lines.encode("ascii")
-
-
-def _multipart(part: Message, subparts: list) -> bytes:
-    """`Generator._handle_multipart`, for a multipart whose boundary is set."""
-    if part.get_content_subtype() == "signed" or part.preamble is not None:
-        raise _Unusual
-    if part.epilogue is not None:
-        raise _Unusual
-    boundary = part.get_boundary()
-    if not boundary or not boundary.isascii():
-        raise _Unusual
-    texts = [_part(sub) for sub in subparts]
-    line = f"--{boundary}".encode("ascii")
-    crlf = _NL.encode("ascii")
-    return line + crlf + (crlf + line + crlf).join(texts) + crlf + line + b"--" + crlf
+    out = io.BytesIO()
+    BytesGenerator(out, policy=_WIRE).flatten(message)
+    return Prepared(message, envelope, recipients, out.getvalue())
