@@ -34,7 +34,7 @@ from booking.events.eligibility import (  # noqa: F401 - re-exported: pages and 
 from booking.events.models import Event, Frame, Registration
 from booking.events.queue import AHEAD, waitlist_position  # noqa: F401 - pages and the API ask
 from booking.events.survey_models import SurveyQuestion
-from booking.events.waitlist_guard import guarded, hold_for_promoting, waitlisting_hold
+from booking.events.waitlist_guard import hold_for_promoting, hold_for_waitlisting
 from booking.extensions import db
 from booking.notifications.models import ReminderRule
 from booking.notifications.new_subjects import new_subject
@@ -195,8 +195,7 @@ def seek_seat(reg: Registration, frame: Frame, now: datetime) -> None:
                 raise Full(_l("満席のためお申し込みいただけません。"))
             raise RunAgain  # the last seat went meanwhile: the next run reads the frame full
     else:
-        # Under the waitlist guard, taken by the INSERT itself once the row is written.
-        _insert(reg, "waitlisted", now, hold=True)
+        _insert(reg, "waitlisted", now)
         position = _waiting_at(reg)
         if position is None:
             raise RunAgain  # a seat was freed meanwhile: the next run tries it
@@ -206,10 +205,13 @@ def seek_seat(reg: Registration, frame: Frame, now: datetime) -> None:
 def _waiting_at(reg: Registration) -> int | None:
     """The waitlist position of `reg` (just written, waitlisted), or None if a seat is free.
 
-    Read under the waitlist guard, taken by the insert once its row is written (`_insert`): a
-    concurrent twin's insert is never waited for while holding it, and the guard holder never
-    waits on the frame's row either. Seats and position come from the next statement (one
-    snapshot, taken after the guard is held)."""
+    Read under the waitlist guard, taken after the insert: a concurrent twin's insert is never
+    waited for while holding it, and the guard holder never waits on the frame's row either.
+    Not in the INSERT's `RETURNING`: its foreign-key checks run after it, at the end of the
+    statement, and would wait for the rows they lock (a company a frame switch holds while it
+    waits for this very guard) with the guard held. Seats and position come from one statement
+    (one snapshot, after the guard is held)."""
+    hold_for_waitlisting(reg.frame_id)
     taken, capacity, ahead = (
         db.session.connection()
         .execute(_SEATS_AND_AHEAD, {"frame_id": reg.frame_id, "rank": reg.queue_rank, "id": reg.id})
@@ -227,29 +229,22 @@ _SEATS_AND_AHEAD = select(_FRAMES.c.taken, _FRAMES.c.capacity, AHEAD.scalar_subq
 # The columns of a new registration, written by one INSERT … RETURNING id.
 _COLUMNS = tuple(c.key for c in Registration.__table__.columns if c.key != "id")
 _INSERT = insert(Registration.__table__).returning(Registration.__table__.c.id)
-# The same, taking the waitlist guard for the row's frame as it returns (PostgreSQL): one round
-# trip fewer for every waitlisted answer.
-_INSERT_HOLDING = insert(Registration.__table__).returning(
-    Registration.__table__.c.id, waitlisting_hold(Registration.__table__.c.frame_id)
-)
 
 
-def _insert(reg: Registration, status: str, now: datetime, hold: bool = False) -> None:
+def _insert(reg: Registration, status: str, now: datetime) -> None:
     """Insert `reg` with `status`. :raises AlreadyRegistered: a concurrent registration of the
     same person. :raises RunAgain: a clash of random 受付番号 or pass token (the next run draws
     new ones).
 
     The row is written by a Core INSERT (no unit-of-work flush for one known row); `reg`
-    stays out of the session until the caller keeps it (`register_for_frame`). `hold`: take
-    the waitlist guard of the row's frame in the same statement, after the row is written."""
+    stays out of the session until the caller keeps it (`register_for_frame`)."""
     reg.status, reg.confirmed_at = status, (now if status == "confirmed" else None)
     try:
         # Inserted before the seat is sought: a concurrent twin fails here, holding no seat.
-        statement = _INSERT_HOLDING if hold and guarded() else _INSERT
         reg.id = (
             db.session.connection()
-            .execute(statement, {key: getattr(reg, key) for key in _COLUMNS})
-            .first()[0]
+            .execute(_INSERT, {key: getattr(reg, key) for key in _COLUMNS})
+            .scalar_one()
         )
     except IntegrityError as exc:
         if "reference" in str(exc.orig) or "pass_token" in str(exc.orig):

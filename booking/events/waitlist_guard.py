@@ -7,7 +7,7 @@ cancellation: the cancellation frees a seat and reads the waitlist before the ne
 person has committed, finds nobody, and leaves the seat free while that person waits.
 
 So the decision is taken under a shared transaction-level advisory lock on the frame
-(`waitlisting_hold`), and everything that promotes from a waitlist reads it under the
+(`hold_for_waitlisting`), and everything that promotes from a waitlist reads it under the
 same lock held exclusively (`hold_for_promoting`): the promoter then waits for the people
 joining the waitlist to commit and sees them, or they wait for the promoter and see the seat
 it left free. Shared holders never block each other, and the seat takers of a rush never
@@ -28,24 +28,21 @@ from booking.extensions import db
 # The first key of the two-key advisory lock: "waitlist of frame <id>" (any constant that no
 # other advisory lock of the app uses).
 _WAITLIST = 15_001
-# Built once; run as Core on the session's connection.
+# Built once; run as Core on the session's connection (every waitlisted answer takes one).
+_SHARED = select(func.pg_advisory_xact_lock_shared(_WAITLIST, bindparam("frame_id")))
 _EXCLUSIVE = select(func.pg_advisory_xact_lock(_WAITLIST, bindparam("frame_id")))
 
 
-def waitlisting_hold(frame_id_column):
-    """Shared: many people may join the frame's waitlist at once. An expression over a frame
-    id column, taken in a statement made anyway (`registrations._insert` returns it with the
-    new row's id: the row is written, a concurrent twin waited for, before the hold is
-    taken). PostgreSQL only."""
-    return func.pg_advisory_xact_lock_shared(_WAITLIST, frame_id_column)
+def _hold(lock, frame_id: int) -> None:
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.connection().execute(lock, {"frame_id": frame_id})
 
 
-def guarded() -> bool:
-    """Whether the database takes the holds (SQLite runs one writer at a time: no guard)."""
-    return db.session.get_bind().dialect.name == "postgresql"
+def hold_for_waitlisting(frame_id: int) -> None:
+    """Shared: many people may join the frame's waitlist at once."""
+    _hold(_SHARED, frame_id)
 
 
 def hold_for_promoting(frame_id: int) -> None:
     """Exclusive: the waitlist read after this includes everyone who joined it."""
-    if guarded():
-        db.session.connection().execute(_EXCLUSIVE, {"frame_id": frame_id})
+    _hold(_EXCLUSIVE, frame_id)
