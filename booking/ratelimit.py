@@ -108,10 +108,14 @@ def _memory_hit(
     if now >= getattr(storage, "swept_at", 0.0) + SWEEP_EVERY:
         sweep(storage, now)
     with storage.locks[key]:
-        storage.storage[key] += amount
-        if storage.storage[key] == amount:
-            storage.expirations[key] = now + expiry
-        return storage.storage[key], storage.expirations[key]
+        # Read and written once each: another thread may drop an ended window (as
+        # `MemoryStorage.get` does, without the lock) between two reads of the dicts.
+        count = storage.storage.get(key, 0) + amount
+        storage.storage[key] = count
+        ends = storage.expirations.get(key)
+        if count == amount or ends is None:
+            ends = storage.expirations[key] = now + expiry
+        return count, ends
 
 
 def sweep(storage: MemoryStorage, now: float) -> None:
