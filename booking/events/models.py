@@ -77,9 +77,10 @@ class Event(db.Model):
     sequence: Mapped[int] = mapped_column(default=0)
     # Grows with every staff save (the edit forms carry it: a stale save is refused, not lost).
     version: Mapped[int] = mapped_column(default=1, server_default="1")
-    # What registering reads of the event changed (its row, frames but their seats, questions,
-    # sessions, survey questions, reminder rules): set by database triggers (`cache_version`),
-    # never by code; a worker's copy of the event (`event_cache`) is keyed by it.
+    # What registering reads of the event changed (its row, questions, sessions, survey
+    # questions, reminder rules; each frame has its own): set by database triggers
+    # (`cache_version`), never by code; a worker's copy of the event (`event_cache`) is keyed
+    # by it and its frames'.
     cache_version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
@@ -154,6 +155,9 @@ class Frame(db.Model):
     lottery_weighting: Mapped[str] = mapped_column(String(16), default="", server_default="")
     # Closed by staff: takes no more registrations (a frame with registrations is never deleted).
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The frame changed (written, or any column but `taken`): set by a database trigger
+    # (`cache_version`), never by code; part of the key of a worker's copy of its event.
+    cache_version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
     event: Mapped[Event] = relationship(back_populates="frames")
 

@@ -154,13 +154,18 @@ def test_a_reminder_rule_added_reaches_the_next_registrations_mail(client, staff
     assert any(key.startswith("reminder:") and key.endswith(":P3D") for key in keys)
 
 
-def _version(event_id: int) -> int:
-    return db.session.execute(
+def _versions(event_id: int) -> tuple[int, frozenset]:
+    """The event's version and its frames' (id, version): what a worker's copy is keyed by."""
+    event = db.session.execute(
         text("SELECT cache_version FROM events WHERE id = :id"), {"id": event_id}
     ).scalar_one()
+    frames = db.session.execute(
+        text("SELECT id, cache_version FROM frames WHERE event_id = :id"), {"id": event_id}
+    )
+    return event, frozenset(tuple(row) for row in frames)
 
 
-def test_every_change_registering_reads_changes_the_version_and_a_seat_does_not(
+def test_every_change_registering_reads_changes_a_version_and_a_seat_does_not(
     client, staff, make_user
 ):
     event = _published(client, staff)
@@ -169,6 +174,10 @@ def test_every_change_registering_reads_changes_the_version_and_a_seat_does_not(
         ("UPDATE events SET summary = 'x' WHERE id = :e", True),
         ("UPDATE frames SET taken = 1 WHERE id = :f", False),
         ("UPDATE frames SET price_label = '無料' WHERE id = :f", True),
+        ("UPDATE frames SET capacity = 5, taken = 0 WHERE id = :f", True),
+        ("INSERT INTO frames (event_id, position, name, mode, audience, capacity, taken, "
+         "price_label, lottery, waitlist, lottery_weighting) "
+         "VALUES (:e, 9, '追加枠', 'online', 'all', 10, 0, '', :no, :yes, '')", True),
         ("INSERT INTO event_sessions (event_id, title, starts_at, ends_at) "
          "SELECT id, '第2回', starts_at, ends_at FROM events WHERE id = :e", True),
         ("UPDATE event_sessions SET title = '第二回' WHERE event_id = :e", True),
@@ -178,15 +187,26 @@ def test_every_change_registering_reads_changes_the_version_and_a_seat_does_not(
         ("DELETE FROM survey_questions WHERE event_id = :e", True),
         ("INSERT INTO reminder_rules (event_id, anchor, direction, duration, active, subject, "
          "body, subject_en, body_en, created_at, updated_at) "
-         "VALUES (:e, 'start', 'before', 'P2D', :yes, '', '', '', '', :now, :now)",
-         True),
+         "VALUES (:e, 'start', 'before', 'P2D', :yes, '', '', '', '', :now, :now)", True),
         ("DELETE FROM reminder_rules WHERE event_id = :e", True),
         ("DELETE FROM frames WHERE id = :f", True),
     ]  # fmt: skip
     for sql, changes_it in changes:
-        before = _version(eid)
+        before = _versions(eid)
         db.session.execute(
             text(sql), {"e": eid, "f": frame, "yes": True, "no": False, "now": now_utc()}
         )
         db.session.commit()
-        assert (_version(eid) != before) is changes_it, sql
+        assert (_versions(eid) != before) is changes_it, sql
+
+
+def test_a_frame_changed_leaves_its_events_row_alone(client, staff):
+    # Its trigger writes the frame's own row only: no lock on the event a staff edit may hold.
+    event = _published(client, staff)
+    before = _versions(event["id"])
+    db.session.execute(
+        text("UPDATE frames SET capacity = 7 WHERE id = :f"), {"f": event["frames"][1]["id"]}
+    )
+    db.session.commit()
+    after = _versions(event["id"])
+    assert after[0] == before[0] and after[1] != before[1]
