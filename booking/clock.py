@@ -7,6 +7,7 @@ service or a job decides never depends on the hour the process happens to run at
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from typing import Protocol
 
@@ -40,3 +41,10 @@ def current_clock() -> Clock:
     if has_app_context():
         return current_app.extensions.get("tsunagu.clock", SYSTEM_CLOCK)
     return SYSTEM_CLOCK
+
+
+def library_seconds() -> float:
+    """The machine's time in seconds since the epoch, for the counts a library keeps on its own
+    clock: rate-limit windows, which `limits` ends and reads with `time.time()`. Never a rule's
+    "now" (that is `current_clock().now()`): moving the app's clock moves no rate limit."""
+    return time.time()

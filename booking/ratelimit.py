@@ -7,13 +7,14 @@ account or token and fall back to the address only for anonymous requests.
 from __future__ import annotations
 
 import hashlib
-import time
 
 from flask import Flask, request
 from flask_limiter.util import get_remote_address
 from limits import RateLimitItem, WindowStats
 from limits.storage import MemoryStorage, RedisStorage
 from limits.strategies import STRATEGIES, FixedWindowRateLimiter
+
+from booking.clock import library_seconds
 
 
 def client_key() -> str:
@@ -67,9 +68,11 @@ class OneTripFixedWindow(FixedWindowRateLimiter):
         key = item.key_for(*identifiers)
         if self._script is not None:
             count, ttl = self._script([self.storage.prefixed_key(key)], [item.get_expiry(), cost])
-            count, reset = int(count), max(int(ttl), 0) + time.time()
+            count, reset = int(count), max(int(ttl), 0) + library_seconds()
         elif isinstance(self.storage, MemoryStorage):
-            count, reset = _memory_hit(self.storage, key, item.get_expiry(), cost, time.time())
+            count, reset = _memory_hit(
+                self.storage, key, item.get_expiry(), cost, library_seconds()
+            )
         else:
             count = self.storage.incr(key, item.get_expiry(), amount=cost)
             reset = self.storage.get_expiry(key)

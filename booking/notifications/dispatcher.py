@@ -31,6 +31,7 @@ from sqlalchemy import and_, bindparam, func, or_, select, update
 from booking.clock import current_clock
 from booking.extensions import db
 from booking.notifications import mailer
+from booking.notifications.claim_sizing import MIN_CLAIM, claim_size
 from booking.notifications.hooks import MissingHook, still_holds
 from booking.notifications.models import OutboxMessage
 from booking.notifications.render import (  # noqa: F401 (where callers have imported them)
@@ -80,23 +81,6 @@ def _claim_rows(run: _Pass, limit: int) -> list[SimpleNamespace]:
     statement = _claim(run.now(), limit, run.owner).returning(*OutboxMessage.__table__.c)
     rows = run.claims.run(statement, rows=True)
     return [SimpleNamespace(**row) for row in sorted(rows, key=lambda r: (r["due_at"], r["id"]))]
-
-
-# The least a claim takes near the end (see `claim_size`): each batch costs a count, a claim
-# and a pause of the sender while the batch's first mail is rendered, ~2 ms in all.
-MIN_CLAIM = 10
-
-
-def claim_size(still_due: int, limit: int) -> int:
-    """How many rows the next claim takes: a quarter of what is still due, between
-    `MIN_CLAIM` and `limit` (guided self-scheduling).
-
-    While much is due, full batches; as the backlog drains, smaller ones, so that when one
-    dispatcher finds nothing left, the others hold a few messages each rather than a whole
-    batch (with fixed batches of 100, the second of two dispatchers went on alone for up to
-    a third of a second, a tenth of a 1,500-mail run).
-    """
-    return min(limit, max(MIN_CLAIM, -(-still_due // 4)))
 
 
 def _claim_size(run: _Pass, limit: int) -> int:
