@@ -102,3 +102,14 @@ def server_spoke(fd: int) -> bool:
     poller = select.poll()
     poller.register(fd, select.POLLIN | select.POLLPRI)
     return bool(poller.poll(0))
+
+
+def trigger_names(connection, prefix: str) -> set[str]:
+    """The names of the database's own triggers that start with `prefix` (the caches' version
+    triggers: a migration that rebuilds a table on SQLite loses its triggers, and the migration
+    test checks they are all there)."""
+    if connection.dialect.name == "postgresql":
+        sql = "SELECT DISTINCT tgname FROM pg_trigger WHERE NOT tgisinternal"
+    else:
+        sql = "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+    return {name for (name,) in connection.exec_driver_sql(sql) if name.startswith(prefix)}

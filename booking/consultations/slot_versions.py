@@ -21,6 +21,7 @@ from __future__ import annotations
 from sqlalchemy import event, select
 
 from booking.consultations.models import slot_versions
+from booking.database import trigger_names
 from booking.extensions import db
 
 # The catalogue's version, as a column of the statement that finds the advisors.
@@ -131,15 +132,8 @@ def drop(connection) -> None:
 
 
 def installed(connection) -> set[str]:
-    """The names of the triggers the database has (a migration that rebuilds a table on
-    SQLite loses them: the migration test checks they are all there)."""
-    if connection.dialect.name == "postgresql":
-        sql = "SELECT DISTINCT tgname FROM pg_trigger WHERE NOT tgisinternal"
-    else:
-        sql = "SELECT name FROM sqlite_master WHERE type = 'trigger'"
-    return {
-        name for (name,) in connection.exec_driver_sql(sql) if name.startswith("slots_version_")
-    }
+    """The names of these triggers the database has (`trigger_names`)."""
+    return trigger_names(connection, "slots_version_")
 
 
 def expected(dialect_name: str) -> set[str]:

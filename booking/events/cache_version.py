@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from sqlalchemy import event
 
+from booking.database import trigger_names
 from booking.events.models import Frame
 from booking.extensions import db
 
@@ -124,13 +125,8 @@ def drop(connection) -> None:
 
 
 def installed(connection) -> set[str]:
-    """The names of the triggers the database has (a migration that rebuilds a table on
-    SQLite loses them: the migration test checks they are all there)."""
-    if connection.dialect.name == "postgresql":
-        sql = "SELECT DISTINCT tgname FROM pg_trigger WHERE NOT tgisinternal"
-    else:
-        sql = "SELECT name FROM sqlite_master WHERE type = 'trigger'"
-    return {name for (name,) in connection.exec_driver_sql(sql) if name.startswith(_PREFIX)}
+    """The names of these triggers the database has (`trigger_names`)."""
+    return trigger_names(connection, _PREFIX)
 
 
 def expected(dialect_name: str) -> set[str]:
