@@ -247,12 +247,12 @@ def dispatch_due(now: datetime | None = None, limit: int = 50, stop=None, timing
 def _drain(run: _Pass, limit: int) -> None:
     """Claim, check and render here, batch after batch, while the sender sends: the next
     batch is claimed as soon as this one is rendered, the sender still holding its last
-    mails, so it never waits on a claim (nor on a first rendering) between batches."""
-    rest: list[int] = []
+    mails, so it never waits on a claim (nor on a first rendering) between batches. A batch
+    whose lease runs late gives back what it did not send, and the pass claims afresh."""
     with mailer.Connection() as connection:
         sender = _Sender(run, connection)
         try:
-            while not rest and not run.stopping() and not sender.halted():
+            while not run.stopping() and not sender.halted():
                 started = time.perf_counter()
                 batch = _claim_rows(run, _claim_size(run, limit))
                 if not batch:
@@ -261,11 +261,17 @@ def _drain(run: _Pass, limit: int) -> None:
                 run.timings["claim"] += time.perf_counter() - started
                 for index, msg in enumerate(batch):
                     if run.stopping() or sender.halted() or run.late(claimed_at):
-                        rest = [m.id for m in batch[index:]]
+                        sender.join()
+                        _release(run, sender.unsent + [m.id for m in batch[index:]])
+                        sender.unsent = []
                         break
                     _prepare(msg, run, sender, claimed_at)
+                else:
+                    continue
+                if index == 0:
+                    break  # nothing of it went out: claiming again would only spin
             sender.join()
-            _release(run, sender.unsent + rest)
+            _release(run, sender.unsent)
         finally:
             sender.close()
 

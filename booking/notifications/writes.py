@@ -143,10 +143,16 @@ class Writes:
             self.wait()
         finally:
             if self.connection is not None:
-                if self._session_set and not self.connection.invalidated:
-                    self.connection.exec_driver_sql("RESET synchronous_commit")  # back to the pool
-                self.connection.close()
-                self.connection = None
+                connection, self.connection = self.connection, None
+                try:
+                    if self._session_set and not connection.invalidated:
+                        connection.exec_driver_sql("RESET synchronous_commit")  # back to the pool
+                except Exception:
+                    # A send that failed may leave the connection mid-answer: never pooled.
+                    connection.invalidate()
+                    raise
+                finally:
+                    connection.close()
 
 
 # psycopg's placeholders (`%(name)s`, `%%` for a percent sign), numbered as libpq takes them.
