@@ -7,6 +7,8 @@
     .venv/bin/python bench/rush.py --preload       # gunicorn --preload (workers share the app)
     .venv/bin/python bench/rush.py --redis         # rate limits in a Redis (REDIS_URL), as deployed
 
+Warm-up (not measured): 60 registrations for another event's 10 seats from 10 clients, as
+         `peers/pretix_rush.sh` warms pretix (60 orders on a 10-seat event) before its runs.
 Phase 1: the same rig's `GET /healthz` rate (the baseline).
 Phase 2: the rush: N registrations (default 300) from C concurrent clients (default 50), one
          token each, for one S-seat frame (default 50): requests/s, p50/p99, confirmed/waitlisted
@@ -202,6 +204,22 @@ def rush(
     return (confirmed, waitlisted) == expected and five == 0 and taken == confirmed <= capacity
 
 
+WARM_UP = 60
+
+
+def warm_up(port: int, data: dict) -> None:
+    """60 registrations for another event's 10 seats, not measured: a new server's registration
+    path is warmed as `peers/pretix_rush.sh` warms pretix's order path before its runs."""
+    path = f"/api/v1/events/{data['warm_event']}/registrations"
+    tokens = data["tokens"][data["used"] : data["used"] + WARM_UP]
+    data["used"] += WARM_UP
+    jobs = [("POST", path, {"frame": data["warm_frame"], "answers": {}}, {"Authorization": f"Bearer {t}"})
+            for t in tokens]  # fmt: skip
+    statuses = run_load(port, jobs, 10)[2]
+    print(f"warm-up (not measured): {WARM_UP} registrations for a 10-seat event, statuses "
+          f"{ {s: statuses.count(s) for s in sorted(set(statuses))} }")  # fmt: skip
+
+
 def add_frame(url: str, event_id: int, seats: int) -> int:
     """A second frame on the rush event (for the burst), so each phase counts its own."""
     import psycopg
@@ -252,7 +270,7 @@ def main() -> int:
         subprocess.run([str(bin_dir / "flask"), "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=env,
                        check=True, capture_output=True)  # fmt: skip
         t0 = time.perf_counter()
-        people = args.registrations + (burst[0] if burst else 0)
+        people = WARM_UP + args.registrations + (burst[0] if burst else 0)
         data = seed(url, max(people, 1000), args.seats, args.list_events, args.list_registrations)
         data["used"] = 0
         print(f"seeded {people} people, {args.list_events} events, "
@@ -287,6 +305,7 @@ def main() -> int:
         # Warm every worker up (imports, connection pools) before measuring.
         run_load(port, [("GET", "/healthz")] * 200, args.clients)
         run_load(port, [("GET", "/events/")] * 20, 4)
+        warm_up(port, data)
 
         secs, lat, statuses = run_load(port, [("GET", "/healthz")] * args.healthz, args.clients)
         healthz_rps = len(lat) / secs
