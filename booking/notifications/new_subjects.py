@@ -20,8 +20,11 @@ from sqlalchemy import insert
 from booking.extensions import db
 from booking.notifications.models import OutboxMessage
 
-# One statement for every row (RETURNING makes SQLAlchemy batch them as "insertmanyvalues").
-_INSERT = insert(OutboxMessage.__table__).returning(OutboxMessage.__table__.c.id)
+# One short statement run for every row (the DB-API's `executemany`; psycopg sends them all in
+# one round trip, as a pipeline). Not one multi-row VALUES statement (what RETURNING would make
+# SQLAlchemy write): its text changes with the number of rows and, with more than 50
+# parameters, psycopg parses it afresh on every request.
+_INSERT = insert(OutboxMessage.__table__)
 _NEW: ContextVar[tuple[str, ...]] = ContextVar("tsunagu_new_subjects", default=())
 _HELD: ContextVar[list[dict] | None] = ContextVar("tsunagu_new_rows", default=None)
 
