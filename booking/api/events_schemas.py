@@ -204,7 +204,11 @@ SCHEMAS.update(
                 "position": {"type": ["integer", "null"]},
                 "event": {"type": "object"},
                 "frame": {"type": "object"},
-                "pass_token": {"type": "string"},
+                "pass_token": {
+                    "type": "string",
+                    "description": "the door's QR pass: only for a confirmed registration in a"
+                    " frame with a room",
+                },
                 "online_url": {
                     "type": "string",
                     "description": "only for a confirmed registration in an online frame",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from booking.events.models import Event, Frame, Registration
-from booking.events.policy import join_url
+from booking.events.policy import has_pass, join_url
 from booking.events.queue import waitlist_position
 from booking.events.registrations import frame_state
 from booking.timefmt import iso
@@ -109,7 +109,7 @@ def registration_json(reg: Registration, position: int | None = None) -> dict:
         "sequence": reg.sequence,
         "updated_at": iso(reg.updated_at),
     }
-    if reg.status == "confirmed":
+    if has_pass(reg):  # the door's QR pass: none for an online seat (the same rule as the mail)
         data["pass_token"] = reg.pass_token
     if url := join_url(reg):
         data["online_url"] = url

@@ -85,6 +85,26 @@ def test_the_api_gives_the_join_url_to_the_online_attendee_only(client, hybrid):
     assert theirs["online_url"] == JOIN
 
 
+def test_the_api_gives_a_door_pass_to_the_attendee_in_the_room_only(client, make_event, make_user):
+    """Registered through the API: the answer carries the QR pass for a seat in the room, and
+    none for an online seat (there is no door), as the mail and My Page do."""
+    event = make_event(format="hybrid", online_url=JOIN, frames=[
+        dict(name="会場参加", capacity=10, mode="in_person"),
+        dict(name="オンライン参加", capacity=10, mode="online"),
+    ])  # fmt: skip
+    answers = {}
+    for frame in event.frames:
+        person = make_user("member")
+        response = client.post(f"/api/v1/events/{event.id}/registrations", headers=_bearer(person),
+                               json={"frame": frame.id, "answers": {}})  # fmt: skip
+        assert response.status_code == 201, response.json
+        answers[frame.mode] = response.json
+    assert answers["in_person"]["status"] == answers["online"]["status"] == "confirmed"
+    assert answers["in_person"]["pass_token"]
+    assert "pass_token" not in answers["online"]
+    assert answers["online"]["online_url"] == JOIN
+
+
 def test_the_private_feed_carries_the_join_url_for_the_online_attendee_only(client, hybrid):
     _, (in_room, _), (online, _) = hybrid
     assert "meet.example.jp" not in _feed(client, in_room)
