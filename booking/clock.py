@@ -2,7 +2,9 @@
 
 Production reads the system clock. Tests and demos hand `create_app` another clock through
 the `CLOCK` setting (any object with `now() -> aware UTC datetime`), so what a page, a
-service or a job decides never depends on the hour the process happens to run at.
+service or a job decides never depends on the hour the process happens to run at. A clock may
+also answer `monotonic()` (seconds that never go back): how long something has run, such as a
+mail lease's age, is then read from it too, so a test can let minutes pass without waiting.
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ class SystemClock:
     def now(self) -> datetime:
         return datetime.now(UTC)
 
+    def monotonic(self) -> float:
+        return time.monotonic()
+
 
 SYSTEM_CLOCK = SystemClock()
 
@@ -41,6 +46,13 @@ def current_clock() -> Clock:
     if has_app_context():
         return current_app.extensions.get("tsunagu.clock", SYSTEM_CLOCK)
     return SYSTEM_CLOCK
+
+
+def monotonic(clock: Clock | None = None) -> float:
+    """Seconds on a clock that never goes back, for how long something has run: `clock`'s (by
+    default the app's) `monotonic()`, else the machine's (a clock may offer only `now()`)."""
+    read = getattr(clock or current_clock(), "monotonic", None)
+    return read() if read is not None else time.monotonic()
 
 
 def library_seconds() -> float:

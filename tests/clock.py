@@ -23,11 +23,21 @@ DOORS_OPEN = datetime(2026, 6, 3, 10, 30, tzinfo=TOKYO)
 
 
 class TravellingClock:
-    """`now()` is the set instant plus the (monotonic) time elapsed since, unless frozen."""
+    """`now()` is the set instant plus the (monotonic) time elapsed since, unless frozen.
+
+    `monotonic()` is the machine's plus every `advance` made so far: time let pass goes on the
+    durations too (a mail lease's age), while `move_to` and `freeze` leave them alone, as a
+    clock that never goes back must.
+    """
 
     def __init__(self, instant: datetime = DEFAULT_INSTANT) -> None:
         self._lock = threading.Lock()
+        self._passed = 0.0  # seconds `advance` has added to the monotonic clock
         self.move_to(instant)
+
+    def monotonic(self) -> float:
+        with self._lock:
+            return time.monotonic() + self._passed
 
     def now(self) -> datetime:
         with self._lock:
@@ -48,8 +58,11 @@ class TravellingClock:
         self.move_to(self.now(), frozen=True)
 
     def advance(self, delta: timedelta | None = None, **units: float) -> None:
+        delta = delta or timedelta(**units)
         frozen = self._frozen
-        self.move_to(self.now() + (delta or timedelta(**units)), frozen=frozen)
+        self.move_to(self.now() + delta, frozen=frozen)
+        with self._lock:
+            self._passed += max(delta.total_seconds(), 0.0)
 
     def follow_system(self) -> None:
         """Run from the system's present, for a test that shares its clock with another

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from booking import create_app
-from booking.clock import SYSTEM_CLOCK, current_clock
+from booking.clock import SYSTEM_CLOCK, current_clock, monotonic
 from booking.timefmt import now_utc
 from tests.clock import DEFAULT_INSTANT, TravellingClock
 from tests.factories import make_event
@@ -99,3 +99,11 @@ def test_the_event_page_closes_registration_when_the_clock_passes_the_start(app,
     clock.advance(days=1, hours=1)
     page = client.get(f"/events/{event.id}").get_data(as_text=True)
     assert "受付中" not in page
+
+
+def test_time_let_pass_goes_on_the_monotonic_seconds_and_a_jump_back_does_not(app, clock):
+    first = monotonic()
+    clock.advance(minutes=4)
+    assert monotonic() - first >= 240
+    clock.reset()  # the instant goes back; durations never do
+    assert monotonic() - first >= 240

@@ -13,7 +13,7 @@ def init_app(app) -> None:
         policy,
         routing_views,
     )
-    from booking.consultations.catalogue import local_about, local_name
+    from booking.consultations.catalogue import local_about, local_intake_hint, local_name
     from booking.consultations.desk_views import bp as desk_bp
     from booking.consultations.grid import format_calendar_day
     from booking.consultations.services import consultation_still_holds
@@ -34,6 +34,7 @@ def init_app(app) -> None:
     app.register_blueprint(case_views.bp)
     app.add_template_filter(local_name, "local_name")
     app.add_template_filter(local_about, "local_about")
+    app.add_template_filter(local_intake_hint, "local_intake_hint")
     app.add_template_filter(format_calendar_day, "calday")
     # What templates may ask of a consultation: `policy`, never a re-derived rule.
     app.add_template_global(policy.join_url, "consultation_join_url")

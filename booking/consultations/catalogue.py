@@ -33,6 +33,8 @@ def load_catalogue(data: dict) -> dict[str, int]:
                 obj.about = row.get("about", "")
                 if row.get("intake_hint"):
                     obj.intake_hint = row["intake_hint"][:300]
+                if row.get("intake_hint_en"):
+                    obj.intake_hint_en = row["intake_hint_en"][:300]
     db.session.flush()
     return {
         "themes": len(data["consultation_themes"]),
@@ -44,6 +46,15 @@ def local_about(theme: Theme) -> str:
     if str(get_locale() or "ja") == "en" and theme.about_en:
         return theme.about_en
     return theme.about
+
+
+def local_intake_hint(theme: Theme) -> str:
+    """The theme's own example for the intake's summary field in the page's language; empty:
+    the page shows its generic one. English mode never falls back to the Japanese example
+    (unlike a name or `about`): the generic example has English words."""
+    if str(get_locale() or "ja") == "en":
+        return theme.intake_hint_en
+    return theme.intake_hint
 
 
 def themes(include_inactive: bool = False) -> list[Theme]:

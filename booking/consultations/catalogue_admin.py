@@ -35,6 +35,8 @@ class ThemeDetails:
     name_en: str = ""
     about: str = ""
     about_en: str = ""
+    intake_hint: str = ""
+    intake_hint_en: str = ""
     slot_minutes: int = 60
     buffer_minutes: int = 0
     min_notice_hours: int = 24
@@ -100,6 +102,8 @@ def save_theme(theme: Theme | None, details: ThemeDetails) -> Theme:
         db.session.add(theme)
     theme.name, theme.name_en = details.name, details.name_en.strip()
     theme.about, theme.about_en = details.about.strip(), details.about_en.strip()
+    theme.intake_hint = details.intake_hint.strip()
+    theme.intake_hint_en = details.intake_hint_en.strip()
     for name in RULE_BOUNDS:
         setattr(theme, name, getattr(details, name))
     theme.questions = list(details.questions)

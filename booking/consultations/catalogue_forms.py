@@ -41,6 +41,10 @@ class ThemeForm(FlaskForm):
     name_en = StringField(_l("テーマ名（英語）"), validators=[Length(max=100)])
     about = TextAreaField(_l("説明"), validators=[Length(max=300)])
     about_en = TextAreaField(_l("説明（英語）"), validators=[Length(max=300)])
+    intake_hint = StringField(_l("「ご相談の概要」の記入例"), validators=[Length(max=300)])
+    intake_hint_en = StringField(
+        _l("「ご相談の概要」の記入例（英語）"), validators=[Length(max=300)]
+    )
     slot_minutes = _number(_l("1回の相談時間（分）"))
     buffer_minutes = _number(_l("相談の間の空き時間（分）"))
     min_notice_hours = _number(_l("予約の締切（開始の何時間前まで）"))

@@ -63,7 +63,8 @@ def _editable(model, item_id: int | None):
 def _theme_details(form: ThemeForm) -> ThemeDetails:
     return ThemeDetails(
         name=form.name.data or "", name_en=form.name_en.data or "", about=form.about.data or "",
-        about_en=form.about_en.data or "", slot_minutes=form.slot_minutes.data,
+        about_en=form.about_en.data or "", intake_hint=form.intake_hint.data or "",
+        intake_hint_en=form.intake_hint_en.data or "", slot_minutes=form.slot_minutes.data,
         buffer_minutes=form.buffer_minutes.data, min_notice_hours=form.min_notice_hours.data,
         horizon_days=form.horizon_days.data, cancel_cutoff_hours=form.cancel_cutoff_hours.data,
         questions=questions_from_text(form.questions.data),

@@ -52,8 +52,10 @@ class Theme(db.Model):
     cancel_cutoff_hours: Mapped[int] = mapped_column(default=24)
     # The theme's own intake questions (a list of strings), asked after the common ones.
     questions: Mapped[list] = mapped_column(JSON, default=list)
-    # The theme's own example under the intake's summary field (empty: the generic one).
+    # The theme's own example under the intake's summary field (empty: the generic one), and
+    # the English one English mode shows (`catalogue.local_intake_hint`).
     intake_hint: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    intake_hint_en: Mapped[str] = mapped_column(String(300), default="", server_default="")
     # The short questionnaire asked before the slot choice, each choice with what it suggests
     # (`booking.consultations.routing`); empty: the theme goes straight to the slot choice.
     routing: Mapped[list] = mapped_column(JSON, default=list)

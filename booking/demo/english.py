@@ -71,7 +71,8 @@ def branch_name_en(slug: str) -> str:
 
 
 def with_english_names(data: dict) -> dict:
-    """A copy of chamber.json's data where every unit, theme and channel has a `name_en`."""
+    """A copy of chamber.json's data where every unit, theme and channel has a `name_en` (and
+    every theme its intake example in both languages)."""
     data = copy.deepcopy(data)
     data.setdefault("hq", {}).setdefault("name_en", HQ)
     for b in data.get("branches", []):
@@ -84,6 +85,7 @@ def with_english_names(data: dict) -> dict:
                 row.setdefault("name_en", names[row[key]])
     for row in data.get("consultation_themes", []):
         row.setdefault("intake_hint", INTAKE_HINTS.get(row["slug"], ""))
+        row.setdefault("intake_hint_en", INTAKE_HINTS_EN.get(row["slug"], ""))
     return data
 
 
@@ -100,4 +102,37 @@ INTAKE_HINTS = {
     "overseas": "例：台湾の小売店から引き合いがあり、輸出の手続きと代金回収が不安",
     "hr": "例：パート社員の社会保険の加入条件と就業規則の見直しについて",
     "ip": "例：自社ブランドの商標登録をしたい。出願の手順と費用を知りたい",
+}
+
+INTAKE_HINTS_EN = {
+    "management": "e.g. Sales have stalled and I would like to rethink our sales channels",
+    "succession": (
+        "e.g. I want to hand the business to my eldest son within five years; "
+        "I am unsure how to transfer the shares and what the taxes will be"
+    ),
+    "startup": (
+        "e.g. I plan to open a restaurant next spring and want to know about start-up loans "
+        "and how to register the business"
+    ),
+    "digital": "e.g. We want to take orders without fax; which cloud services could we use?",
+    "bcp": (
+        "e.g. We want a plan for producing elsewhere and staying in touch if an earthquake "
+        "stops our factory"
+    ),
+    "finance": (
+        "e.g. Replacing equipment costs about 8 million yen; what are the terms of a Marukei "
+        "loan and which documents are needed?"
+    ),
+    "subsidy": (
+        "e.g. We are considering the Monozukuri subsidy and would like our business plan reviewed"
+    ),
+    "turnaround": (
+        "e.g. Repaying our loans is getting hard; how should we negotiate with the banks?"
+    ),
+    "overseas": (
+        "e.g. A retailer in Taiwan has enquired; I am worried about export procedures and "
+        "getting paid"
+    ),
+    "hr": "e.g. Social insurance for part-time staff, and reviewing our work rules",
+    "ip": "e.g. We want to register a trademark for our own brand; what are the steps and costs?",
 }

@@ -28,7 +28,7 @@ from types import SimpleNamespace
 from flask import current_app
 from sqlalchemy import and_, bindparam, func, or_, select, update
 
-from booking.clock import current_clock
+from booking.clock import current_clock, monotonic
 from booking.extensions import db
 from booking.notifications import mailer
 from booking.notifications.claim_sizing import MIN_CLAIM, claim_size
@@ -145,7 +145,7 @@ class _Pass:
 
     def late(self, claimed_at: float) -> bool:
         """Never send on a lease that may have expired: another dispatcher may own it."""
-        return time.monotonic() - claimed_at > 0.8 * self.lease.total_seconds()
+        return monotonic(self.clock) - claimed_at > 0.8 * self.lease.total_seconds()
 
 
 class _Sender:
@@ -166,7 +166,7 @@ class _Sender:
         self.run, self.connection = run, connection
         connection.before_data = run.writes.wait
         connection.before_data_ready = run.writes.settled
-        self.unsent: list[int] = []  # given back untried: stop, or a lease running out
+        self.unsent: list[int] = []  # to give back untried: a stop, or a late lease
         self.stopped = False
         self.error: BaseException | None = None
         self.queue: queue.Queue | None = None
@@ -184,7 +184,7 @@ class _Sender:
             self.queue.put(item)
 
     def halted(self) -> bool:
-        """Stopped (a stop request or a lease running out) or failed: put nothing more."""
+        """Stopped (a stop request) or failed: put nothing more (a late batch stops nothing)."""
         return self.stopped or self.error is not None
 
     def join(self) -> None:
@@ -217,8 +217,8 @@ class _Sender:
             run.writes.run(item[1], item[2])
             return
         _kind, msg, mail, claimed_at = item
-        if self.stopped or run.stopping() or run.late(claimed_at):
-            self.stopped = True
+        self.stopped = self.stopped or run.stopping()
+        if self.stopped or run.late(claimed_at):  # late is no stop: `_drain` claims afresh
             self.unsent.append(msg.id)
             return
         _send(msg, mail, run, self.connection)
@@ -257,7 +257,7 @@ def _drain(run: _Pass, limit: int) -> None:
                 batch = _claim_rows(run, _claim_size(run, limit))
                 if not batch:
                     break
-                claimed_at = time.monotonic()
+                claimed_at = monotonic(run.clock)
                 run.timings["claim"] += time.perf_counter() - started
                 for index, msg in enumerate(batch):
                     if run.stopping() or sender.halted() or run.late(claimed_at):

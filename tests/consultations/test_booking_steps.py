@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from booking.consultations.catalogue import theme_by_slug
 from booking.consultations.slots import free_slots
 from booking.timefmt import format_when, now_utc
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, login
 
 BOOK = "/consultations/book"
 
@@ -101,6 +101,39 @@ def test_the_intake_hint_is_the_themes_own(member_client, make_advisor, theme):
     theme("management", intake_hint="")
     html = member_client.get(f"{BOOK}/intake", query_string=_intake(slot)).get_data(as_text=True)
     assert "例：新商品の販路開拓について" in html  # the generic one, when the theme has none
+
+
+def test_the_intake_hint_staff_wrote_follows_the_members_language(
+    app, member_client, make_user, make_advisor, theme
+):
+    advisor = make_advisor()
+    management = theme("management")
+    rules = ("slot_minutes", "buffer_minutes", "min_notice_hours", "horizon_days",
+             "cancel_cutoff_hours")  # fmt: skip
+    form = {"name": "経営相談", "name_en": "Management", "intake_hint": "例：資金繰りの見通しについて",
+            "intake_hint_en": "e.g. Our cash-flow outlook",
+            **{rule: str(getattr(management, rule)) for rule in rules}}  # fmt: skip
+    staff = app.test_client()
+    login(staff, make_user("staff"))
+    edit = f"/staff/consultations/themes/{management.id}"
+    assert staff.post(edit, data=form).status_code == 302
+    assert "e.g. Our cash-flow outlook" in staff.get(edit).get_data(as_text=True)
+    slot = _slot(advisor)
+
+    def intake() -> str:
+        return member_client.get(f"{BOOK}/intake", query_string=_intake(slot)).get_data(
+            as_text=True
+        )
+
+    html = intake()
+    assert "例：資金繰りの見通しについて" in html and "Our cash-flow outlook" not in html
+    member_client.post("/lang/en", data={"next": "/"})
+    html = intake()
+    assert "e.g. Our cash-flow outlook" in html and "資金繰り" not in html
+    # No English example written: the generic English one, never the Japanese example.
+    assert staff.post(edit, data=form | {"intake_hint_en": ""}).status_code == 302
+    html = intake()
+    assert "e.g. finding sales channels for a new product" in html and "資金繰り" not in html
 
 
 def test_the_themes_own_questions_are_announced(member_client, make_advisor, theme):

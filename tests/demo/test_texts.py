@@ -101,12 +101,18 @@ def test_the_readme_lists_every_demo_login():
         assert email.split("@")[0] + "@" in readme, email
 
 
-def test_each_demo_theme_suggests_its_own_intake_example(demo):
+def test_each_demo_theme_suggests_its_own_intake_example_in_both_languages(demo):
     from booking.consultations.models import Theme
 
-    hints = {t.slug: t.intake_hint for t in db.session.scalars(select(Theme))}
-    assert all(hints.values()) and len(set(hints.values())) == len(hints)
-    assert "株式" in hints["succession"] and "商標" in hints["ip"]
+    themes = list(db.session.scalars(select(Theme)))
+    for hints in (
+        {t.slug: t.intake_hint for t in themes},
+        {t.slug: t.intake_hint_en for t in themes},
+    ):
+        assert all(hints.values()) and len(set(hints.values())) == len(hints)
+    hints = {t.slug: (t.intake_hint, t.intake_hint_en) for t in themes}
+    assert "株式" in hints["succession"][0] and "shares" in hints["succession"][1]
+    assert "商標" in hints["ip"][0] and "trademark" in hints["ip"][1]
 
 
 def test_no_two_demo_events_share_a_name_and_none_is_named_as_over(demo):

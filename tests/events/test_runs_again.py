@@ -6,7 +6,9 @@ unit of work rolls the request back and runs it again, and the answer, the rows 
 are those of the second run. Through the API; the other transaction commits at the moment the
 frame has been read (`check_company_limit` is the last rule before the seat is sought).
 The races need PostgreSQL (on SQLite a transaction holds the one write lock from its start);
-the clash of 受付番号 runs on both.
+the clash of 受付番号 runs on both. A request runs at most `RUNS` times: one that loses every
+run answers 500 and keeps nothing; a command's body run by `run_until_settled` lets
+`RunAgain` go up after its last run.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from booking.events.models import Frame, Registration
 from booking.extensions import db
 from booking.notifications.models import OutboxMessage
 from booking.timefmt import now_utc
+from booking.unit_of_work import RUNS, RunAgain, run_until_settled, unit_of_work
 
 
 def _bearer(user) -> dict:
@@ -28,15 +31,16 @@ def _bearer(user) -> dict:
     return {"Authorization": f"Bearer {token}"}
 
 
-def _meanwhile(monkeypatch, change) -> list[int]:
+def _meanwhile(monkeypatch, change, every_run: bool = False) -> list[int]:
     """Run `change(connection)` in a transaction of its own, committed once the request has
-    read the frame (before its first run seeks the seat). Returns the runs seen."""
+    read the frame (before its first run seeks the seat; before every run's with `every_run`).
+    Returns the seats taken each run read."""
     runs: list[int] = []
     rule = registrations.check_company_limit
 
     def check_then_change(frame, company_id, *args, **kwargs):
         runs.append(frame.taken)
-        if len(runs) == 1:
+        if len(runs) == 1 or every_run:
             with db.engine.begin() as other:
                 change(other)
         return rule(frame, company_id, *args, **kwargs)
@@ -144,3 +148,119 @@ def test_a_clash_of_reference_numbers_runs_again_with_a_new_one(
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(Registration)) == 2
     assert db.session.get(Frame, event.frames[0].id).taken == 2
+
+
+def _every_draw_clashes(monkeypatch, taken: str, settles_on: int | None = None) -> list[str]:
+    """Every 受付番号 drawn is one already given (`taken`), so each run loses its INSERT, up to
+    run `settles_on` (if any), which draws a free one. Returns the draws (one per run)."""
+    draws: list[str] = []
+
+    def draw() -> str:
+        draws.append(taken if len(draws) + 1 != settles_on else "ZZZZ-9999")
+        return draws[-1]
+
+    monkeypatch.setattr(registrations, "new_reference", draw)
+    return draws
+
+
+def test_a_request_that_settles_on_its_last_run_is_answered(
+    client, make_event, make_user, monkeypatch
+):
+    event = make_event()
+    first = _register(client, event, make_user("member"))
+    draws = _every_draw_clashes(monkeypatch, first["reference"], settles_on=RUNS)
+
+    second = _register(client, event, make_user("member"))
+
+    assert len(draws) == RUNS
+    assert second["status"] == "confirmed" and second["reference"] == "ZZZZ-9999"
+    assert db.session.get(Frame, event.frames[0].id).taken == 2
+
+
+def test_a_request_that_loses_every_run_stops_after_the_last_and_answers_500_keeping_nothing(
+    app, client, make_event, make_user, monkeypatch
+):
+    app.config["PROPAGATE_TEST_ERRORS"] = False  # answer as in production
+    event = make_event()
+    holder = make_user("member")
+    holder_id, first = holder.id, _register(client, event, holder)
+    draws = _every_draw_clashes(monkeypatch, first["reference"])
+    member = make_user("member")
+
+    answer = client.post(
+        f"/api/v1/events/{event.id}/registrations",
+        json={"frame": event.frames[0].id},
+        headers=_bearer(member),
+    )
+
+    assert len(draws) == RUNS  # run RUNS times, not once more
+    assert answer.status_code == 500 and answer.json["error"]["code"] == "internal"
+    assert _statuses(event.frames[0].id) == {holder_id: "confirmed"}
+    assert db.session.get(Frame, event.frames[0].id).taken == 1
+    assert _mails() == [f"registration:{first['id']}:confirmed:0"]
+
+
+@pytest.mark.postgres
+def test_a_race_lost_on_every_run_stops_after_the_last_and_answers_500(
+    postgres_url, app, client, make_event, make_user, monkeypatch
+):
+    """Another member takes the last seat and gives it back, each time just after this
+    request read the frame: every run loses (a free seat gone, then a full frame freed)."""
+    app.config["PROPAGATE_TEST_ERRORS"] = False  # answer as in production
+    event = make_event(capacity=1)
+    event_id, frame_id = event.id, event.frames[0].id
+    other_id, member = make_user("member").id, make_user("member")
+    reg = Registration.__table__
+    with db.engine.begin() as conn:
+        other_reg = conn.execute(
+            reg.insert().values(
+                reference="TAKE-N001", event_id=event_id, frame_id=frame_id, user_id=other_id,
+                active_user_id=None, status="cancelled", answers={}, attestation=False,
+                queue_rank=0, pass_token="taken-meanwhile", late_cancel=False, sequence=0,
+                created_at=now_utc(), updated_at=now_utc(),
+            )
+        ).inserted_primary_key[0]  # fmt: skip
+
+    def take_or_give_back(conn):
+        free = conn.scalar(select(Frame.taken).where(Frame.id == frame_id)) == 0
+        status, active = ("confirmed", other_id) if free else ("cancelled", None)
+        conn.execute(
+            update(reg).where(reg.c.id == other_reg).values(status=status, active_user_id=active)
+        )
+        conn.execute(update(Frame).where(Frame.id == frame_id).values(taken=int(free)))
+
+    runs = _meanwhile(monkeypatch, take_or_give_back, every_run=True)
+    answer = client.post(
+        f"/api/v1/events/{event_id}/registrations",
+        json={"frame": frame_id},
+        headers=_bearer(member),
+    )
+
+    assert runs == [0, 1] * (RUNS // 2)  # each run read what the other had just undone
+    assert answer.status_code == 500 and answer.json["error"]["code"] == "internal"
+    assert _statuses(frame_id) == {other_id: "cancelled"}  # nothing of the member's kept
+    assert _mails() == []
+
+
+def test_a_command_runs_a_service_until_it_settles_and_lets_runagain_go_up_after_the_last(
+    make_event, make_user, monkeypatch
+):
+    """Outside a request (a command, a job) the body runs so: `run_until_settled` inside
+    `unit_of_work`, as the docstring of `run_until_settled` asks."""
+    event = make_event()
+    event_id, frame_id = event.id, event.frames[0].id
+    holder, member = make_user("member"), make_user("member")
+    with unit_of_work():
+        taken = run_until_settled(
+            lambda: registrations.register_for_frame(holder, event_id, frame_id, {}, now_utc())
+        ).reference
+    draws = _every_draw_clashes(monkeypatch, taken)
+
+    with pytest.raises(RunAgain), unit_of_work():
+        run_until_settled(
+            lambda: registrations.register_for_frame(member, event_id, frame_id, {}, now_utc())
+        )
+
+    assert len(draws) == RUNS
+    assert _statuses(frame_id) == {holder.id: "confirmed"}
+    assert db.session.get(Frame, frame_id).taken == 1

@@ -26,7 +26,8 @@ class SinkHandler:
     """Keeps every message it accepts. Recipients containing `refuse` get 550, `later` 450.
 
     `hold_at=n` makes the n-th DATA wait (after it was recorded) until `release` is set:
-    the sender then has the message "in hand" and no answer yet.
+    the sender then has the message "in hand" and no answer yet. `on_data(n)`, when set, runs
+    after the n-th message is recorded and before it is answered (a test moves its clock so).
     """
 
     def __init__(self, delay: float = 0.0):
@@ -39,6 +40,7 @@ class SinkHandler:
         self.holding = threading.Event()
         self.release = threading.Event()
         self.first = threading.Event()
+        self.on_data = None
 
     async def handle_EHLO(self, server, session, envelope, hostname, responses):
         with self.lock:
@@ -61,6 +63,8 @@ class SinkHandler:
             self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
             count = len(self.messages)
         self.first.set()
+        if self.on_data is not None:
+            self.on_data(count)
         if self.hold_at is not None and count == self.hold_at:
             self.holding.set()
             await asyncio.get_running_loop().run_in_executor(None, self.release.wait, 60)
