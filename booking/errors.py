@@ -43,3 +43,10 @@ class Full(Conflict):
 
 class SlotTaken(Conflict):
     code = "slot_taken"
+
+
+class Busy(DomainError):
+    """Every run of a unit of work lost a race (`unit_of_work.RunAgain`): nothing was kept, and
+    the person may simply try again."""
+
+    code, status = "busy", 503

@@ -26,7 +26,9 @@ from functools import wraps
 from typing import TypeVar
 
 from flask import Flask, current_app, g
+from flask_babel import lazy_gettext as _l
 
+from booking.errors import Busy
 from booking.extensions import db
 
 WRAPPED = "_tsunagu_unit_of_work"
@@ -35,6 +37,7 @@ WRAPPED = "_tsunagu_unit_of_work"
 RUNS = 10
 
 T = TypeVar("T")
+BUSY = _l("ただいま大変混み合っております。お手数ですが、少し時間をおいてもう一度お試しください。")
 
 
 class RunAgain(Exception):
@@ -67,6 +70,11 @@ def _run_in_unit_of_work(view: Callable) -> Callable:
     def run(*args, **kwargs):
         try:
             response = run_until_settled(lambda: _answer(view, *args, **kwargs))
+        except RunAgain:
+            # Lost on every run (a crowd racing for the same last seats): nothing was kept,
+            # and the person is told so, in their language, rather than met with a 500.
+            db.session.rollback()
+            raise Busy(BUSY) from None
         except BaseException:
             db.session.rollback()
             raise
