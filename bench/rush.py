@@ -207,7 +207,7 @@ def rush(
 WARM_UP = 60
 
 
-def warm_up(port: int, data: dict) -> None:
+def warm_up(port: int, data: dict) -> bool:
     """60 registrations for another event's 10 seats, not measured: a new server's registration
     path is warmed as `peers/pretix_rush.sh` warms pretix's order path before its runs."""
     path = f"/api/v1/events/{data['warm_event']}/registrations"
@@ -218,6 +218,7 @@ def warm_up(port: int, data: dict) -> None:
     statuses = run_load(port, jobs, 10)[2]
     print(f"warm-up (not measured): {WARM_UP} registrations for a 10-seat event, statuses "
           f"{ {s: statuses.count(s) for s in sorted(set(statuses))} }")  # fmt: skip
+    return set(statuses) == {201}
 
 
 def add_frame(url: str, event_id: int, seats: int) -> int:
@@ -305,7 +306,7 @@ def main() -> int:
         # Warm every worker up (imports, connection pools) before measuring.
         run_load(port, [("GET", "/healthz")] * 200, args.clients)
         run_load(port, [("GET", "/events/")] * 20, 4)
-        warm_up(port, data)
+        warmed = warm_up(port, data)
 
         secs, lat, statuses = run_load(port, [("GET", "/healthz")] * args.healthz, args.clients)
         healthz_rps = len(lat) / secs
@@ -313,7 +314,7 @@ def main() -> int:
               f"p99 {pct(lat, 99) * 1000:.1f} ms ({args.healthz} requests, {args.clients} clients)")  # fmt: skip
 
         ok = rush(port, url, data, args.registrations, args.clients, args.seats, healthz_rps,
-                  "rush", args.workers)  # fmt: skip
+                  "rush", args.workers) and warmed  # fmt: skip
         print(worker_memory(server.pid))
         if burst:
             data["frame"] = add_frame(url, data["event"], burst[2])

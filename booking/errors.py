@@ -45,8 +45,8 @@ class SlotTaken(Conflict):
     code = "slot_taken"
 
 
-class Busy(DomainError):
+class Busy(Conflict):
     """Every run of a unit of work lost a race (`unit_of_work.RunAgain`): nothing was kept, and
-    the person may simply try again."""
+    the person may simply try again. A 409, as the API's errors are 4xx (its contract)."""
 
-    code, status = "busy", 503
+    code = "busy"

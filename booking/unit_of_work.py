@@ -74,6 +74,7 @@ def _run_in_unit_of_work(view: Callable) -> Callable:
             # Lost on every run (a crowd racing for the same last seats): nothing was kept,
             # and the person is told so, in their language, rather than met with a 500.
             db.session.rollback()
+            current_app.logger.warning("%s lost its race on all %d runs", view.__name__, RUNS)
             raise Busy(BUSY) from None
         except BaseException:
             db.session.rollback()

@@ -102,7 +102,7 @@ PATHS.update(
                 ),
                 "responses": {
                     **json_response("201", "the registration", "Registration"),
-                    **error_responses(400, 401, 403, 404, 409, 422, 503),
+                    **error_responses(400, 401, 403, 404, 409, 422),
                 },
             }
         },

@@ -166,7 +166,7 @@ class _Sender:
         self.run, self.connection = run, connection
         connection.before_data = run.writes.wait
         connection.before_data_ready = run.writes.settled
-        self.unsent: list[int] = []  # to give back untried: a stop, or a late lease
+        self.unsent: list[int] = []  # to give back untried after a stop
         self.stopped = False
         self.error: BaseException | None = None
         self.queue: queue.Queue | None = None
@@ -218,10 +218,12 @@ class _Sender:
             return
         _kind, msg, mail, claimed_at = item
         self.stopped = self.stopped or run.stopping()
-        if self.stopped or run.late(claimed_at):  # late is no stop: `_drain` claims afresh
+        if self.stopped:
             self.unsent.append(msg.id)
-            return
-        _send(msg, mail, run, self.connection)
+        elif run.late(claimed_at):  # given back at once: this pass may claim it afresh
+            _release(run, [msg.id])
+        else:
+            _send(msg, mail, run, self.connection)
 
 
 def dispatch_due(now: datetime | None = None, limit: int = 50, stop=None, timings=None) -> int:
@@ -257,7 +259,7 @@ def _drain(run: _Pass, limit: int) -> None:
                 batch = _claim_rows(run, _claim_size(run, limit))
                 if not batch:
                     break
-                claimed_at = monotonic(run.clock)
+                claimed_at, sent_before = monotonic(run.clock), run.sent
                 run.timings["claim"] += time.perf_counter() - started
                 for index, msg in enumerate(batch):
                     if run.stopping() or sender.halted() or run.late(claimed_at):
@@ -268,8 +270,8 @@ def _drain(run: _Pass, limit: int) -> None:
                     _prepare(msg, run, sender, claimed_at)
                 else:
                     continue
-                if index == 0:
-                    break  # nothing of it went out: claiming again would only spin
+                if run.sent == sent_before:
+                    break  # nothing went out since this claim: claiming again would only spin
             sender.join()
             _release(run, sender.unsent)
         finally:

@@ -8,6 +8,7 @@ measures a lease's age with), from inside the real SMTP sink while it receives t
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -69,9 +70,12 @@ def test_a_late_batch_gives_back_what_it_did_not_send_and_the_pass_sends_it_in_a
     assert dispatch_due() == 6
 
     # One claim of all six; the first mail went out late, the five others were given back
-    # untried and won again by a fresh claim of the same pass, which found nothing more.
-    assert claims == [ids, ids[1:], []]
-    assert given_back == [{i: ("pending", None, None) for i in ids[1:]}]
+    # untried (at once by the sender, or with the rest of the batch: threads decide which)
+    # and won again by fresh claims of the same pass, the last of which found nothing more.
+    assert claims[0] == ids and claims[-1] == []
+    assert sorted(i for later in claims[1:] for i in later) == ids[1:]
+    released = {i: state for release in given_back for i, state in release.items()}
+    assert released == {i: ("pending", None, None) for i in ids[1:]}
     rows = _rows(ids)
     assert {row.status for row in rows} == {"sent"}
     assert {row.attempts for row in rows} == {1}  # a give-back is not an attempt
@@ -97,3 +101,55 @@ def test_a_batch_of_which_nothing_went_out_ends_the_pass_and_stays_claimable(
     app.config["MAIL_LEASE"] = LEASE
     assert dispatch_due() == 3  # the rows were claimable again at once
     assert smtp_app.message_ids() == {row.message_id: 1 for row in _rows(ids)}
+
+
+def _slow_render(monkeypatch, clock, takes) -> None:
+    """Rendering a message lets `takes(message id)` of the lease pass on the tests' clock."""
+    render = dispatcher.render_message
+
+    def slow(msg, now):
+        clock.advance(takes(msg.id))
+        return render(msg, now)
+
+    monkeypatch.setattr(dispatcher, "render_message", slow)
+
+
+def test_a_mail_found_late_after_its_batch_was_handed_over_goes_back_at_once_and_is_sent_once(
+    app, clock, smtp_app, make_message, monkeypatch
+):
+    """The last mails of a batch may turn late in the sender after the next batch was claimed:
+    they go back at once (pending) and a later claim of the same pass sends them, one attempt
+    each, rather than holding their lease to the pass's end (or past it)."""
+    ids = [make_message(f"member{n}@example.jp") for n in range(6)]
+    slow = {ids[2]: MOST_OF_THE_LEASE, ids[3]: LEASE * 0.2}
+    _slow_render(monkeypatch, clock, lambda msg_id: slow.pop(msg_id, timedelta(0)))
+
+    assert dispatch_due(limit=3) == 6
+
+    rows = _rows(ids)
+    assert {row.status for row in rows} == {"sent"}
+    assert {row.attempts for row in rows} == {1}
+    assert smtp_app.message_ids() == {row.message_id: 1 for row in rows}
+
+
+def test_a_first_mail_that_takes_most_of_the_lease_to_prepare_ends_the_pass_without_spinning(
+    app, clock, smtp_app, make_message, monkeypatch
+):
+    ids = [make_message(f"member{n}@example.jp") for n in range(3)]
+    claims, _given_back = _spy(monkeypatch)
+    _slow_render(monkeypatch, clock, lambda _msg_id: MOST_OF_THE_LEASE)
+    stop = threading.Event()
+    claim_rows = dispatcher._claim_rows
+
+    def stop_a_spin(run, limit):
+        if len(claims) >= 5:  # a pass that spins is stopped here, and the test fails below
+            stop.set()
+        return claim_rows(run, limit)
+
+    monkeypatch.setattr(dispatcher, "_claim_rows", stop_a_spin)
+    assert dispatch_due(limit=3, stop=stop) == 0
+
+    assert claims == [ids] and not stop.is_set()  # one claim, ended by itself
+    assert _states(ids) == {i: ("pending", None, None) for i in ids}
+    assert {row.attempts for row in _rows(ids)} == {0}
+    assert smtp_app.messages == []
