@@ -7,7 +7,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, exists, func, literal, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from booking.errors import NotFound
 from booking.events.models import FORMATS, KINDS, Event, Frame, Registration
@@ -113,7 +113,7 @@ def find_events(
         query.order_by(Event.starts_at, Event.id)
         .limit(limit)
         .offset(offset)
-        .options(selectinload(Event.frames), selectinload(Event.unit))
+        .options(selectinload(Event.frames), joinedload(Event.unit, innerjoin=True))
     )
     return list(db.session.scalars(query))
 
