@@ -36,7 +36,7 @@ from booking.events.registrations import (
     window_of,
 )
 from booking.extensions import db
-from booking.org.services import units_of_kind
+from booking.org.services import units_by_kind
 from booking.refusals import refusals
 from booking.storable import db_int
 from booking.timefmt import local_zone, now_utc, parse_day, to_local
@@ -64,12 +64,13 @@ def _filters_from_args(args) -> EventFilters:
 
 def _unit_groups():
     """The organiser select's option groups (本部 / 支部 / 部会 / 委員会 / グループ)."""
+    units = units_by_kind()
     return [
-        (_("本部"), units_of_kind("hq")),
-        (_("支部"), units_of_kind("branch")),
-        (_("部会"), units_of_kind("section")),
-        (_("委員会"), units_of_kind("committee")),
-        (_("グループ"), units_of_kind("group")),
+        (_("本部"), units["hq"]),
+        (_("支部"), units["branch"]),
+        (_("部会"), units["section"]),
+        (_("委員会"), units["committee"]),
+        (_("グループ"), units["group"]),
     ]
 
 
@@ -78,6 +79,7 @@ def index():
     now = now_utc()
     filters = _filters_from_args(request.args)
     view = request.args.get("view", "list")
+    unit_groups = _unit_groups()
     month_grid, month_start, prev_month, next_month, days = None, None, "", "", []
     week = None
     if view == "week":
@@ -91,7 +93,7 @@ def index():
                 "next": (sunday + timedelta(days=7)).isoformat()}  # fmt: skip
         return render_template(
             "events/list.html", events=events, filters=filters, view=view, now=now, week=week,
-            unit_groups=_unit_groups(), total=len(events), kinds=KINDS, frame_state=frame_state,
+            unit_groups=unit_groups, total=len(events), kinds=KINDS, frame_state=frame_state,
             page=1, more=False, month_start=None,
         )  # fmt: skip
     if view == "month":
@@ -114,7 +116,7 @@ def index():
     return render_template(
         "events/list.html", events=events, filters=filters, view=view, now=now,
         month_grid=month_grid, month_start=month_start, prev_month=prev_month,
-        next_month=next_month, unit_groups=_unit_groups(), agenda=days, total=total,
+        next_month=next_month, unit_groups=unit_groups, agenda=days, total=total,
         kinds=KINDS, frame_state=frame_state, page=page, more=more,
     )  # fmt: skip
 

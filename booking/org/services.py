@@ -18,8 +18,21 @@ def unit_by_key(key: str) -> Unit | None:
     return db.session.scalar(select(Unit).where(Unit.kind == kind, Unit.slug == slug))
 
 
+def _in_order(query):
+    """A kind's units as lists show them: by position (the source's order)."""
+    return query.order_by(Unit.position, Unit.id)
+
+
 def units_of_kind(kind: str) -> list[Unit]:
-    return list(db.session.scalars(select(Unit).where(Unit.kind == kind).order_by(Unit.position)))
+    return list(db.session.scalars(_in_order(select(Unit).where(Unit.kind == kind))))
+
+
+def units_by_kind() -> dict[str, list[Unit]]:
+    """{kind: its units in their order} for every kind of `UNIT_KINDS`, in one query."""
+    grouped: dict[str, list[Unit]] = {kind: [] for kind in UNIT_KINDS}
+    for unit in db.session.scalars(_in_order(select(Unit))):
+        grouped[unit.kind].append(unit)
+    return grouped
 
 
 def upsert_unit(
