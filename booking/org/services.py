@@ -31,7 +31,7 @@ def units_by_kind() -> dict[str, list[Unit]]:
     """{kind: its units in their order} for every kind of `UNIT_KINDS`, in one query."""
     grouped: dict[str, list[Unit]] = {kind: [] for kind in UNIT_KINDS}
     for unit in db.session.scalars(_in_order(select(Unit))):
-        grouped[unit.kind].append(unit)
+        grouped.setdefault(unit.kind, []).append(unit)  # a kind added later: no 500
     return grouped
 
 
