@@ -61,6 +61,8 @@ class Config:
     # Optional: public pages and feeds of visitors not signed in read from this replica.
     DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL") or None
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    # Werkzeug's scrypt: slow on purpose (about 0.1 s a password here), against guessing.
+    PASSWORD_HASH_METHOD = "scrypt"
     ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", "東京商工会議所")
     ORGANISATION_NAME_EN = os.environ.get("ORGANISATION_NAME_EN", "Tokyo Chamber of Commerce")
 
@@ -117,6 +119,10 @@ class TestingConfig(Config):
     SECRET_KEY = "test-secret-key"
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     WTF_CSRF_ENABLED = False
+    # Every test creates accounts and signs in, and scrypt's deliberate slowness is most of
+    # the suite's time; a cheap method keeps the same code path (the production setting has a
+    # test of its own, tests/test_config.py).
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     SCHEDULER_ENABLED = False
     MAIL_BACKEND = "memory"
     BASE_URL = "http://tsunagu.test"

@@ -14,11 +14,17 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 
 from sqlalchemy import select
 
 from booking.accounts.models import ROLES, Company, User
-from booking.accounts.services import MIN_PASSWORD, hash_password, request_password_reset
+from booking.accounts.services import (
+    MIN_PASSWORD,
+    hash_password,
+    password_hash_method,
+    request_password_reset,
+)
 from booking.extensions import db
 from booking.org.models import Unit
 from booking.textnorm import (
@@ -173,7 +179,8 @@ def _store_chunk(chunk, report: ImportReport, pool, now: datetime, invite: bool)
     }
     # Hashing is the slow part (scrypt, deliberately): spread it over processes.
     to_hash = [c["password"] for _, c in chunk if c["password"]]
-    hashes = iter(pool.map(hash_password, to_hash, chunksize=16)) if to_hash else iter(())
+    hash_one = partial(hash_password, method=password_hash_method())
+    hashes = iter(pool.map(hash_one, to_hash, chunksize=16)) if to_hash else iter(())
     created_users = []
     for _line, c in chunk:
         user = users.get(c["email"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -24,10 +25,6 @@ CONFIRM_TTL = timedelta(days=3)
 RESET_TTL = timedelta(hours=1)
 MIN_PASSWORD = 8
 
-# A constant hash to compare against when the account does not exist, so that a failed
-# sign-in takes the same time either way and does not tell which e-mails are registered.
-_DUMMY_HASH = generate_password_hash("not-a-password")
-
 
 @dataclass
 class PersonDetails:
@@ -38,8 +35,21 @@ class PersonDetails:
     phone: str = ""
 
 
-def hash_password(password: str) -> str:
-    return generate_password_hash(password)
+def password_hash_method() -> str:
+    """The app's `PASSWORD_HASH_METHOD` (scrypt; the tests' settings choose a cheap one)."""
+    return current_app.config["PASSWORD_HASH_METHOD"]
+
+
+def hash_password(password: str, method: str | None = None) -> str:
+    """`method` is for processes without an app (the importer's pool); else the app's."""
+    return generate_password_hash(password, method or password_hash_method())
+
+
+@cache
+def _dummy_hash(method: str) -> str:
+    """A constant hash to compare against when the account does not exist, so that a failed
+    sign-in takes the same time either way and does not tell which e-mails are registered."""
+    return generate_password_hash("not-a-password", method)
 
 
 def check_password_rules(password: str) -> None:
@@ -106,7 +116,7 @@ def authenticate(email: str, password: str) -> User | None:
     """The account if the password matches and the account may sign in, else None."""
     user = user_by_email(email)
     if user is None or not user.password_hash:
-        check_password_hash(_DUMMY_HASH, password or "")
+        check_password_hash(_dummy_hash(password_hash_method()), password or "")
         return None
     if not check_password_hash(user.password_hash, password or ""):
         return None

@@ -186,3 +186,26 @@ def test_an_unconfirmed_guest_cannot_sign_in_and_gets_the_link_again(client, sen
     assert len(sent_mail()) == 2
     client.post("/account/login", data=form)  # a second try within the hour sends no third mail
     assert len(sent_mail()) == 2
+
+
+def test_outside_the_tests_a_password_is_kept_with_scrypt_and_signs_in(app, database_url):
+    """The tests' settings hash cheaply; every other configuration keeps Werkzeug's scrypt,
+    through the same sign-up and sign-in pages."""
+    from config import Config, ProductionConfig
+    from tests.conftest import make_app
+
+    assert Config.PASSWORD_HASH_METHOD == ProductionConfig.PASSWORD_HASH_METHOD == "scrypt"
+    scrypt_app = make_app(database_url, PASSWORD_HASH_METHOD=Config.PASSWORD_HASH_METHOD)
+    scrypt_app.test_client_class = type(app.test_client())
+    client = scrypt_app.test_client()
+    assert client.post("/account/signup", data=SIGNUP).status_code == 302
+    user = db.session.query(User).filter_by(email="hanako@example.jp").one()
+    assert user.password_hash.startswith("scrypt:")
+    user.email_confirmed_at = user.created_at
+    db.session.commit()
+    response = client.post(
+        "/account/login", data={"email": user.email, "password": "long-enough-1"}
+    )
+    assert response.headers["Location"] == "/mypage/"
+    wrong = client.post("/account/login", data={"email": user.email, "password": "wrong-password"})
+    assert wrong.status_code == 401
