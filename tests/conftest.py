@@ -13,8 +13,10 @@ from collections.abc import Callable
 
 import pytest
 import redis
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, make_url, text
+from werkzeug.routing import Rule
 
 from booking import create_app
 from booking.accounts.models import User
@@ -27,6 +29,29 @@ from tests import factories
 from tests.clock import CLOCK
 from tests.extra_apps import made as _made_apps
 from tests.factories import PASSWORD
+
+
+class _RuleOfManyApps(Rule):
+    """Werkzeug's URL rule, whose URL builders are made once per test process, not per app.
+
+    Every test builds an app, and Werkzeug compiles two Python functions for each of its
+    ~440 rules: most of `create_app`'s time, and once the largest part of the suite's. A
+    builder depends on nothing but the rule (its text, parts and defaults; converters are
+    looked up through the rule when it runs), so the apps of one run share them. Flask's
+    documented `url_rule_class` hook carries it; production apps keep Werkzeug's `Rule`.
+    """
+
+    _builders: dict = {}
+
+    def _compile_builder(self, append_unknown: bool = True):
+        key = (append_unknown, self.rule, tuple(self._trace), repr(self.defaults))
+        builder = self._builders.get(key)
+        if builder is None:
+            builder = self._builders[key] = super()._compile_builder(append_unknown)
+        return builder
+
+
+Flask.url_rule_class = _RuleOfManyApps
 
 # Every run keeps its Redis keys under a prefix of its own, so two runs side by side (two
 # checkouts, CI beside a laptop run) never see each other's counters.
@@ -170,14 +195,24 @@ def _load_structure() -> None:
 
 
 def _empty_all_tables() -> None:
-    tables = list(reversed(db.metadata.sorted_tables))
+    """Every row goes, and ids start again from 1 as on a fresh database.
+
+    DELETE rather than TRUNCATE on PostgreSQL too: a TRUNCATE of the 56 tables gives each a
+    new file and syncs them at commit (0.2 s a test here, against 0.02 s for DELETE).
+    """
     with db.engine.begin() as conn:
+        for table in reversed(db.metadata.sorted_tables):
+            conn.execute(table.delete())
         if conn.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                conn.execute(table.delete())
+            conn.execute(text(_RESTART_SEQUENCES))
+
+
+# setval is not rolled back with its transaction; here that is what is wanted.
+_RESTART_SEQUENCES = """
+SELECT setval(c.oid::regclass, 1, false)
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind = 'S' AND n.nspname = current_schema()
+"""
 
 
 @pytest.fixture

@@ -35,7 +35,8 @@ def units_by_kind() -> dict[str, list[Unit]]:
     return grouped
 
 
-def upsert_unit(
+def _upsert_unit(
+    known: dict[tuple[str, str], Unit],
     kind: str,
     slug: str,
     name: str,
@@ -43,15 +44,15 @@ def upsert_unit(
     position: int,
     contact: dict | None = None,
     name_en: str | None = None,
-) -> Unit:
-    """Create or update one unit by (kind, slug); used by `demo load` to stay idempotent.
+) -> None:
+    """Create or update one unit by (kind, slug) among `known`, so `demo load` stays idempotent.
 
     `contact` (`{"phone", "email"}`, from the structure file) sets whom to contact about the
     unit's events; without it a unit keeps the contact it has.
     """
-    unit = db.session.scalar(select(Unit).where(Unit.kind == kind, Unit.slug == slug))
+    unit = known.get((kind, slug))
     if unit is None:
-        unit = Unit(kind=kind, slug=slug, contact_phone="", contact_email="")
+        unit = known[kind, slug] = Unit(kind=kind, slug=slug, contact_phone="", contact_email="")
         db.session.add(unit)
     unit.name, unit.ward, unit.position = name, ward, position
     if name_en is not None:
@@ -59,32 +60,40 @@ def upsert_unit(
     if contact:
         unit.contact_phone = str(contact.get("phone") or "")[:32]
         unit.contact_email = str(contact.get("email") or "")[:254]
-    return unit
 
 
 def load_structure(data: dict) -> dict[str, int]:
     """Load HQ, branches, sections, committees and groups from chamber.json; returns counts.
 
     Any entry (and an optional top-level `hq`) may carry `contact: {"phone", "email"}` and
-    `name_en`, the name English mode shows.
+    `name_en`, the name English mode shows. The units there are read once, and the new ones
+    written together at the end.
     """
+    known = {(u.kind, u.slug): u for u in db.session.scalars(select(Unit))}
     hq = data.get("hq") or {}
-    upsert_unit("hq", "hq", "本部", None, 0, hq.get("contact"), hq.get("name_en"))
+    _upsert_unit(known, "hq", "hq", "本部", None, 0, hq.get("contact"), hq.get("name_en"))
     for i, b in enumerate(data["branches"]):
-        upsert_unit(
-            "branch", b["slug"], b["name"], b.get("ward"), i, b.get("contact"), b.get("name_en")
-        )
+        _upsert_unit(
+            known, "branch", b["slug"], b["name"], b.get("ward"), i, b.get("contact"),
+            b.get("name_en"),
+        )  # fmt: skip
     for i, s in enumerate(data["sections"]):
-        upsert_unit("section", s["slug"], s["name"], None, i, s.get("contact"), s.get("name_en"))
+        _upsert_unit(
+            known, "section", s["slug"], s["name"], None, i, s.get("contact"), s.get("name_en")
+        )
     for i, c in enumerate(data["committees"]):
         # Committees have no slug in the source: their position in the list is stable.
-        upsert_unit(
-            "committee", f"c{i + 1:02d}", c["name"], None, i, c.get("contact"), c.get("name_en")
-        )
+        _upsert_unit(
+            known, "committee", f"c{i + 1:02d}", c["name"], None, i, c.get("contact"),
+            c.get("name_en"),
+        )  # fmt: skip
     for i, g in enumerate(data["groups"]):
-        upsert_unit("group", g["slug"], g["name"], None, i, g.get("contact"), g.get("name_en"))
+        _upsert_unit(
+            known, "group", g["slug"], g["name"], None, i, g.get("contact"), g.get("name_en")
+        )
     db.session.flush()
-    return {kind: len(units_of_kind(kind)) for kind in ("branch", "section", "committee", "group")}
+    kinds = ("branch", "section", "committee", "group")
+    return {kind: sum(1 for k, _ in known if k == kind) for kind in kinds}
 
 
 def tag_units() -> list[Unit]:
