@@ -7,8 +7,9 @@ Views, commands and jobs never call `commit` or `rollback` (a test fails if one 
 - a command or a job runs its body in `with unit_of_work():`.
 
 A service that loses a rare race in a way only a fresh start undoes (a lock it must give back,
-rows it wrote for an answer that is now wrong) raises `RunAgain`: the request's unit of work
-rolls back and runs the view again from the start, reading afresh. The common path pays nothing
+rows it wrote for an answer that is now wrong) raises `lost_race()`, a `RunAgain`: the request's
+unit of work rolls back and runs the view again from the start, reading afresh; on the last run
+it is `Busy`, a refusal the page or the API answers like any other. The common path pays nothing
 for that (no savepoint around every attempt). A view that may run again does nothing outside the
 database before its last service call (no mail sent, no file stored, no upload read: a second
 run finds the request's stream used up).
@@ -22,10 +23,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import wraps
 from typing import TypeVar
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import lazy_gettext as _l
 
 from booking.errors import Busy
@@ -44,6 +46,20 @@ class RunAgain(Exception):
     """Roll this unit of work back and run it again from the start (a rare race was lost)."""
 
 
+_LAST_RUN: ContextVar[bool] = ContextVar("tsunagu_last_run", default=False)
+
+
+def lost_race() -> Exception:
+    """What a service raises when it lost a rare race: `RunAgain`, or on the last run of
+    `run_until_settled` `Busy`, a refusal like any other. A page then shows it above the form
+    with what was typed; the API answers 409 `busy`; nothing of the request is kept."""
+    if not _LAST_RUN.get():
+        return RunAgain()
+    where = request.endpoint if has_request_context() else "a command"
+    current_app.logger.warning("%s lost its race on all %d runs", where, RUNS)
+    return Busy(BUSY)
+
+
 def run_until_settled(work: Callable[[], T]) -> T:
     """`work()`, rolled back and run again while it raises `RunAgain` (at most `RUNS` times).
 
@@ -55,7 +71,11 @@ def run_until_settled(work: Callable[[], T]) -> T:
             return work()
         except RunAgain:
             db.session.rollback()
-    return work()  # the last run: `RunAgain` now goes up like any other error
+    last = _LAST_RUN.set(True)  # a race lost now is refused (`lost_race`)
+    try:
+        return work()
+    finally:
+        _LAST_RUN.reset(last)
 
 
 def init_app(app: Flask) -> None:

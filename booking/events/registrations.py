@@ -40,7 +40,7 @@ from booking.notifications.models import ReminderRule
 from booking.notifications.new_subjects import new_subject
 from booking.org.policy import can_manage
 from booking.timefmt import as_utc
-from booking.unit_of_work import RunAgain
+from booking.unit_of_work import lost_race
 
 _REF_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 ALREADY_REGISTERED = _l("このイベントには既にお申し込み済みです。")
@@ -111,7 +111,8 @@ def register_for_frame(
     :raises AlreadyRegistered: the person has an active registration for the event.
     :raises NotAllowed: the frame's audience excludes the person.
     :raises WindowClosed | CompanyLimit | Full | Invalid: other rules said no.
-    :raises RunAgain: a rare race was lost (`seek_seat`); the unit of work runs it again.
+    :raises RunAgain: a rare race was lost (`seek_seat`); the unit of work runs it again
+        (`Busy` on its last run: `lost_race`).
 
     A refusal may come after the row was written (and on PostgreSQL a concurrent twin aborts
     the transaction): a caller that goes on after catching one calls this inside
@@ -182,7 +183,7 @@ def seek_seat(reg: Registration, frame: Frame, now: datetime) -> None:
     back on every refusal.
 
     :raises Full: no seat and no waitlist. :raises AlreadyRegistered: a concurrent twin.
-    :raises RunAgain: a rare race was lost (see above).
+    :raises RunAgain: a rare race was lost (see above; `Busy` on the last run).
     """
     if frame.lottery:
         _insert(reg, "applied", now)
@@ -193,12 +194,12 @@ def seek_seat(reg: Registration, frame: Frame, now: datetime) -> None:
         if not take_seat(frame.id):
             if not frame.waitlist:
                 raise Full(_l("満席のためお申し込みいただけません。"))
-            raise RunAgain  # the last seat went meanwhile: the next run reads the frame full
+            raise lost_race()  # the last seat went meanwhile: the next run reads the frame full
     else:
         _insert(reg, "waitlisted", now)
         position = _waiting_at(reg)
         if position is None:
-            raise RunAgain  # a seat was freed meanwhile: the next run tries it
+            raise lost_race()  # a seat was freed meanwhile: the next run tries it
         _plan_mail(reg, now, position)
 
 
@@ -248,7 +249,7 @@ def _insert(reg: Registration, status: str, now: datetime) -> None:
         )
     except IntegrityError as exc:
         if "reference" in str(exc.orig) or "pass_token" in str(exc.orig):
-            raise RunAgain from None
+            raise lost_race() from None
         raise AlreadyRegistered(ALREADY_REGISTERED) from None
 
 

@@ -7,8 +7,9 @@ are those of the second run. Through the API; the other transaction commits at t
 frame has been read (`check_company_limit` is the last rule before the seat is sought).
 The races need PostgreSQL (on SQLite a transaction holds the one write lock from its start);
 the clash of 受付番号 runs on both. A request runs at most `RUNS` times: one that loses every
-run answers 409 `busy` (try again, in the person's language) and keeps nothing; a command's body run by `run_until_settled` lets
-`RunAgain` go up after its last run.
+run is refused as busy (try again, in the person's language) and keeps nothing: the API answers
+409 `busy`, the registration page shows it above the form with what was typed. A command's
+body run by `run_until_settled` gets `Busy` after its last run.
 """
 
 from __future__ import annotations
@@ -17,12 +18,14 @@ import pytest
 from sqlalchemy import func, select, update
 
 from booking.accounts.services import issue_api_token
+from booking.errors import Busy
 from booking.events import registrations
 from booking.events.models import Frame, Registration
 from booking.extensions import db
 from booking.notifications.models import OutboxMessage
 from booking.timefmt import now_utc
-from booking.unit_of_work import RUNS, RunAgain, run_until_settled, unit_of_work
+from booking.unit_of_work import RUNS, run_until_settled, unit_of_work
+from tests.conftest import login
 
 
 def _bearer(user) -> dict:
@@ -195,7 +198,8 @@ def test_a_request_that_loses_every_run_stops_after_the_last_and_answers_busy_ke
     assert len(draws) == RUNS  # run RUNS times, not once more
     assert answer.status_code == 409 and answer.json["error"]["code"] == "busy"
     assert "混み合って" in answer.json["error"]["message"]
-    assert "post_registration lost its race on all 10 runs" in caplog.text  # operators see it
+    assert "api.post_registration lost its race on all 10 runs" in caplog.text  # operators see
+    # it
     assert _statuses(event.frames[0].id) == {holder_id: "confirmed"}
     assert db.session.get(Frame, event.frames[0].id).taken == 1
     assert _mails() == [f"registration:{first['id']}:confirmed:0"]
@@ -253,7 +257,7 @@ def test_a_race_lost_on_every_run_stops_after_the_last_and_answers_busy(
     assert _mails() == []
 
 
-def test_a_command_runs_a_service_until_it_settles_and_lets_runagain_go_up_after_the_last(
+def test_a_command_runs_a_service_until_it_settles_and_is_refused_as_busy_after_the_last(
     make_event, make_user, monkeypatch
 ):
     """Outside a request (a command, a job) the body runs so: `run_until_settled` inside
@@ -267,7 +271,7 @@ def test_a_command_runs_a_service_until_it_settles_and_lets_runagain_go_up_after
         ).reference
     draws = _every_draw_clashes(monkeypatch, taken)
 
-    with pytest.raises(RunAgain), unit_of_work():
+    with pytest.raises(Busy), unit_of_work():
         run_until_settled(
             lambda: registrations.register_for_frame(member, event_id, frame_id, {}, now_utc())
         )
@@ -275,3 +279,25 @@ def test_a_command_runs_a_service_until_it_settles_and_lets_runagain_go_up_after
     assert len(draws) == RUNS
     assert _statuses(frame_id) == {holder.id: "confirmed"}
     assert db.session.get(Frame, frame_id).taken == 1
+
+
+def test_on_the_page_a_registration_lost_on_every_run_keeps_what_was_typed_and_says_why(
+    client, make_event, make_user, monkeypatch
+):
+    event = make_event(questions=[dict(label="ご質問", kind="text", required=False)])
+    holder = make_user("member")
+    holder_id, first = holder.id, _register(client, event, holder)
+    draws = _every_draw_clashes(monkeypatch, first["reference"])
+    member = make_user("member")
+    login(client, member)
+    typed = {"frame": str(event.frames[0].id), event.questions[0].key: "事業承継について"}
+
+    page = client.post(f"/events/{event.id}/register", data={**typed, "confirmed": "1"})
+
+    assert len(draws) == RUNS
+    html = page.get_data(as_text=True)
+    assert page.status_code == 422
+    assert "ただいま大変混み合っております。" in html
+    assert "事業承継について" in html  # the answer is still in its field
+    assert _statuses(event.frames[0].id) == {holder_id: "confirmed"}  # nothing of theirs kept
+    assert _mails() == [f"registration:{first['id']}:confirmed:0"]
