@@ -15,6 +15,7 @@ import pytest
 import redis
 from flask import Flask
 from flask.testing import FlaskClient
+from jinja2 import BytecodeCache
 from sqlalchemy import create_engine, make_url, text
 from werkzeug.routing import Rule
 
@@ -52,6 +53,25 @@ class _RuleOfManyApps(Rule):
 
 
 Flask.url_rule_class = _RuleOfManyApps
+
+
+class _TemplatesOfManyApps(BytecodeCache):
+    """Jinja's compiled templates, kept for the apps of one test process (each app has an
+    environment of its own, which compiled every template it rendered afresh). Jinja checks
+    each against its source's checksum before using it."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if (code := self.compiled.get(bucket.key)) is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+Flask.jinja_options = {**Flask.jinja_options, "bytecode_cache": _TemplatesOfManyApps()}
 
 # Every run keeps its Redis keys under a prefix of its own, so two runs side by side (two
 # checkouts, CI beside a laptop run) never see each other's counters.
