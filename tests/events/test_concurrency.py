@@ -84,13 +84,18 @@ class Sampler:
 
 def _run_all(app, work, items, workers: int):
     barrier = threading.Barrier(min(workers, len(items)))
+    started = threading.local()
     errors: list[str] = []
 
     def one(item):
         with app.app_context():
-            # Start together; a broken barrier (a slow pool) only means "start now".
-            with contextlib.suppress(threading.BrokenBarrierError):
-                barrier.wait(timeout=60)
+            # Each thread's first item waits for the others' first, so they start together
+            # (a later one would wait for a round of items that may never come); a broken
+            # barrier (a slow pool) only means "start now".
+            if not getattr(started, "once", False):
+                started.once = True
+                with contextlib.suppress(threading.BrokenBarrierError):
+                    barrier.wait(timeout=60)
             try:
                 # As the request's unit of work runs a view: a lost rare race runs it again.
                 result = run_until_settled(lambda: work(item))
