@@ -121,7 +121,7 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = False
     # Every test creates accounts and signs in, and scrypt's deliberate slowness is most of
     # the suite's time; a cheap method keeps the same code path (the production setting has a
-    # test of its own, tests/test_config.py).
+    # test of its own, tests/accounts/test_signup_and_login.py).
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     SCHEDULER_ENABLED = False
     MAIL_BACKEND = "memory"

@@ -64,16 +64,20 @@ def run_until_settled(work: Callable[[], T]) -> T:
     """`work()`, rolled back and run again while it raises `RunAgain` (at most `RUNS` times).
 
     The request's unit of work runs every view so; a command, a job or a test that calls a
-    service which may raise `RunAgain` runs its body so too.
+    service which may raise `RunAgain` runs its body so too. A race lost on the last run is
+    refused as `Busy` (`lost_race`). Not to be nested: an inner call would take the outer
+    call's last run for its own.
     """
     for _ in range(RUNS - 1):
         try:
             return work()
         except RunAgain:
             db.session.rollback()
-    last = _LAST_RUN.set(True)  # a race lost now is refused (`lost_race`)
+    last = _LAST_RUN.set(True)
     try:
         return work()
+    except RunAgain:  # raised bare rather than by `lost_race`: refused all the same
+        raise lost_race() from None
     finally:
         _LAST_RUN.reset(last)
 
@@ -90,12 +94,6 @@ def _run_in_unit_of_work(view: Callable) -> Callable:
     def run(*args, **kwargs):
         try:
             response = run_until_settled(lambda: _answer(view, *args, **kwargs))
-        except RunAgain:
-            # Lost on every run (a crowd racing for the same last seats): nothing was kept,
-            # and the person is told so, in their language, rather than met with a 500.
-            db.session.rollback()
-            current_app.logger.warning("%s lost its race on all %d runs", view.__name__, RUNS)
-            raise Busy(BUSY) from None
         except BaseException:
             db.session.rollback()
             raise

@@ -198,8 +198,7 @@ def test_a_request_that_loses_every_run_stops_after_the_last_and_answers_busy_ke
     assert len(draws) == RUNS  # run RUNS times, not once more
     assert answer.status_code == 409 and answer.json["error"]["code"] == "busy"
     assert "混み合って" in answer.json["error"]["message"]
-    assert "api.post_registration lost its race on all 10 runs" in caplog.text  # operators see
-    # it
+    assert "api.post_registration lost its race on all 10 runs" in caplog.text  # logged
     assert _statuses(event.frames[0].id) == {holder_id: "confirmed"}
     assert db.session.get(Frame, event.frames[0].id).taken == 1
     assert _mails() == [f"registration:{first['id']}:confirmed:0"]
