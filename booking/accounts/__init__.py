@@ -6,10 +6,12 @@ def init_app(app) -> None:
     the verified-membership pages (the claim, staff's pending claims)."""
     from booking.accounts import claims
     from booking.accounts.claim_views import bp, staff_bp
-    from booking.accounts.services import account_still_holds
+    from booking.accounts.services import account_still_holds, unknown_account_hash
     from booking.notifications.hooks import register_about_check
 
     register_about_check(app, "user", account_still_holds)
+    # Made now, not at the first sign-in of an unknown address, which would take twice as long.
+    unknown_account_hash(app.config["PASSWORD_HASH_METHOD"])
     app.register_blueprint(bp)
     app.register_blueprint(staff_bp)
     # My Page offers the claim to those it is for; the staff dashboard counts pending claims.

@@ -46,7 +46,7 @@ def hash_password(password: str, method: str | None = None) -> str:
 
 
 @cache
-def _dummy_hash(method: str) -> str:
+def unknown_account_hash(method: str) -> str:
     """A constant hash to compare against when the account does not exist, so that a failed
     sign-in takes the same time either way and does not tell which e-mails are registered."""
     return generate_password_hash("not-a-password", method)
@@ -116,7 +116,7 @@ def authenticate(email: str, password: str) -> User | None:
     """The account if the password matches and the account may sign in, else None."""
     user = user_by_email(email)
     if user is None or not user.password_hash:
-        check_password_hash(_dummy_hash(password_hash_method()), password or "")
+        check_password_hash(unknown_account_hash(password_hash_method()), password or "")
         return None
     if not check_password_hash(user.password_hash, password or ""):
         return None
