@@ -51,8 +51,9 @@ _LAST_RUN: ContextVar[bool] = ContextVar("tsunagu_last_run", default=False)
 
 def lost_race() -> Exception:
     """What a service raises when it lost a rare race: `RunAgain`, or on the last run of
-    `run_until_settled` `Busy`, a refusal like any other. A page then shows it above the form
-    with what was typed; the API answers 409 `busy`; nothing of the request is kept."""
+    `run_until_settled` `Busy`, a refusal like any other (and logged, for operators). A page
+    then shows it above the form with what was typed; the API answers 409 `busy`; nothing of
+    the request is kept."""
     if not _LAST_RUN.get():
         return RunAgain()
     where = request.endpoint if has_request_context() else "a command"

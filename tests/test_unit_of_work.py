@@ -9,13 +9,15 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from booking.accounts.services import issue_api_token
+from booking.errors import Busy
 from booking.events.models import Registration
 from booking.extensions import db
 from booking.notifications.models import OutboxMessage
-from booking.unit_of_work import WRAPPED
+from booking.unit_of_work import RUNS, WRAPPED, RunAgain, run_until_settled
 from tests.conftest import PASSWORD
 from tests.factories import make_event
 
@@ -98,3 +100,17 @@ def test_a_refused_login_keeps_the_confirmation_mail_it_planned(app, client, mak
 
     assert answer.status_code == 403  # refused: the address is not confirmed …
     assert _count(OutboxMessage) == before + 1  # … and the confirmation mail goes again
+
+
+def test_a_runagain_raised_bare_on_every_run_is_refused_as_busy_after_the_last(app):
+    """Services raise `lost_race()`; one raising `RunAgain` itself is refused all the same,
+    never a 500."""
+    runs = []
+
+    def lose():
+        runs.append(1)
+        raise RunAgain
+
+    with pytest.raises(Busy):
+        run_until_settled(lose)
+    assert len(runs) == RUNS

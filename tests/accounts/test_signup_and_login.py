@@ -192,11 +192,11 @@ def test_outside_the_tests_a_password_is_kept_with_scrypt_and_signs_in(app, data
     """The tests' settings hash cheaply; every other configuration keeps Werkzeug's scrypt,
     through the same sign-up and sign-in pages."""
     from config import Config, ProductionConfig
-    from tests.conftest import make_app
+    from tests.conftest import IsolatedClient, make_app
 
     assert Config.PASSWORD_HASH_METHOD == ProductionConfig.PASSWORD_HASH_METHOD == "scrypt"
     scrypt_app = make_app(database_url, PASSWORD_HASH_METHOD=Config.PASSWORD_HASH_METHOD)
-    scrypt_app.test_client_class = type(app.test_client())
+    scrypt_app.test_client_class = IsolatedClient
     client = scrypt_app.test_client()
     assert client.post("/account/signup", data=SIGNUP).status_code == 302
     user = db.session.query(User).filter_by(email="hanako@example.jp").one()
