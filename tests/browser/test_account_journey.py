@@ -19,6 +19,7 @@ def test_sign_up_confirm_sign_in_my_page_and_english(app, page, live_server, axe
     axe_check(page, "home")
 
     page.get_by_role("link", name="新規登録").first.click()
+    page.get_by_role("heading", name="新規登録（一般の方）").wait_for()
     axe_check(page, "sign-up")
     page.get_by_label("姓").fill("鈴木")
     page.locator("#given_name").fill("花子")

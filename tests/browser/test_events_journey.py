@@ -51,6 +51,7 @@ def test_member_finds_registers_sees_pass_and_cancels(
     axe_check(page, "event detail")
 
     page.get_by_role("link", name="申し込む").click()
+    page.get_by_role("heading", name="お申し込み", exact=True).wait_for()
     axe_check(page, "registration form")
     page.get_by_role("button", name="申込内容を確認する").click()
     page.get_by_role(

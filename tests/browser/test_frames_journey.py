@@ -74,6 +74,8 @@ def test_branch_staff_create_a_hybrid_seminar_with_three_frames_and_edit_one(
     _no_sideways_scroll(page, "frames")
     axe_check(page, "frames at 360 px")
     page.get_by_role("link", name="参加枠を追加する").click()
+    # The width is read from the form itself, not from the page being left.
+    page.get_by_role("heading", name="参加枠の追加").wait_for()
     _no_sideways_scroll(page, "frame form")
 
     db.session.rollback()
