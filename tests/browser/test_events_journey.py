@@ -1,6 +1,7 @@
 """A member finds an event, registers, sees the pass on My Page and cancels; staff create an
 event, check a person in at the door and export the CSV."""
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -41,6 +42,7 @@ def test_member_finds_registers_sees_pass_and_cancels(
     axe_check(page, "event list")
     page.get_by_label("キーワード").fill("DX")
     page.get_by_role("button", name="この条件で探す").click()
+    page.wait_for_url(re.compile(r"[?&]q=DX"))
     assert page.get_by_role("link", name="別の交流会").count() == 0
     page.get_by_role("link", name="月表示", exact=True).click()
     page.get_by_role("table").wait_for()
@@ -71,7 +73,7 @@ def test_member_finds_registers_sees_pass_and_cancels(
     page.get_by_role("link", name="マイページへ").click()
     page.get_by_text(reference).wait_for()
     page.get_by_role("link", name="参加証を表示").click()
-    assert page.locator(".pass-qr svg").is_visible()  # the pass page, to show or print
+    page.locator(".pass-qr svg").wait_for()  # the pass page, to show or print
     axe_check(page, "pass")
     page.get_by_role("link", name="マイページへ").click()
     page.get_by_role("link", name="キャンセルする").click()
