@@ -167,7 +167,7 @@ def book_for_member():
                 )  # fmt: skip
             except DomainError as exc:
                 undo()  # the page shows why, above the form (`problem`)
-                problem = exc.message
+                problem = exc
             else:
                 flash(_("代理予約を登録しました。"), "success")
                 return redirect(url_for("consultations.detail", consultation_id=consultation.id))
@@ -195,7 +195,7 @@ def days():
             )  # fmt: skip
         except DomainError as exc:
             undo()  # the page lists the days below: it must not show the refused one
-            problem = exc.message
+            problem = exc
         else:
             flash(_("出張相談会を公開しました。"), "success")
             return redirect(url_for("desk.days"))

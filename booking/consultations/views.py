@@ -167,7 +167,7 @@ def intake():
         undo()
         if isinstance(exc, SlotTaken):
             return render_template("consultations/intake.html", taken=exc.message, **context), 409
-        return render_template("consultations/intake.html", problem=exc.message, **context), 422
+        return render_template("consultations/intake.html", problem=exc, **context), 422
     flash(_("ご予約を承りました。確認のメールをお送りします。"), "success")
     return redirect(url_for("consultations.detail", consultation_id=consultation.id, done=1))
 

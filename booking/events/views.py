@@ -202,7 +202,7 @@ def register(event_id: int):
             if target is not None:
                 target.errors = [*target.errors, exc.message]
             else:
-                error = exc.message
+                error = exc  # shown above the form; a conflict heads it as a refusal
     status = 422 if request.method == "POST" else 200
     return render_template("events/register.html", event=event, form=form, error=error), status
 

@@ -32,9 +32,9 @@ def test_a_registration_lost_on_every_run_keeps_the_typed_answer_and_says_why(
     shots = ARTIFACTS / "busy"
     shots.mkdir(parents=True, exist_ok=True)
 
-    for lang, busy in (
-        ("ja", "ただいま大変混み合っております。"),
-        ("en", "We are very busy at the moment."),
+    for lang, busy, heading in (
+        ("ja", "ただいま大変混み合っております。", "お手続きを完了できませんでした"),
+        ("en", "We are very busy at the moment.", "We could not complete this"),
     ):
         db.session.get(User, member_id).locale = lang
         db.session.commit()  # SQLite: hold no lock while the server answers the browser
@@ -44,6 +44,7 @@ def test_a_registration_lost_on_every_run_keeps_the_typed_answer_and_says_why(
         page.locator("form button[type=submit]").last.click()  # to the confirmation page
         page.locator("form button[type=submit]").last.click()  # confirm
         page.get_by_text(busy).wait_for()
+        page.get_by_role("heading", name=heading).wait_for()  # not "check what you entered"
         assert page.get_by_label("ご質問").input_value() == TYPED
         axe_check(page, f"registration form, busy ({lang})")
         page.screenshot(path=str(shots / f"busy-{lang}-1280.png"), full_page=True)

@@ -297,6 +297,8 @@ def test_on_the_page_a_registration_lost_on_every_run_keeps_what_was_typed_and_s
     html = page.get_data(as_text=True)
     assert page.status_code == 422
     assert "ただいま大変混み合っております。" in html
+    # Nothing typed was wrong: the summary does not ask to check the input.
+    assert "お手続きを完了できませんでした" in html and "入力内容を確認してください" not in html
     assert "事業承継について" in html  # the answer is still in its field
     assert _statuses(event.frames[0].id) == {holder_id: "confirmed"}  # nothing of theirs kept
     assert _mails() == [f"registration:{first['id']}:confirmed:0"]

@@ -137,7 +137,7 @@ def walk_in(exhibition_id: int):
         if target is not None:
             target.errors = [*target.errors, refused.message]
         elif refused:
-            error = refused.message
+            error = refused
     return render_template(
         "exhibitions/entrance/walk_in.html", exhibition=exhibition, entrance=entrance, day=day,
         form=form, result=result, error=error, ENTERED=ENTERED,

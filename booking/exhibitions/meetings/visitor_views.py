@@ -96,9 +96,7 @@ def exhibitor_slots(exhibitor_id: int):
             "exhibitions/meetings/slots.html", taken=refused.message, **context
         ), 409
     status = 403 if isinstance(refused, NotAllowed) else 422
-    return render_template(
-        "exhibitions/meetings/slots.html", problem=refused.message, **context
-    ), status
+    return render_template("exhibitions/meetings/slots.html", problem=refused, **context), status
 
 
 # ---- one meeting: details and cancel (signed in, or by the signed link)
