@@ -7,6 +7,7 @@ account or token and fall back to the address only for anonymous requests.
 from __future__ import annotations
 
 import hashlib
+import threading
 
 from flask import Flask, request
 from flask_limiter.util import get_remote_address
@@ -105,14 +106,14 @@ def _memory_hit(
     dropped when its key is hit, as `MemoryStorage.get` does, and the windows of other keys
     are swept in the request now and then (`SWEEP_EVERY` seconds), not in a thread.
     """
-    if storage.expirations.get(key, 0) <= now:
-        storage.storage.pop(key, None)
-        storage.expirations.pop(key, None)
-    if now >= getattr(storage, "swept_at", 0.0) + SWEEP_EVERY:
-        sweep(storage, now)
-    with storage.locks[key]:
-        # Read and written once each: another thread may drop an ended window (as
-        # `MemoryStorage.get` does, without the lock) between two reads of the dicts.
+    with _lock(storage):
+        if storage.expirations.get(key, 0) <= now:
+            storage.storage.pop(key, None)
+            storage.expirations.pop(key, None)
+        if now >= getattr(storage, "swept_at", 0.0) + SWEEP_EVERY:
+            _sweep(storage, now)
+        # Read and written once each: `MemoryStorage.get` may drop an ended window (without
+        # any lock) between two reads of the dicts.
         count = storage.storage.get(key, 0) + amount
         storage.storage[key] = count
         ends = storage.expirations.get(key)
@@ -121,14 +122,30 @@ def _memory_hit(
         return count, ends
 
 
+def _lock(storage: MemoryStorage) -> threading.Lock:
+    """One lock for all of a worker's counters, held by a hit from its look at the window to
+    its count, and by a sweep. (The storage's own per-key locks would not do: a sweep drops
+    the lock of an ended window, which a hit may hold while the next hit makes a new one;
+    and a hit that dropped an ended window outside the lock could drop a count just made.)
+    A hit holds it for a few dict operations, so threads hardly ever wait on it."""
+    lock = storage.__dict__.get("tsunagu_hits_lock")
+    if lock is None:
+        lock = storage.__dict__.setdefault("tsunagu_hits_lock", threading.Lock())  # atomic
+    return lock
+
+
 def sweep(storage: MemoryStorage, now: float) -> None:
     """Drop the counters whose window ended by `now` (memory of clients that went away)."""
+    with _lock(storage):
+        _sweep(storage, now)
+
+
+def _sweep(storage: MemoryStorage, now: float) -> None:
     storage.swept_at = now
     for key, ends in list(storage.expirations.items()):
         if ends <= now:
             storage.storage.pop(key, None)
             storage.expirations.pop(key, None)
-            storage.locks.pop(key, None)
 
 
 def _incr_and_ttl(storage):

@@ -3,6 +3,10 @@ storage. The hit brings back what the headers say (one trip to Redis a request).
 
 from __future__ import annotations
 
+import itertools
+import sys
+import threading
+
 import pytest
 from limits.storage import MemoryStorage
 
@@ -82,3 +86,36 @@ def test_a_window_ends_and_the_windows_of_clients_gone_are_swept():
     _memory_hit(storage, "c", 1, 1, now=1061.0)
     _memory_hit(storage, "a", 60, 1, now=1061.0 + SWEEP_EVERY)
     assert set(storage.storage) == {"a"}
+
+
+def test_hits_from_many_threads_each_get_a_count_of_their_own_across_windows_and_sweeps():
+    """A threaded worker: hits on one key from several threads while its windows end and
+    sweeps run. No hit may be lost: no two hits answered with the same count in one window.
+    Every hit reads its own instant (a shared counter), so every window has an end of its own
+    and (count, end) names one hit, whatever the order the threads run in."""
+    storage, threads, hits = MemoryStorage(), 8, 5000
+    clock = itertools.count()
+    answers: list[tuple[int, float]] = []
+    start = threading.Barrier(threads)
+    old_interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as the interpreter can
+
+    def hit() -> None:
+        mine = []
+        start.wait()
+        for _ in range(hits):
+            now = 1000.0 + next(clock) / 20  # a 1-second window: 20 hits
+            storage.swept_at = 0.0  # and a sweep in every hit
+            mine.append(_memory_hit(storage, "k", 1, 1, now))
+        answers.extend(mine)
+
+    try:
+        pool = [threading.Thread(target=hit) for _ in range(threads)]
+        for t in pool:
+            t.start()
+        for t in pool:
+            t.join()
+    finally:
+        sys.setswitchinterval(old_interval)
+    assert len(answers) == threads * hits
+    assert len(set(answers)) == len(answers), "a hit was lost: two hits got the same count"
