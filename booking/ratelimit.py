@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import weakref
 
 from flask import Flask, request
 from flask_limiter.util import get_remote_address
@@ -127,11 +128,17 @@ def _lock(storage: MemoryStorage) -> threading.Lock:
     its count, and by a sweep. (The storage's own per-key locks would not do: a sweep drops
     the lock of an ended window, which a hit may hold while the next hit makes a new one;
     and a hit that dropped an ended window outside the lock could drop a count just made.)
-    A hit holds it for a few dict operations, so threads hardly ever wait on it."""
-    lock = storage.__dict__.get("tsunagu_hits_lock")
+    A hit holds it for a few dict operations, so threads hardly ever wait on it. Kept beside
+    the storage, not in it, so that the storage still pickles as `limits` expects."""
+    lock = _LOCKS.get(storage)
     if lock is None:
-        lock = storage.__dict__.setdefault("tsunagu_hits_lock", threading.Lock())  # atomic
+        with _MAKING_LOCKS:
+            lock = _LOCKS.setdefault(storage, threading.Lock())
     return lock
+
+
+_LOCKS: weakref.WeakKeyDictionary[MemoryStorage, threading.Lock] = weakref.WeakKeyDictionary()
+_MAKING_LOCKS = threading.Lock()
 
 
 def sweep(storage: MemoryStorage, now: float) -> None:

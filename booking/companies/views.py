@@ -38,7 +38,7 @@ from booking.companies.proxy import register_colleague
 from booking.companies.roster import company_view
 from booking.errors import NotFound
 from booking.events.catalogue import get_visible_event
-from booking.events.company_limits import event_limit_refusal
+from booking.events.company_limits import CompanyLimit, event_limit_refusal
 from booking.events.forms import answers_from, registration_form
 from booking.events.models import Registration
 from booking.extensions import db
@@ -122,7 +122,8 @@ def register(event_id: int):
     who.colleague.choices = [SelectChoice("", _("選んでください")),
                              *_colleague_choices(exclude=current_user.id),
                              SelectChoice(NEW_PERSON, _("新しい方を登録する"))]  # fmt: skip
-    error = event_limit_refusal(event, current_user.company_id)
+    limit = event_limit_refusal(event, current_user.company_id)
+    error = CompanyLimit(limit) if limit else None  # headed as a refusal above the form
     if request.method == "POST" and form.validate() & who.validate():
         attestation = bool(getattr(form, "attestation", None) and form.attestation.data)
         new = who.colleague.data == NEW_PERSON

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from booking import accommodation
 from booking.events.catalogue import EventFilters, count_events, find_events, get_visible_event
-from booking.events.company_limits import company_limit_refusal, event_limit_refusal
+from booking.events.company_limits import CompanyLimit, company_limit_refusal, event_limit_refusal
 from booking.events.forms import answers_from, offered_frames, registration_form
 from booking.events.frame_switch import switch_to_online
 from booking.events.models import KINDS, Registration
@@ -176,8 +176,10 @@ def register(event_id: int):
     form = registration_form(
         event, current_user, now, request.form if request.method == "POST" else None
     )
-    # The event's per-company limit is said at once, before anything is typed.
-    error = event_limit_refusal(event, current_user.company_id)
+    # The event's per-company limit is said at once, before anything is typed (a refusal,
+    # headed as one above the form).
+    limit = event_limit_refusal(event, current_user.company_id)
+    error = CompanyLimit(limit) if limit else None
     if request.method == "POST" and form.validate() and error is None:
         frame_id = int(form.frame.data)
         attestation = bool(getattr(form, "attestation", None) and form.attestation.data)

@@ -99,7 +99,7 @@ def test_advisor_sees_the_week_grid_and_writes_the_record(
     axe_check(page, "advisor week grid")
     page.locator("a.booking").first.click()
     page.get_by_role("link", name="相談記録を書く").click()
-    page.get_by_role("heading", name="相談記録", exact=True).wait_for()
+    page.get_by_label("相談内容と結果").wait_for()  # the form's own field: the page left has none
     axe_check(page, "record form")
     page.get_by_label("相談内容と結果").fill("資金繰り表の作り方を説明した")
     page.get_by_label("次のステップ").fill("2週間後に再相談")

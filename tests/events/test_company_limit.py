@@ -54,8 +54,10 @@ def test_the_form_says_it_before_the_confirm_step(client, make_event, make_user)
     register_for_frame(first, event.id, event.frames[0].id, {}, now_utc())
     db.session.commit()
     login(client, make_user("member", company=first.company))
-    page = client.get(f"/events/{event.id}/register")
-    assert "このイベントは1社1名まで（すべての参加枠の合計）です。" in page.get_data(as_text=True)
+    page = client.get(f"/events/{event.id}/register").get_data(as_text=True)
+    assert "このイベントは1社1名まで（すべての参加枠の合計）です。" in page
+    # A rule of the event said no, before anything was typed: not "check what you entered".
+    assert "お手続きを完了できませんでした" in page and "入力内容を確認してください" not in page
     response = client.post(f"/events/{event.id}/register", data={"frame": str(event.frames[1].id)})
     html = response.get_data(as_text=True)
     assert response.status_code == 422 and "申込内容の確認" not in html
