@@ -90,9 +90,11 @@ def test_a_window_ends_and_the_windows_of_clients_gone_are_swept():
 
 def test_hits_from_many_threads_each_get_a_count_of_their_own_across_windows_and_sweeps():
     """A threaded worker: hits on one key from several threads while its windows end and
-    sweeps run. No hit may be lost: no two hits answered with the same count in one window.
+    sweeps run. No two hits may be answered with the same count in one window (a count lost
+    to another thread's increment, as when a sweep dropped the per-key lock a hit held).
     Every hit reads its own instant (a shared counter), so every window has an end of its own
-    and (count, end) names one hit, whatever the order the threads run in."""
+    and (count, end) names one hit, whatever the order the threads run in. A race, so on the
+    old code it failed in some runs, not all (3 of 5 here)."""
     storage, threads, hits = MemoryStorage(), 8, 5000
     clock = itertools.count()
     answers: list[tuple[int, float]] = []
