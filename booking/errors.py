@@ -16,6 +16,12 @@ class DomainError(Exception):
         if code:
             self.code = code
 
+    @property
+    def not_the_input(self) -> bool:
+        """Refused by the state of things or a rule (full, busy, closed, not for this person:
+        403, 409), not for a mistake in what was typed. A form's summary says so."""
+        return self.status in (403, 409)
+
 
 class Invalid(DomainError):
     code, status = "invalid", 422

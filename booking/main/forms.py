@@ -6,21 +6,21 @@ from urllib.parse import urlsplit
 
 from flask_wtf import FlaskForm
 
-from booking.errors import Conflict, DomainError, NotAllowed
+from booking.errors import DomainError
 
 
 def apply_domain_error(form: FlaskForm, exc: DomainError) -> None:
     """Show a rule's refusal next to its field, or at the top of the form.
 
-    A conflict with the state of things (full, busy, closed, already registered) or a rule
-    that does not allow it is not a mistake in what was typed: the form says so (`form.refused`), and its summary is headed
-    "could not complete" rather than "check what you entered"."""
+    A refusal that is not about the input (`DomainError.not_the_input`) marks the form
+    (`form.refused`): its summary is headed "could not complete", not "check what you
+    entered"."""
     field = getattr(form, exc.field, None) if exc.field else None
     if field is not None:
         field.errors = [*field.errors, str(exc.message)]
     else:
         form.form_errors.append(str(exc.message))
-        form.refused = getattr(form, "refused", False) or isinstance(exc, (Conflict, NotAllowed))
+        form.refused = getattr(form, "refused", False) or exc.not_the_input
 
 
 def safe_next(target: str | None) -> str | None:
