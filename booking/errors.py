@@ -18,9 +18,16 @@ class DomainError(Exception):
 
     @property
     def not_the_input(self) -> bool:
-        """Refused by the state of things or a rule (full, busy, closed, not for this person:
-        403, 409), not for a mistake in what was typed. A form's summary says so."""
-        return self.status in (403, 409)
+        """Refused by the state of things or a rule (full, busy, closed, not for this person,
+        too many attempts: 403, 409, 429), not for a mistake in what was typed. A form's
+        summary says so."""
+        return self.status in (403, 409, 429)
+
+
+class TooManyAttempts(DomainError):
+    """A limit on attempts (sign-in failures) holds for a while: nothing typed is wrong."""
+
+    code, status = "too_many_requests", 429
 
 
 class Invalid(DomainError):

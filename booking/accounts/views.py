@@ -9,6 +9,7 @@ from werkzeug.exceptions import TooManyRequests
 
 from booking.accounts import services
 from booking.accounts.forms import LoginForm, ResetForm, ResetRequestForm, SignupForm
+from booking.errors import TooManyAttempts
 from booking.extensions import limiter
 from booking.main.forms import safe_next
 from booking.main.templating import current_locale
@@ -63,10 +64,12 @@ def _home_of(user) -> str:
 def too_many_attempts(_exc):
     form = LoginForm()
     form.validate()
-    message = _(
-        "ログインの失敗が続いたため、一時的に制限しています。1分ほど待ってからもう一度お試しください。"
+    throttled = TooManyAttempts(
+        _(
+            "ログインの失敗が続いたため、一時的に制限しています。1分ほど待ってからもう一度お試しください。"
+        )
     )
-    return render_template("accounts/login.html", form=form, throttled=message), 429
+    return render_template("accounts/login.html", form=form, throttled=throttled), 429
 
 
 @bp.post("/logout")
