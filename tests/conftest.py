@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import contextvars
 import os
+import shutil
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 import redis
@@ -33,16 +35,39 @@ from tests.factories import PASSWORD
 
 
 class _RuleOfManyApps(Rule):
-    """Werkzeug's URL rule, whose URL builders are made once per test process, not per app.
+    """Werkzeug's URL rule, parsed and compiled once per test process, not once per app.
 
-    Every test builds an app, and Werkzeug compiles two Python functions for each of its
-    ~440 rules: most of `create_app`'s time, and once the largest part of the suite's. A
-    builder depends on nothing but the rule (its text, parts and defaults; converters are
-    looked up through the rule when it runs), so the apps of one run share them. Flask's
-    documented `url_rule_class` hook carries it; production apps keep Werkzeug's `Rule`.
+    Every test builds an app, and Werkzeug parses each of its ~440 rules into regular
+    expressions and compiles two Python functions for it: most of `create_app`'s time, and
+    once the largest part of the suite's. What comes out depends on nothing but the rule (its
+    text, defaults and host or subdomain) and the map's converter classes, so the apps of one
+    run share it; each app still gets converters of its own, made as Werkzeug makes them.
+    Flask's documented `url_rule_class` hook carries it; production apps keep Werkzeug's `Rule`.
     """
 
     _builders: dict = {}
+    _parsed: dict = {}
+
+    def compile(self) -> None:
+        key = (self.rule, self.subdomain, self.host, self.map.host_matching, self.merge_slashes,
+               tuple(self.map.converters.items()), repr(self.defaults))  # fmt: skip
+        parsed = self._parsed.get(key)
+        if parsed is None:
+            self._made: list = []  # what `get_converter` is asked for while Werkzeug parses
+            super().compile()
+            self._parsed[key] = (self._parts, tuple(self._trace), self._made, set(self.arguments))
+            del self._made
+            return
+        parts, trace, made, arguments = parsed
+        self._parts, self._trace, self.arguments = list(parts), list(trace), set(arguments)
+        self._converters = {name: self.get_converter(name, *spec) for name, *spec in made}
+        self._build = self._compile_builder(False).__get__(self, None)
+        self._build_unknown = self._compile_builder(True).__get__(self, None)
+
+    def get_converter(self, variable_name, converter_name, args, kwargs):
+        if hasattr(self, "_made"):
+            self._made.append((variable_name, converter_name, args, dict(kwargs)))
+        return super().get_converter(variable_name, converter_name, args, kwargs)
 
     def _compile_builder(self, append_unknown: bool = True):
         key = (append_unknown, self.rule, tuple(self._trace), repr(self.defaults))
@@ -107,8 +132,51 @@ def _server_command(url: str, sql: str) -> None:
     engine.dispose()
 
 
+class Databases:
+    """The test process's database server and how a test gets a database on it.
+
+    PostgreSQL: one database per worker; each test loads the organisation into it and empties
+    every table when it ends. SQLite: each test gets a file of its own, copied from one that
+    holds the schema and the organisation already, and the file goes when the test ends: a
+    copy costs a millisecond where loading and emptying the rows cost ~50, in every test.
+    """
+
+    def __init__(self, url: str, files: Path | None) -> None:
+        self.url = url
+        self.files = files  # SQLite: where the tests' files go (None on PostgreSQL)
+        self.made = 0
+
+    @property
+    def copies_files(self) -> bool:
+        return self.files is not None
+
+    def fresh(self, organisation: bool = True) -> str:
+        """A database for one test (or one module's world): empty, or with the organisation."""
+        if self.files is None:
+            return self.url
+        self.made += 1
+        path = self.files / f"test-{self.made}.sqlite"
+        template = self.files / ("organisation.sqlite" if organisation else "empty.sqlite")
+        shutil.copyfile(template, path)
+        return f"sqlite:///{path}"
+
+    def empty(self) -> None:
+        """After a test, in its app's context: on PostgreSQL every row goes, and ids start
+        again from 1; then the app's connections close. (A SQLite file goes whole: `remove`.)"""
+        if self.files is None:
+            _empty_all_tables()
+        db.engine.dispose()
+
+    def remove(self, url: str) -> None:
+        """A test's SQLite file goes (a connection still open keeps reading what it had)."""
+        if self.files is not None:
+            path = make_url(url).database
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> str:
+def databases(tmp_path_factory) -> Iterator[Databases]:
     url = _test_database_url(tmp_path_factory)
     own = _worker_database(url)
     if own:
@@ -120,9 +188,28 @@ def database_url(tmp_path_factory) -> str:
         db.drop_all()
         db.create_all()
         db.engine.dispose()
-    yield url
+    files = None
+    if url.startswith("sqlite"):
+        files = Path(make_url(url).database).parent
+        shutil.copyfile(make_url(url).database, files / "empty.sqlite")
+        shutil.copyfile(make_url(url).database, files / "organisation.sqlite")
+        app = create_app(app_settings(f"sqlite:///{files / 'organisation.sqlite'}"))
+        with app.app_context():
+            _load_structure()
+            db.session.commit()
+            db.session.remove()
+            db.engine.dispose()
+    yield Databases(url, files)
     if own:
         _server_command(url, f'DROP DATABASE IF EXISTS "{own}" WITH (FORCE)')
+
+
+@pytest.fixture
+def database_url(databases) -> Iterator[str]:
+    """The test's database (`Databases`): the app and every extra app of the test use it."""
+    url = databases.fresh()
+    yield url
+    databases.remove(url)
 
 
 @pytest.fixture
@@ -194,17 +281,17 @@ def clock():
 
 
 @pytest.fixture
-def app(database_url, clock):
+def app(databases, database_url, clock):
     app = create_app(app_settings(database_url, CLOCK=clock))
     app.test_client_class = IsolatedClient
     mailer.outbox_memory.clear()
     with app.app_context():
-        _load_structure()
-        db.session.commit()
+        if not databases.copies_files:
+            _load_structure()
+            db.session.commit()
         yield app
         db.session.remove()
-        _empty_all_tables()
-        db.engine.dispose()
+        databases.empty()
 
 
 def _load_structure() -> None:

@@ -32,7 +32,7 @@ from booking.accounts.services import PersonDetails, create_user
 from booking.demo import load
 from booking.extensions import db
 from booking.timefmt import now_utc
-from tests.conftest import IsolatedClient, _empty_all_tables, app_settings
+from tests.conftest import IsolatedClient, app_settings
 from tests.demo_world import ROLES, Form, World, ids_and_tokens, route_url, signed_in_client
 from tests.site_forms import FAR_OFF, PageForm, crawl
 
@@ -114,8 +114,9 @@ def _table_counts() -> dict[str, int]:
 
 
 @pytest.fixture(scope="module")
-def world(database_url) -> Iterator[World]:
+def world(databases) -> Iterator[World]:
     # The tests' clock, as every app of the suite has: the demo is laid out around its instant.
+    database_url = databases.fresh(organisation=False)
     app = create_app(app_settings(database_url))
     app.test_client_class = IsolatedClient
     with app.app_context():
@@ -129,8 +130,8 @@ def world(database_url) -> Iterator[World]:
         _discover(world)
         yield world
         db.session.remove()
-        _empty_all_tables()
-        db.engine.dispose()
+        databases.empty()
+    databases.remove(database_url)
 
 
 def _discover(world: World) -> None:

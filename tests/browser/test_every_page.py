@@ -33,7 +33,7 @@ from booking.extensions import db
 from booking.timefmt import now_utc
 from tests.browser.conftest import ARTIFACTS, BLOCKING, watch_csp_violations
 from tests.clock import CLOCK
-from tests.conftest import IsolatedClient, _empty_all_tables, app_settings
+from tests.conftest import IsolatedClient, app_settings
 from tests.demo_world import ROLES, World, ids_and_tokens, route_url, signed_in_client
 from tests.site_forms import crawl, read_page
 
@@ -109,12 +109,13 @@ def _pages_of(world: World, role: str, seen: set[str]) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def site(database_url, browser):
+def site(databases, browser):
     import threading
 
     from werkzeug.serving import make_server
 
     CLOCK.reset()
+    database_url = databases.fresh(organisation=False)
     app = create_app(app_settings(database_url))
     app.test_client_class = IsolatedClient
     server = make_server("127.0.0.1", 0, app, threaded=True)
@@ -151,8 +152,8 @@ def site(database_url, browser):
         server.shutdown()
         thread.join(10)
         db.session.remove()
-        _empty_all_tables()
-        db.engine.dispose()
+        databases.empty()
+    databases.remove(database_url)
 
 
 def _session_cookie(app, session_id: str | None) -> list[dict]:
