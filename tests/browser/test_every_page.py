@@ -246,57 +246,58 @@ def test_the_crawl_reaches_the_pages_of_each_side(site):
     assert sum(map(len, site.pages.values())) > 40
 
 
+# A role and a language per test: pytest-xdist spreads the longest crawls over its workers.
+@pytest.mark.parametrize("language", ["ja", "en"])
 @pytest.mark.parametrize("role", list(ROLES))
-def test_every_page_of_the_role_reads_well_everywhere(site, browser, axe_source, role):
+def test_every_page_of_the_role_reads_well_everywhere(site, browser, axe_source, role, language):
     findings: list[str] = []
     SHOTS.mkdir(parents=True, exist_ok=True)
     world_client = site.app.test_client()
     checked: dict[str, int] = {}
-    for language in ("ja", "en"):
-        _set_language(site.users, language)
-        for width in (WIDE, PHONE):
-            context = browser.new_context(
-                locale="ja-JP" if language == "ja" else "en-US",
-                viewport={"width": width, "height": 900},
-            )
-            violations: list[str] = []
-            watch_csp_violations(context, violations)
-            language_cookie = {"name": "lang", "value": language, "url": site.base}
-            context.add_cookies(
-                [*_session_cookie(site.app, site.session_ids.get(role)), language_cookie]
-            )
-            page = context.new_page()
-            page.set_default_timeout(15_000)
-            for url in site.pages[role]:
-                where = f"{role} {language} {width}px {url}"
-                response = page.goto(site.base + url)
-                if response is None or response.status >= 400:
-                    findings.append(f"{where}: answered {response and response.status}")
-                    continue
-                name = re.sub(r"[^A-Za-z0-9]+", "_", url).strip("_")[:80] or "home"
-                page.screenshot(path=str(SHOTS / f"{role}-{language}-{width}-{name}.png"))
-                if width == WIDE:
-                    findings += [f"{where}: axe {v}" for v in _axe(page, axe_source)]
-                else:
-                    overflow = page.evaluate(
-                        "() => document.documentElement.scrollWidth - window.innerWidth"
-                    )
-                    if overflow > 0:
-                        culprits = page.evaluate(WIDEST)
-                        findings.append(f"{where}: {overflow}px wider than the phone: {culprits}")
-                if language == "en" and width == WIDE:
-                    runs = _untranslated(page, site, role)
-                    if runs:
-                        findings.append(f"{where}: Japanese in English mode: {runs[:8]}")
-                if language == "ja" and width == WIDE:
-                    with world_client.session_transaction() as session:
-                        session.clear()
-                        if role in site.session_ids:
-                            session["_user_id"], session["_fresh"] = site.session_ids[role], True
-                    dead = _dead_links(site, world_client, page.content(), url, checked)
-                    findings += [f"{where}: dead link {d}" for d in dead]
-            context.close()
-            findings += [f"{role} {language} {width}px: CSP {v}" for v in violations]
+    _set_language(site.users, language)
+    for width in (WIDE, PHONE):
+        context = browser.new_context(
+            locale="ja-JP" if language == "ja" else "en-US",
+            viewport={"width": width, "height": 900},
+        )
+        violations: list[str] = []
+        watch_csp_violations(context, violations)
+        language_cookie = {"name": "lang", "value": language, "url": site.base}
+        context.add_cookies(
+            [*_session_cookie(site.app, site.session_ids.get(role)), language_cookie]
+        )
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        for url in site.pages[role]:
+            where = f"{role} {language} {width}px {url}"
+            response = page.goto(site.base + url)
+            if response is None or response.status >= 400:
+                findings.append(f"{where}: answered {response and response.status}")
+                continue
+            name = re.sub(r"[^A-Za-z0-9]+", "_", url).strip("_")[:80] or "home"
+            page.screenshot(path=str(SHOTS / f"{role}-{language}-{width}-{name}.png"))
+            if width == WIDE:
+                findings += [f"{where}: axe {v}" for v in _axe(page, axe_source)]
+            else:
+                overflow = page.evaluate(
+                    "() => document.documentElement.scrollWidth - window.innerWidth"
+                )
+                if overflow > 0:
+                    culprits = page.evaluate(WIDEST)
+                    findings.append(f"{where}: {overflow}px wider than the phone: {culprits}")
+            if language == "en" and width == WIDE:
+                runs = _untranslated(page, site, role)
+                if runs:
+                    findings.append(f"{where}: Japanese in English mode: {runs[:8]}")
+            if language == "ja" and width == WIDE:
+                with world_client.session_transaction() as session:
+                    session.clear()
+                    if role in site.session_ids:
+                        session["_user_id"], session["_fresh"] = site.session_ids[role], True
+                dead = _dead_links(site, world_client, page.content(), url, checked)
+                findings += [f"{where}: dead link {d}" for d in dead]
+        context.close()
+        findings += [f"{role} {language} {width}px: CSP {v}" for v in violations]
     _set_language(site.users, "ja")
     assert not findings, f"{len(findings)} findings:\n" + "\n".join(findings)
 
