@@ -8,7 +8,8 @@ within a sitting): the rush without the timing headers `--rushes` times (the fir
 pretix, the rest after it, so that a drift of the machine shows on both sides), pretix's rush
 (`../shared/peers/pretix_rush.sh`, with `--pretix`; it installs pretix from PyPI once and keeps
 it in /tmp/peer), the burst, the rush with its breakdown of the server's time, the rush through
-PgBouncer, the fair (entrances and directory), the free slots on SQLite and PostgreSQL, the mail
+PgBouncer, the fair (entrances and directory: the targets' run without the timing headers,
+then one with them for the breakdown), the free slots on SQLite and PostgreSQL, the mail
 dispatchers three times and once with 5,000 mails, and the rush in one process (CPU and calls
 per registration). Each bench's output is kept in DIR (default /tmp/sitting-<time>). Then it
 prints every target of the performance issue: the figures of each run, and whether every run
@@ -44,7 +45,8 @@ def plan(rushes: int, pretix: bool) -> list[tuple[str, list[str]]]:
         ("burst", bench("rush", "--no-timing", "--burst")),
         ("rush_timed", bench("rush")),
         ("pgbouncer", bench("rush", "--no-timing", "--pgbouncer")),
-        ("exhibition", bench("exhibition")),
+        ("exhibition", bench("exhibition", "--no-timing")),
+        ("exhibition_timed", bench("exhibition")),
         ("slots_sqlite", bench("slots")),
         ("slots_pg", bench("slots", "--database-url", f"{SERVER}/tsunagu_slots")),
         *[(f"dispatch{i}", bench("dispatch")) for i in (1, 2, 3)],
