@@ -17,6 +17,8 @@ Phase 2: the rush: N registrations (default 300) from C concurrent clients (defa
          SQL statements and their time, the seat UPDATE with its row-lock wait, how long the
          lock is held until the commit, the commit), for confirmed and waitlisted answers apart.
          Then each gunicorn worker's memory (VmRSS, /proc/<pid>/status; target ≤ 120 MB).
+Phase 2a (--sold-out): the same rush for a new frame without a waitlist, as pretix's rush is
+         (its quota has none): exactly S confirmed, N-S answered 409 sold out, 0 5xx.
 Phase 2b (--burst): 3,000 registrations from 300 clients for a 500-seat frame: 0 5xx, exact
          counts, p99 (target < 2 s).
 Phase 3: the event list page with many published events and registrations: p95 (target < 150 ms).
@@ -178,8 +180,10 @@ def rush(
     healthz_rps: float,
     label: str,
     workers: int,
+    waitlist: bool = True,
 ) -> bool:
-    """One rush on one frame; prints its figures and returns whether its counts are exact."""
+    """One rush on one frame; prints its figures and returns whether its counts are exact.
+    Without a waitlist, those without a seat must each be answered 409 (sold out)."""
     path = f"/api/v1/events/{data['event']}/registrations"
     tokens = data["tokens"][data["used"] : data["used"] + registrations]
     data["used"] += registrations
@@ -200,8 +204,15 @@ def rush(
     if report:
         print("  where the server's time went (mean per request):")
         print(report)
-    expected = (min(seats, registrations), max(registrations - seats, 0))
-    return (confirmed, waitlisted) == expected and five == 0 and taken == confirmed <= capacity
+    left_over = max(registrations - seats, 0)
+    expected = (min(seats, registrations), left_over if waitlist else 0)
+    refused = 0 if waitlist else left_over
+    return (
+        (confirmed, waitlisted) == expected
+        and statuses.count(409) == refused
+        and five == 0
+        and taken == confirmed <= capacity
+    )
 
 
 WARM_UP = 60
@@ -221,16 +232,17 @@ def warm_up(port: int, data: dict) -> bool:
     return set(statuses) == {201}
 
 
-def add_frame(url: str, event_id: int, seats: int) -> int:
-    """A second frame on the rush event (for the burst), so each phase counts its own."""
+def add_frame(url: str, event_id: int, seats: int, waitlist: bool = True) -> int:
+    """Another frame on the rush event (the burst's, the sold-out rush's), so each phase counts
+    its own."""
     import psycopg
 
     with psycopg.connect(url.replace("+psycopg", "")) as conn:
         return conn.execute(
             "INSERT INTO frames (event_id, position, name, mode, audience, capacity, taken,"
             " price_label, lottery, waitlist) VALUES (%s, 1, 'バースト', 'in_person', 'all', %s, 0,"
-            " '無料', false, true) RETURNING id",
-            (event_id, seats),
+            " '無料', false, %s) RETURNING id",
+            (event_id, seats, waitlist),
         ).fetchone()[0]
 
 
@@ -244,6 +256,9 @@ def main() -> int:
     ap.add_argument("--workers", type=int, default=4)
     ap.add_argument("--healthz", type=int, default=2000, help="requests in the baseline phase")
     ap.add_argument("--burst", action="store_true", help="also 3,000 registrations, 300 clients")
+    ap.add_argument("--sold-out", action="store_true",
+                    help="also the rush for a frame without a waitlist (pretix's rush: the rest "
+                         "are refused, sold out)")  # fmt: skip
     ap.add_argument("--pgbouncer", action="store_true",
                     help="run the app through a PgBouncer in transaction-pooling mode")  # fmt: skip
     ap.add_argument("--preload", action="store_true",
@@ -271,7 +286,9 @@ def main() -> int:
         subprocess.run([str(bin_dir / "flask"), "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=env,
                        check=True, capture_output=True)  # fmt: skip
         t0 = time.perf_counter()
-        people = WARM_UP + args.registrations + (burst[0] if burst else 0)
+        people = (
+            WARM_UP + args.registrations * (2 if args.sold_out else 1) + (burst[0] if burst else 0)
+        )
         data = seed(url, max(people, 1000), args.seats, args.list_events, args.list_registrations)
         data["used"] = 0
         print(f"seeded {people} people, {args.list_events} events, "
@@ -316,6 +333,10 @@ def main() -> int:
         ok = rush(port, url, data, args.registrations, args.clients, args.seats, healthz_rps,
                   "rush", args.workers) and warmed  # fmt: skip
         print(worker_memory(server.pid))
+        if args.sold_out:
+            data["frame"] = add_frame(url, data["event"], args.seats, waitlist=False)
+            ok = rush(port, url, data, args.registrations, args.clients, args.seats, healthz_rps,
+                      "sold-out rush", args.workers, waitlist=False) and ok  # fmt: skip
         if burst:
             data["frame"] = add_frame(url, data["event"], burst[2])
             ok = rush(port, url, data, *burst, healthz_rps, "burst", args.workers) and ok

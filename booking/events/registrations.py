@@ -44,6 +44,7 @@ from booking.unit_of_work import lost_race
 
 _REF_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 ALREADY_REGISTERED = _l("このイベントには既にお申し込み済みです。")
+FULL = _l("満席のためお申し込みいただけません。")
 
 
 class CancelTooLate(Conflict):
@@ -188,13 +189,19 @@ def seek_seat(reg: Registration, frame: Frame, now: datetime) -> None:
     if frame.lottery:
         _insert(reg, "applied", now)
         _plan_mail(reg, now, None)
-    elif frame.taken < frame.capacity or not frame.waitlist:  # the UPDATE decides
+    elif frame.taken < frame.capacity:  # the UPDATE decides
         _insert(reg, "confirmed", now)
         _plan_mail(reg, now, None)
         if not take_seat(frame.id):
             if not frame.waitlist:
-                raise Full(_l("満席のためお申し込みいただけません。"))
+                raise Full(FULL)
             raise lost_race()  # the last seat went meanwhile: the next run reads the frame full
+    elif not frame.waitlist:
+        # Full when this transaction read the seats, and no waitlist: refused as it was then,
+        # with nothing written and no wait on the seat lock (the crowd after a sell-out). A
+        # person already registered hears that first, as the INSERT would have said.
+        refuse_second_registration(reg.event_id, reg.user_id)
+        raise Full(FULL)
     else:
         _insert(reg, "waitlisted", now)
         position = _waiting_at(reg)
