@@ -37,7 +37,7 @@ from tests.factories import PASSWORD
 class _RuleOfManyApps(Rule):
     """Werkzeug's URL rule, parsed and compiled once per test process, not once per app.
 
-    Every test builds an app, and Werkzeug parses each of its ~440 rules into regular
+    Every test builds an app, and Werkzeug parses each of its ~220 rules into regular
     expressions and compiles two Python functions for it: most of `create_app`'s time, and
     once the largest part of the suite's. What comes out depends on nothing but the rule (its
     text, defaults and host or subdomain) and the map's converter classes, so the apps of one
@@ -206,9 +206,12 @@ def databases(tmp_path_factory) -> Iterator[Databases]:
 
 @pytest.fixture
 def database_url(databases) -> Iterator[str]:
-    """The test's database (`Databases`): the app and every extra app of the test use it."""
+    """The test's database (`Databases`): the app and every extra app of the test use it. On
+    SQLite it holds the organisation from the start; on PostgreSQL the `app` fixture loads it,
+    and empties the database afterwards (a test without `app` writes nothing there)."""
     url = databases.fresh()
     yield url
+    _close_made_apps()  # the test's extra apps let go of its file before the file goes
     databases.remove(url)
 
 
@@ -249,14 +252,18 @@ def make_app(database_url: str, **overrides):
     return app
 
 
-@pytest.fixture(autouse=True)
-def _close_extra_apps():
-    yield
+def _close_made_apps() -> None:
     while _made_apps:
         app = _made_apps.pop()
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _close_extra_apps():
+    yield
+    _close_made_apps()
 
 
 class IsolatedClient(FlaskClient):

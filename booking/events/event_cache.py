@@ -12,8 +12,10 @@ narrow statement for the versions and the frames' seats as they are now. The sam
 cached) loads the event as before and keeps the copy.
 
 The seats taken are never cached: they change with every registration, and the rush's seat
-UPDATEs leave the version alone. What registering decides from them is decided again where it
-counts (the conditional seat UPDATE, the waitlist guard), as it always was.
+UPDATEs leave the version alone. They are read afresh with the versions, in the request's own
+transaction; where a seat is taken or a place on the waitlist given, it is decided again where
+it counts (the conditional seat UPDATE, the waitlist guard), and a frame without a waitlist that
+reads full refuses as it was at that read.
 
 A copy shares the cached objects' values (the JSON of a question's choices, too): nothing that
 registers changes an event, and whatever does writes it through the database, which gives it

@@ -174,7 +174,10 @@ def seek_seat(reg: Registration, frame: Frame, now: datetime) -> None:
     The seat's row lock is held as briefly as possible: the registration and its outbox rows
     are written first and the conditional UPDATE comes last, just before the commit. A frame
     that reads full is not locked at all: the person joins the waitlist under the waitlist
-    guard (`waitlist_guard`), so they never queue behind the people taking the last seats.
+    guard (`waitlist_guard`), or, with no waitlist, is refused before anything is written, so
+    they never queue behind the people taking the last seats. `frame.taken` must be the seats
+    as this transaction read them (a caller that frees a seat with `free_seat` and then
+    registers in the same transaction reads the frame again first).
 
     No savepoint: the rare turns (the last seat taken by someone else since the frame was
     read, a seat freed seen under the guard, a clash of random 受付番号) raise `RunAgain`, and
