@@ -275,7 +275,7 @@ def test_every_page_of_the_role_reads_well_everywhere(site, browser, axe_source,
                 findings.append(f"{where}: answered {response and response.status}")
                 continue
             name = re.sub(r"[^A-Za-z0-9]+", "_", url).strip("_")[:80] or "home"
-            page.screenshot(path=str(SHOTS / f"{role}-{language}-{width}-{name}.png"))
+            _screenshot(page, SHOTS / f"{role}-{language}-{width}-{name}.png")
             if width == WIDE:
                 findings += [f"{where}: axe {v}" for v in _axe(page, axe_source)]
             else:
@@ -300,6 +300,20 @@ def test_every_page_of_the_role_reads_well_everywhere(site, browser, axe_source,
         findings += [f"{role} {language} {width}px: CSP {v}" for v in violations]
     _set_language(site.users, "ja")
     assert not findings, f"{len(findings)} findings:\n" + "\n".join(findings)
+
+
+def _screenshot(page, path) -> None:
+    """The page's picture, once it has loaded. Chromium now and then refuses a capture it is
+    not ready for ("Unable to capture screenshot"): the picture is a record, not a finding,
+    so it is taken again once the page has settled."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    page.wait_for_load_state()
+    try:
+        page.screenshot(path=str(path))
+    except PlaywrightError:
+        page.wait_for_load_state("networkidle")
+        page.screenshot(path=str(path))
 
 
 @pytest.fixture(scope="module")
